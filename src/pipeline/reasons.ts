@@ -1,0 +1,88 @@
+/**
+ * Stable reason codes. Integrators, logs, metrics and the eval harness key on these strings:
+ * add new ones, never rename.
+ */
+export const Reason = {
+  OK: 'OK',
+  // question checks
+  QUESTION_EMPTY: 'QUESTION_EMPTY',
+  QUESTION_TOO_LONG: 'QUESTION_TOO_LONG',
+  QUESTION_UNSAFE: 'QUESTION_UNSAFE',
+  // generation
+  CANNOT_ANSWER: 'CANNOT_ANSWER',
+  LLM_NO_SQL: 'LLM_NO_SQL',
+  LLM_ERROR: 'LLM_ERROR',
+  // validator (one per rule)
+  SQL_EMPTY: 'SQL_EMPTY',
+  SQL_TOO_LONG: 'SQL_TOO_LONG',
+  SQL_PARSE_ERROR: 'SQL_PARSE_ERROR',
+  SQL_MULTIPLE_STATEMENTS: 'SQL_MULTIPLE_STATEMENTS',
+  SQL_NOT_SELECT: 'SQL_NOT_SELECT',
+  SQL_COMMENT: 'SQL_COMMENT',
+  SQL_SELECT_INTO: 'SQL_SELECT_INTO',
+  SQL_LOCKING_CLAUSE: 'SQL_LOCKING_CLAUSE',
+  SQL_TABLE_NOT_ALLOWED: 'SQL_TABLE_NOT_ALLOWED',
+  SQL_COLUMN_NOT_ALLOWED: 'SQL_COLUMN_NOT_ALLOWED',
+  SQL_FUNCTION_NOT_ALLOWED: 'SQL_FUNCTION_NOT_ALLOWED',
+  SQL_CAST_NOT_ALLOWED: 'SQL_CAST_NOT_ALLOWED',
+  SQL_MISSING_MEMBER_SCOPE: 'SQL_MISSING_MEMBER_SCOPE',
+  SQL_WRONG_MEMBER: 'SQL_WRONG_MEMBER',
+  SQL_SCOPE_ESCAPE: 'SQL_SCOPE_ESCAPE',
+  SQL_CARTESIAN_PRODUCT: 'SQL_CARTESIAN_PRODUCT',
+  SQL_UNSUPPORTED: 'SQL_UNSUPPORTED',
+  // retrieval
+  NO_ROWS: 'NO_ROWS',
+  TOO_MANY_ROWS: 'TOO_MANY_ROWS',
+  WITHHELD: 'WITHHELD',
+  DB_TIMEOUT: 'DB_TIMEOUT',
+  DB_ERROR: 'DB_ERROR',
+  // summarization and the rest
+  SUMMARY_ERROR: 'SUMMARY_ERROR',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ReasonCode = (typeof Reason)[keyof typeof Reason];
+
+/** Outcome families the API reports as `status`. */
+export const AskStatus = {
+  ANSWERED: 'answered',
+  NEEDS_DETAIL: 'needs_detail',
+  REFUSED: 'refused',
+  WITHHELD: 'withheld',
+  ERROR: 'error',
+} as const;
+
+export type AskStatus = (typeof AskStatus)[keyof typeof AskStatus];
+
+const CUSTOMER_SERVICE = 'If you need more help, our customer service team is happy to assist.';
+
+/** What the member reads for each outcome: plain, kind, never technical. */
+export function friendlyMessage(code: ReasonCode): string {
+  switch (code) {
+    case Reason.QUESTION_EMPTY:
+      return 'Please type a question about your claims, for example "How much did I spend on prescriptions this year?"';
+    case Reason.QUESTION_TOO_LONG:
+      return 'That question is a little long for me. Could you ask it in fewer words?';
+    case Reason.QUESTION_UNSAFE:
+      return `I can only answer questions about your own claims, in everyday words. ${CUSTOMER_SERVICE}`;
+    case Reason.CANNOT_ANSWER:
+    case Reason.LLM_NO_SQL:
+      return 'I\'m not sure how to answer that from your claims. Could you ask in another way, for example "How many doctor visits did I have last year?"';
+    case Reason.NO_ROWS:
+      return "I didn't find any claims that match. Could you add a little more detail, like a date, a person or a provider?";
+    case Reason.TOO_MANY_ROWS:
+      return 'That matches a lot of claims. Could you narrow it down, for example to one person, one year or one provider?';
+    case Reason.WITHHELD:
+      return "I can't share that. Those claims belong to someone in your family whose information is private to them.";
+    case Reason.RATE_LIMITED:
+      return "You've asked a lot of questions in a short time. Please wait a minute and try again.";
+    case Reason.DB_TIMEOUT:
+      return 'That took longer than expected. Could you ask about a shorter period or a single person?';
+    default:
+      if (code.startsWith('SQL_')) {
+        return `I couldn't look that up safely. Could you ask it in another way? ${CUSTOMER_SERVICE}`;
+      }
+      return `Sorry, something went wrong on our side. Please try again in a moment. ${CUSTOMER_SERVICE}`;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The one schema catalog. The SQL prompt renders it, the validator enforces it,
+ * and a test checks the database matches it. Change a fact here, nowhere else.
+ */
+
+export type ColumnType = 'bigint' | 'integer' | 'text' | 'date' | 'numeric(10,2)';
+
+export interface ColumnSpec {
+  readonly type: ColumnType;
+  readonly description: string;
+  /** Allowed values, when the column is an enumeration. */
+  readonly values?: readonly string[];
+}
+
+export interface TableSpec {
+  readonly description: string;
+  /** The column that ties every row to one family; a member query must be scoped on it. */
+  readonly scopeColumn: string;
+  readonly columns: Readonly<Record<string, ColumnSpec>>;
+}
+
+export const RELATIONSHIP_CODES = ['subscriber', 'spouse', 'son', 'daughter', 'other'] as const;
+export type RelationshipCode = (typeof RELATIONSHIP_CODES)[number];
+
+export const CLAIM_TYPES = ['Medical', 'RX'] as const;
+export type ClaimType = (typeof CLAIM_TYPES)[number];
+
+/** Tables a member query may read. Anything not listed here is rejected by the validator. */
+export const MEMBER_TABLES = {
+  claims_history: {
+    description: 'One row per medical or pharmacy (RX) claim of a family on the health plan.',
+    scopeColumn: 'member_id',
+    columns: {
+      claim_id: { type: 'bigint', description: 'Unique claim number.' },
+      member_id: {
+        type: 'bigint',
+        description: "The family's subscriber id, shared by everyone in the family (10 digits).",
+      },
+      member_name: { type: 'text', description: 'Full name of the person who received the care.' },
+      relationship_code: {
+        type: 'text',
+        description: 'How the patient relates to the subscriber.',
+        values: RELATIONSHIP_CODES,
+      },
+      claim_type: {
+        type: 'text',
+        description: "'Medical' for doctor/hospital care, 'RX' for prescriptions (pharmacy).",
+        values: CLAIM_TYPES,
+      },
+      claim_date: { type: 'date', description: 'Date of service.' },
+      provider_name: { type: 'text', description: 'Doctor, clinic, hospital or pharmacy.' },
+      diagnosis_code: { type: 'text', description: 'ICD-10 diagnosis code.' },
+      procedure_code: { type: 'text', description: 'CPT procedure code (Medical claims).' },
+      ndc_code: { type: 'text', description: 'National Drug Code (RX claims).' },
+      charged_amount: { type: 'numeric(10,2)', description: 'What the provider billed.' },
+      allowed_amount: {
+        type: 'numeric(10,2)',
+        description: 'What the plan allows for the service; "total spend" sums this.',
+      },
+      plan_paid_amount: { type: 'numeric(10,2)', description: 'What the plan paid.' },
+      patient_responsibility: {
+        type: 'numeric(10,2)',
+        description: 'What the member owes (out of pocket: copay, coinsurance, deductible).',
+      },
+    },
+  },
+} as const satisfies Record<string, TableSpec>;
+
+export type MemberTableName = keyof typeof MEMBER_TABLES;
+
+/**
+ * Functions a member query may call, by kind. Deny by default: a name not here is rejected,
+ * whatever its schema prefix, quoting or case.
+ */
+export const ALLOWED_FUNCTIONS = {
+  aggregate: ['count', 'sum', 'avg', 'min', 'max'],
+  datetime: ['date_trunc', 'date_part', 'extract', 'to_char', 'make_date', 'age', 'current_date', 'now'],
+  string: ['lower', 'upper', 'trim', 'length', 'concat', 'initcap'],
+  math: ['round', 'abs', 'ceil', 'floor'],
+  conditional: ['coalesce', 'nullif', 'greatest', 'least'],
+} as const;
+
+export const ALLOWED_FUNCTION_NAMES: ReadonlySet<string> = new Set(Object.values(ALLOWED_FUNCTIONS).flat());
+
+/** Types a member query may CAST to. */
+export const ALLOWED_CAST_TYPES: ReadonlySet<string> = new Set([
+  'date',
+  'text',
+  'varchar',
+  'integer',
+  'int',
+  'bigint',
+  'numeric',
+  'decimal',
+  'interval',
+]);
+
+/** Hard limits shared by the prompt (so the model knows) and the validator (so it holds). */
+export const LIMITS = {
+  questionMaxChars: 300,
+  sqlMaxChars: 2000,
+  rowCap: 200,
+} as const;
+
+/** Renders the member tables as DDL for the SQL-generation prompt. */
+export function renderSchemaDdl(): string {
+  return Object.entries(MEMBER_TABLES)
+    .map(([name, table]) => {
+      const cols = Object.entries(table.columns).map(([col, spec]) => {
+        const values = 'values' in spec ? ` -- one of: ${spec.values.map((v) => `'${v}'`).join(', ')}` : '';
+        return `  ${col} ${spec.type.toUpperCase()}, -- ${spec.description}${values}`;
+      });
+      return `-- ${table.description}\nCREATE TABLE ${name} (\n${cols.join('\n')}\n);`;
+    })
+    .join('\n\n');
+}
