@@ -1,0 +1,58 @@
+import type { Row } from './ports.ts';
+import type { AskStatus, ReasonCode } from './reasons.ts';
+
+export type Stage = 'generate' | 'validate' | 'retrieve' | 'summarize';
+
+/** Milliseconds per stage that ran, and in total. */
+export type StageTimings = Partial<Record<Stage, number>> & { total: number };
+
+export interface TokenUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/**
+ * What one ask produced. `answer` and `rows` are for the member only; the PHI-free part
+ * (`requestId`, `status`, `code`, `timings`, `rowCount`, `tokens`, `modelId`) is what logs and
+ * metrics may carry — see {@link telemetryOf}.
+ */
+export interface AskResult {
+  readonly requestId: string;
+  readonly status: AskStatus;
+  readonly code: ReasonCode;
+  readonly answer: string;
+  /** The SQL that was validated and run (absent when none was produced or it was rejected). */
+  readonly sql?: string;
+  readonly rows?: Row[];
+  readonly rowCount: number;
+  readonly timings: StageTimings;
+  readonly tokens: Partial<Record<'sql' | 'summary', TokenUsage>>;
+  readonly modelId?: string;
+  readonly templateVersions: Partial<Record<'sql' | 'summary', number>>;
+}
+
+/** The fields of an ask that are safe to log: no question, SQL, names, rows or answer. */
+export interface AskTelemetry {
+  readonly requestId: string;
+  readonly status: AskStatus;
+  readonly code: ReasonCode;
+  readonly timings: StageTimings;
+  readonly rowCount: number;
+  readonly tokens: AskResult['tokens'];
+  readonly modelId?: string;
+  readonly templateVersions: AskResult['templateVersions'];
+}
+
+/** Projects an ask onto its PHI-free telemetry fields (an allowlist, so new fields stay out by default). */
+export function telemetryOf(r: AskResult): AskTelemetry {
+  return {
+    requestId: r.requestId,
+    status: r.status,
+    code: r.code,
+    timings: r.timings,
+    rowCount: r.rowCount,
+    tokens: r.tokens,
+    modelId: r.modelId,
+    templateVersions: r.templateVersions,
+  };
+}
