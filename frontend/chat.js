@@ -1,0 +1,388 @@
+// @ts-check
+/**
+ * Member chat page: ask a question, show the answer.
+ *
+ * Identity: every API call carries `Authorization: Bearer <token>`. The token lives only in
+ * this module's memory (never localStorage/sessionStorage), so closing the tab signs out.
+ * - Local demo (`GET /v1/config` → `{ devSignIn: true }`): a "Sign in as" picker fetches a
+ *   token from the local server's dev issuer (`POST /dev/token`).
+ * - Production: the portal's Cognito sign-in supplies the ID token and hands it to this page
+ *   through {@link setToken}; the dev picker stays hidden because the deployed config says
+ *   `devSignIn: false` (and the /dev routes do not exist there). Wiring that hand-off is the
+ *   portal's job and out of scope here.
+ *
+ * Server text (answers, names, error messages) is only ever written with textContent.
+ */
+
+const QUESTION_MAX = 300;
+
+/** Status → the short visible label (not colour alone) and the bubble's modifier class. */
+const STATUS_STYLES = /** @type {const} */ ({
+  answered: { label: '', className: 'bubble--answered' },
+  needs_detail: { label: 'A little more detail, please', className: 'bubble--needs-detail' },
+  refused: { label: "I can't help with that", className: 'bubble--refused' },
+  withheld: { label: 'Private', className: 'bubble--withheld' },
+  error: { label: 'Something went wrong', className: 'bubble--error' },
+});
+
+const RELATIONSHIP_LABELS = /** @type {Record<string, string>} */ ({
+  subscriber: 'plan holder',
+  spouse: 'spouse',
+  son: 'son',
+  daughter: 'daughter',
+  other: 'family member',
+});
+
+const MESSAGES = {
+  signInAgain: 'Please sign in again.',
+  signInFirst: 'Please sign in first, then ask your question.',
+  network: "I couldn't reach the claims service. Please check your internet connection and try again.",
+  serverTrouble: "Sorry, I couldn't look that up just now. Please try again in a moment.",
+  peopleFailed: "The demo people couldn't be loaded. Please reload the page.",
+  tokenFailed: "That sign-in didn't work. Please choose the person again.",
+  empty: 'Please type a question first.',
+};
+
+/** @type {string | undefined} */
+let token;
+
+/** @type {{ devSignIn: boolean }} */
+let config = { devSignIn: false };
+
+/**
+ * Hands the page a bearer token from the portal's sign-in (production path).
+ * Passing `undefined` signs out.
+ *
+ * @example
+ * import { setToken } from './chat.js';
+ * setToken(cognitoSession.getIdToken().getJwtToken());
+ *
+ * @param {string | undefined} newToken
+ */
+export function setToken(newToken) {
+  token = newToken || undefined;
+}
+
+/** @param {string} id */
+function byId(id) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`missing #${id}`);
+  return el;
+}
+
+const els = {
+  devSignIn: byId('dev-sign-in'),
+  signInForm: /** @type {HTMLFormElement} */ (byId('sign-in-form')),
+  picker: /** @type {HTMLSelectElement} */ (byId('person-picker')),
+  signInButton: /** @type {HTMLButtonElement} */ (byId('sign-in-button')),
+  signedInAs: byId('signed-in-as'),
+  log: byId('chat-log'),
+  askForm: /** @type {HTMLFormElement} */ (byId('ask-form')),
+  question: /** @type {HTMLTextAreaElement} */ (byId('question')),
+  counter: byId('question-counter'),
+  send: /** @type {HTMLButtonElement} */ (byId('send-button')),
+  chips: /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('.chip')),
+};
+
+/** Set while a question is in flight: one question at a time. */
+let busy = false;
+
+/**
+ * Calls the API with the bearer token (when there is one).
+ *
+ * @example
+ * const res = await apiFetch('/v1/ask', { method: 'POST', body: { question: 'How many claims?' } });
+ *
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown }} [opts]
+ */
+async function apiFetch(path, opts = {}) {
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  return fetch(path, {
+    method: opts.method ?? 'GET',
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+}
+
+/** Parses a JSON body, or undefined when there is none or it is not JSON. @param {Response} res */
+async function readJson(res) {
+  try {
+    return await res.json();
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------- chat log ----------
+
+/**
+ * Appends one bubble to the conversation and keeps it in view.
+ *
+ * @param {{ who: 'member' | 'assistant', text: string, status?: keyof typeof STATUS_STYLES, reference?: string }} msg
+ */
+function addBubble(msg) {
+  const item = document.createElement('li');
+  item.className = `bubble bubble--${msg.who}`;
+  if (msg.who === 'assistant' && msg.status) {
+    const style = STATUS_STYLES[msg.status];
+    item.classList.add(style.className);
+    item.dataset.status = msg.status;
+    if (style.label) {
+      const label = document.createElement('p');
+      label.className = 'bubble__label';
+      label.textContent = style.label;
+      item.append(label);
+    }
+  }
+
+  const speaker = document.createElement('p');
+  speaker.className = 'visually-hidden';
+  speaker.textContent = msg.who === 'member' ? 'You asked:' : 'Answer:';
+
+  const text = document.createElement('p');
+  text.className = 'bubble__text';
+  text.textContent = msg.text;
+  item.prepend(speaker);
+  item.append(text);
+
+  if (msg.reference) {
+    const ref = document.createElement('p');
+    ref.className = 'bubble__reference';
+    ref.textContent = `Reference for customer service: ${msg.reference}`;
+    item.append(ref);
+  }
+
+  els.log.append(item);
+  item.scrollIntoView({ block: 'end', behavior: 'smooth' });
+  return item;
+}
+
+function showProgress() {
+  const item = document.createElement('li');
+  item.className = 'bubble bubble--assistant bubble--progress';
+  item.id = 'progress';
+  const spinner = document.createElement('span');
+  spinner.className = 'spinner';
+  spinner.setAttribute('aria-hidden', 'true');
+  const text = document.createElement('span');
+  text.textContent = 'Looking up your claims…';
+  item.append(spinner, text);
+  els.log.append(item);
+  item.scrollIntoView({ block: 'end', behavior: 'smooth' });
+}
+
+function hideProgress() {
+  document.getElementById('progress')?.remove();
+}
+
+/** @param {boolean} value */
+function setBusy(value) {
+  busy = value;
+  els.send.disabled = value;
+  els.send.textContent = value ? 'Sending…' : 'Send';
+  for (const chip of els.chips) chip.disabled = value;
+}
+
+// ---------- asking ----------
+
+/** @param {unknown} value @returns {value is keyof typeof STATUS_STYLES} */
+function isKnownStatus(value) {
+  return typeof value === 'string' && Object.hasOwn(STATUS_STYLES, value);
+}
+
+/**
+ * Sends one question and renders the outcome. Never throws.
+ *
+ * @example
+ * await ask('How much did I spend on prescriptions this year?');
+ *
+ * @param {string} rawQuestion
+ */
+async function ask(rawQuestion) {
+  const question = rawQuestion.trim();
+  if (busy) return;
+  if (!question) {
+    addBubble({ who: 'assistant', text: MESSAGES.empty, status: 'needs_detail' });
+    return;
+  }
+  if (!token) {
+    addBubble({ who: 'assistant', text: MESSAGES.signInFirst, status: 'error' });
+    (config.devSignIn ? els.picker : els.question).focus();
+    return;
+  }
+
+  addBubble({ who: 'member', text: question });
+  els.question.value = '';
+  updateCounter();
+  setBusy(true);
+  showProgress();
+  try {
+    const res = await apiFetch('/v1/ask', { method: 'POST', body: { question } });
+    const body = await readJson(res);
+    hideProgress();
+    renderResponse(res, body);
+  } catch {
+    hideProgress();
+    addBubble({ who: 'assistant', text: MESSAGES.network, status: 'error' });
+  } finally {
+    setBusy(false);
+  }
+}
+
+/**
+ * @param {Response} res
+ * @param {any} body
+ */
+function renderResponse(res, body) {
+  const requestId = typeof body?.requestId === 'string' ? body.requestId : undefined;
+
+  if (res.status === 401) {
+    setToken(undefined);
+    showSignedIn(undefined);
+    addBubble({ who: 'assistant', text: MESSAGES.signInAgain, status: 'error' });
+    return;
+  }
+  if (res.status === 429) {
+    const message = typeof body?.error?.message === 'string' ? body.error.message : MESSAGES.serverTrouble;
+    addBubble({ who: 'assistant', text: message, status: 'error' });
+    return;
+  }
+  if (!res.ok || typeof body?.answer !== 'string') {
+    addBubble({ who: 'assistant', text: MESSAGES.serverTrouble, status: 'error', reference: requestId });
+    return;
+  }
+
+  const status = isKnownStatus(body.status) ? body.status : 'error';
+  addBubble({
+    who: 'assistant',
+    text: body.answer,
+    status,
+    // Support needs the id only when something failed on our side.
+    reference: status === 'error' ? requestId : undefined,
+  });
+}
+
+function updateCounter() {
+  const used = els.question.value.length;
+  els.counter.textContent = `${used} of ${QUESTION_MAX} characters`;
+  els.counter.classList.toggle('counter--near-limit', used >= QUESTION_MAX - 20);
+}
+
+// ---------- dev sign-in (LOCAL DEMO ONLY) ----------
+
+/** @param {{ name: string, relationship: string } | undefined} person */
+function showSignedIn(person) {
+  els.signedInAs.textContent = person
+    ? `Signed in as ${person.name} (${RELATIONSHIP_LABELS[person.relationship] ?? person.relationship}).`
+    : config.devSignIn
+      ? 'Not signed in. Choose a person above.'
+      : '';
+}
+
+async function loadPeople() {
+  const res = await apiFetch('/dev/people');
+  const families = res.ok ? await readJson(res) : undefined;
+  if (!Array.isArray(families)) throw new Error('people');
+
+  els.picker.replaceChildren();
+  const placeholder = document.createElement('option');
+  placeholder.value = '';
+  placeholder.textContent = 'Choose a person…';
+  els.picker.append(placeholder);
+
+  for (const family of families) {
+    const group = document.createElement('optgroup');
+    group.label = `Family ${family.memberId}`;
+    for (const person of family.people ?? []) {
+      const option = document.createElement('option');
+      option.value = String(person.personId);
+      option.textContent = `${person.name} (${RELATIONSHIP_LABELS[person.relationship] ?? person.relationship})`;
+      option.dataset.name = person.name;
+      option.dataset.relationship = person.relationship;
+      group.append(option);
+    }
+    els.picker.append(group);
+  }
+}
+
+/** @param {SubmitEvent} event */
+async function onSignIn(event) {
+  event.preventDefault();
+  const option = els.picker.selectedOptions[0];
+  if (!option?.value) {
+    els.picker.focus();
+    return;
+  }
+  els.signInButton.disabled = true;
+  try {
+    const res = await apiFetch('/dev/token', { method: 'POST', body: { personId: option.value } });
+    const body = res.ok ? await readJson(res) : undefined;
+    if (typeof body?.token !== 'string') throw new Error('token');
+    setToken(body.token);
+    // A different person must not see the previous person's answers.
+    els.log.replaceChildren();
+    showSignedIn({ name: option.dataset.name ?? '', relationship: option.dataset.relationship ?? '' });
+    els.question.focus();
+  } catch {
+    setToken(undefined);
+    els.signedInAs.textContent = MESSAGES.tokenFailed;
+  } finally {
+    els.signInButton.disabled = false;
+  }
+}
+
+// ---------- start ----------
+
+async function loadConfig() {
+  try {
+    const res = await apiFetch('/v1/config');
+    const body = res.ok ? await readJson(res) : undefined;
+    return { devSignIn: body?.devSignIn === true };
+  } catch {
+    return { devSignIn: false };
+  }
+}
+
+function wireEvents() {
+  els.askForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void ask(els.question.value);
+  });
+  els.question.addEventListener('keydown', (event) => {
+    // Enter sends; Shift+Enter is a new line; never interrupt an IME composition.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      void ask(els.question.value);
+    }
+  });
+  els.question.addEventListener('input', updateCounter);
+  for (const chip of els.chips) {
+    chip.addEventListener('click', () => {
+      els.question.focus();
+      void ask(chip.textContent ?? '');
+    });
+  }
+  els.signInForm.addEventListener('submit', (event) => void onSignIn(/** @type {SubmitEvent} */ (event)));
+}
+
+async function start() {
+  wireEvents();
+  updateCounter();
+  config = await loadConfig();
+  if (!config.devSignIn) return;
+  els.devSignIn.hidden = false;
+  showSignedIn(undefined);
+  try {
+    await loadPeople();
+  } catch {
+    els.signedInAs.textContent = MESSAGES.peopleFailed;
+  }
+}
+
+void start();
