@@ -253,12 +253,15 @@ function renderResponse(res, body) {
     addBubble({ who: 'assistant', text: message, status: 'error' });
     return;
   }
-  if (!res.ok || typeof body?.answer !== 'string') {
+  // Pipeline failures arrive as 5xx with the usual body and a friendly `answer`; anything else
+  // that is not a normal answer (bad request, gateway error page, …) gets our own line.
+  const pipelineBody = typeof body?.answer === 'string' && isKnownStatus(body?.status);
+  if (!pipelineBody || (!res.ok && res.status < 500)) {
     addBubble({ who: 'assistant', text: MESSAGES.serverTrouble, status: 'error', reference: requestId });
     return;
   }
 
-  const status = isKnownStatus(body.status) ? body.status : 'error';
+  const status = res.ok ? body.status : 'error';
   addBubble({
     who: 'assistant',
     text: body.answer,
