@@ -159,8 +159,14 @@ function addBubble(msg) {
   }
 
   els.log.append(item);
-  item.scrollIntoView({ block: 'end', behavior: 'smooth' });
+  scrollToNewest(item);
   return item;
+}
+
+/** Keeps the newest bubble in view; no animation for people who asked for less motion. @param {Element} item */
+function scrollToNewest(item) {
+  const calm = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  item.scrollIntoView({ block: 'end', behavior: calm ? 'auto' : 'smooth' });
 }
 
 function showProgress() {
@@ -174,7 +180,7 @@ function showProgress() {
   text.textContent = 'Looking up your claims…';
   item.append(spinner, text);
   els.log.append(item);
-  item.scrollIntoView({ block: 'end', behavior: 'smooth' });
+  scrollToNewest(item);
 }
 
 function hideProgress() {
