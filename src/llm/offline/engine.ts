@@ -1,0 +1,115 @@
+/**
+ * The offline engine: a deterministic `Llm` for local runs and tests. It reads the same
+ * tagged prompt a real model reads and answers the same contract (`<sql>…</sql>`,
+ * `<sql>NULL</sql>`, or plain text for summaries). No network.
+ */
+import type { Asker, Llm, LlmPurpose, LlmRequest, LlmResponse, Row } from '../../pipeline/ports.ts';
+import { RELATIONSHIP_CODES, type RelationshipCode } from '../../schema/catalog.ts';
+import { readTag } from '../prompt-tags.ts';
+import { type CalendarDate, parseIsoDate, todayUtc } from './dates.ts';
+import { type Intent, parseQuestion } from './question.ts';
+import { writeSql } from './sql-writer.ts';
+import { summarize } from './summary.ts';
+
+export const OFFLINE_MODEL_ID = 'offline-engine-v1';
+
+export const NULL_SQL_REPLY = '<sql>NULL</sql>';
+
+/** ~4 characters per token, like the usual rule of thumb for English text. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/**
+ * 'Maria Lopez (subscriber)' → { name, relationship }.
+ *
+ * @example
+ * parseAsker('Liam Lopez (son)') // { name: 'Liam Lopez', relationship: 'son' }
+ */
+export function parseAsker(text: string | undefined): Asker | undefined {
+  const m = /^(.+?)\s*\(([a-z]+)\)$/i.exec(text?.trim() ?? '');
+  const relationship = m?.[2]?.toLowerCase();
+  if (!m?.[1] || !relationship || !(RELATIONSHIP_CODES as readonly string[]).includes(relationship)) return undefined;
+  return { name: m[1].trim(), relationship: relationship as RelationshipCode };
+}
+
+function todayOf(prompt: string): CalendarDate {
+  return parseIsoDate(readTag(prompt, 'today') ?? '') ?? todayUtc();
+}
+
+function intentOf(prompt: string, memberId: string): Intent | undefined {
+  const parsed = parseQuestion(readTag(prompt, 'question') ?? '', { memberId, today: todayOf(prompt) });
+  return parsed.ok ? parsed.intent : undefined;
+}
+
+/**
+ * The reply to a SQL prompt: `<sql>SELECT …</sql>` or `<sql>NULL</sql>`.
+ *
+ * @example
+ * sqlReply('<member_id>1000000001</member_id><today>2026-11-25</today><question>How many claims this year?</question>')
+ */
+export function sqlReply(prompt: string): string {
+  const memberId = readTag(prompt, 'member_id') ?? '';
+  if (!/^\d{1,19}$/.test(memberId)) return NULL_SQL_REPLY;
+  const intent = intentOf(prompt, memberId);
+  if (!intent) return NULL_SQL_REPLY;
+  return `<sql>${writeSql(intent, memberId, parseAsker(readTag(prompt, 'asker')))}</sql>`;
+}
+
+function rowsOf(text: string | undefined): Row[] | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed)
+      ? parsed.filter((r): r is Row => typeof r === 'object' && r !== null && !Array.isArray(r))
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The reply to a summary prompt: plain text built from `<question>`, `<rows>` and `<row_count>`. */
+export function summaryReply(prompt: string): string {
+  const rows = rowsOf(readTag(prompt, 'rows'));
+  if (!rows) return "Sorry, I couldn't read the results of your question. Please try again.";
+  const count = Number(readTag(prompt, 'row_count'));
+  const rowCount = Number.isSafeInteger(count) && count >= 0 ? count : rows.length;
+  const intent = intentOf(prompt, readTag(prompt, 'member_id') ?? '');
+  return summarize({ rows, rowCount, ...(intent ? { intent } : {}) });
+}
+
+/** The purpose a prompt was rendered for: `<rows>` appears only in the summary template. */
+export function purposeOf(prompt: string): LlmPurpose {
+  return readTag(prompt, 'rows') !== undefined ? 'summary' : 'sql';
+}
+
+/**
+ * The engine's reply to a prompt, for a purpose (decided from the prompt when not given).
+ *
+ * @example
+ * offlineReply(prompt, 'sql') // '<sql>SELECT … FROM claims_history WHERE member_id = … </sql>'
+ */
+export function offlineReply(prompt: string, purpose: LlmPurpose = purposeOf(prompt)): string {
+  return purpose === 'summary' ? summaryReply(prompt) : sqlReply(prompt);
+}
+
+/**
+ * The `llm` port without a model: deterministic SQL and summaries.
+ *
+ * @example
+ * const llm = new OfflineLlm();
+ * const { text } = await llm.generate({ purpose: 'sql', system, prompt, maxTokens: 500 });
+ */
+export class OfflineLlm implements Llm {
+  readonly modelId = OFFLINE_MODEL_ID;
+
+  async generate(req: LlmRequest): Promise<LlmResponse> {
+    const text = offlineReply(req.prompt, req.purpose);
+    return {
+      text,
+      modelId: this.modelId,
+      inputTokens: estimateTokens(req.system) + estimateTokens(req.prompt),
+      outputTokens: estimateTokens(text),
+    };
+  }
+}
