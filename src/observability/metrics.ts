@@ -1,0 +1,157 @@
+/**
+ * CloudWatch metrics (embedded metric format, printed to stdout and turned into metrics by
+ * CloudWatch Logs: no API calls, no extra latency). Values come from the PHI-free telemetry only.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { AskTelemetry } from '../pipeline/types.ts';
+import { SAFE_STRING, SERVICE_NAME } from './logger.ts';
+
+export const METRICS_NAMESPACE = 'ClaimsAssistant';
+
+/** Metric names, stable: dashboards and alarms key on them. */
+export const MetricName = {
+  ASKS: 'Asks',
+  ANSWERED: 'Answered',
+  REFUSALS: 'Refusals',
+  VALIDATOR_REJECTIONS: 'ValidatorRejections',
+  ERRORS: 'Errors',
+  ASK_LATENCY: 'AskLatency',
+  LLM_LATENCY_SQL: 'LlmLatencySql',
+  LLM_LATENCY_SUMMARY: 'LlmLatencySummary',
+  VALIDATE_LATENCY: 'ValidateLatency',
+  DB_LATENCY: 'DbLatency',
+  INPUT_TOKENS_SQL: 'InputTokensSql',
+  OUTPUT_TOKENS_SQL: 'OutputTokensSql',
+  INPUT_TOKENS_SUMMARY: 'InputTokensSummary',
+  OUTPUT_TOKENS_SUMMARY: 'OutputTokensSummary',
+  ROWS_RETURNED: 'RowsReturned',
+  COST_PER_ANSWER: 'CostPerAnswerUsd',
+} as const;
+export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+
+/** USD per 1,000 tokens. */
+export interface TokenPrices {
+  readonly inputPer1k: number;
+  readonly outputPer1k: number;
+}
+
+/**
+ * Defaults: Claude 3 Sonnet on-demand list price ($3 / $15 per million tokens). Override with
+ * LLM_PRICE_INPUT_PER_1K_USD and LLM_PRICE_OUTPUT_PER_1K_USD when the model changes.
+ */
+export const DEFAULT_TOKEN_PRICES: TokenPrices = { inputPer1k: 0.003, outputPer1k: 0.015 };
+
+function priceFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/** Token prices from env, or the documented defaults. */
+export function tokenPricesFromEnv(): TokenPrices {
+  return {
+    inputPer1k: priceFromEnv('LLM_PRICE_INPUT_PER_1K_USD', DEFAULT_TOKEN_PRICES.inputPer1k),
+    outputPer1k: priceFromEnv('LLM_PRICE_OUTPUT_PER_1K_USD', DEFAULT_TOKEN_PRICES.outputPer1k),
+  };
+}
+
+/**
+ * Estimated model cost of one ask, both LLM calls together.
+ *
+ * @example
+ * estimateCostUsd({ sql: { inputTokens: 1000, outputTokens: 100 } }, DEFAULT_TOKEN_PRICES) // 0.0045
+ */
+export function estimateCostUsd(tokens: AskTelemetry['tokens'], prices: TokenPrices): number {
+  let cost = 0;
+  for (const usage of [tokens.sql, tokens.summary]) {
+    if (!usage) continue;
+    cost += (usage.inputTokens / 1000) * prices.inputPer1k + (usage.outputTokens / 1000) * prices.outputPer1k;
+  }
+  return cost;
+}
+
+export interface AskMetrics {
+  /** Buffers the ask's metrics (and emits the per-code counters at once). */
+  recordAsk(t: AskTelemetry): void;
+  /** Counts an error outside the pipeline (e.g. an unhandled handler error), by error name. */
+  recordError(errorName: string): void;
+  /** Emits a cold-start metric once per container. */
+  captureColdStart(): void;
+  /** Writes the buffered metrics as one EMF line. Call at the end of every invocation. */
+  flush(): void;
+  readonly powertools: Metrics;
+}
+
+export interface AskMetricsOptions {
+  readonly metrics?: Metrics;
+  readonly prices?: TokenPrices;
+}
+
+function dimensionValue(value: string): string {
+  return SAFE_STRING.test(value) && value.length > 0 ? value : 'other';
+}
+
+/**
+ * Creates the ask metrics recorder.
+ *
+ * @example
+ * const m = createAskMetrics();
+ * m.recordAsk(telemetryOf(result));
+ * m.flush();
+ */
+export function createAskMetrics(options: AskMetricsOptions = {}): AskMetrics {
+  const metrics = options.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+  const prices = options.prices ?? tokenPricesFromEnv();
+
+  /** A counter with one dimension, emitted on its own line so the dimension stays on it alone. */
+  const countBy = (name: MetricName, dimension: string, value: string): void => {
+    const single = metrics.singleMetric();
+    single.addDimension(dimension, dimensionValue(value));
+    single.addMetric(name, MetricUnit.Count, 1);
+  };
+
+  const ms = (name: MetricName, value: number | undefined): void => {
+    if (value !== undefined && Number.isFinite(value)) metrics.addMetric(name, MetricUnit.Milliseconds, value);
+  };
+  const count = (name: MetricName, value: number | undefined): void => {
+    if (value !== undefined && Number.isFinite(value)) metrics.addMetric(name, MetricUnit.Count, value);
+  };
+
+  return {
+    recordAsk(t) {
+      metrics.addMetadata('requestId', dimensionValue(t.requestId));
+      count(MetricName.ASKS, 1);
+      if (t.status === 'answered') count(MetricName.ANSWERED, 1);
+      ms(MetricName.ASK_LATENCY, t.timings.total);
+      ms(MetricName.LLM_LATENCY_SQL, t.timings.generate);
+      ms(MetricName.VALIDATE_LATENCY, t.timings.validate);
+      ms(MetricName.DB_LATENCY, t.timings.retrieve);
+      ms(MetricName.LLM_LATENCY_SUMMARY, t.timings.summarize);
+      count(MetricName.INPUT_TOKENS_SQL, t.tokens.sql?.inputTokens);
+      count(MetricName.OUTPUT_TOKENS_SQL, t.tokens.sql?.outputTokens);
+      count(MetricName.INPUT_TOKENS_SUMMARY, t.tokens.summary?.inputTokens);
+      count(MetricName.OUTPUT_TOKENS_SUMMARY, t.tokens.summary?.outputTokens);
+      count(MetricName.ROWS_RETURNED, t.rowCount);
+      if (t.tokens.sql || t.tokens.summary) {
+        metrics.addMetric(MetricName.COST_PER_ANSWER, MetricUnit.NoUnit, estimateCostUsd(t.tokens, prices));
+      }
+
+      if (t.code.startsWith('SQL_')) countBy(MetricName.VALIDATOR_REJECTIONS, 'Rule', t.code);
+      if (t.status === 'error') countBy(MetricName.ERRORS, 'ReasonCode', t.code);
+      else if (t.status !== 'answered') countBy(MetricName.REFUSALS, 'ReasonCode', t.code);
+    },
+    recordError(errorName) {
+      countBy(MetricName.ERRORS, 'ErrorName', errorName);
+    },
+    captureColdStart() {
+      metrics.captureColdStartMetric();
+    },
+    flush() {
+      // Publishing an empty buffer only prints a warning line.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    },
+    powertools: metrics,
+  };
+}
+
+/** The process-wide metrics recorder. */
+export const askMetrics: AskMetrics = createAskMetrics();

@@ -1,0 +1,60 @@
+/**
+ * One middy middleware that wires logs, metrics and traces into a handler: Lambda context on
+ * every log line, cold start flagged, metrics flushed at the end of every invocation (also on error).
+ */
+
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import type { MiddlewareObj, Request } from '@middy/core';
+import { type SafeLogger, safeLogger } from './logger.ts';
+import { type AskMetrics, askMetrics } from './metrics.ts';
+import { annotateInvocation, tracer } from './tracer.ts';
+
+export interface ObservabilityOptions {
+  readonly logger: SafeLogger;
+  readonly metrics: AskMetrics;
+  readonly tracer: Tracer;
+  /** Emit a ColdStart metric on the first invocation of a container. */
+  readonly captureColdStartMetric: boolean;
+}
+
+const defaults: ObservabilityOptions = {
+  logger: safeLogger,
+  metrics: askMetrics,
+  tracer,
+  captureColdStartMetric: true,
+};
+
+/**
+ * Middy middleware factory (merges `opts` over the defaults).
+ *
+ * @example
+ * export const handler = middy(askHandler).use(observabilityMiddleware());
+ */
+export function observabilityMiddleware(opts: Partial<ObservabilityOptions> = {}): MiddlewareObj {
+  const options: ObservabilityOptions = { ...defaults, ...opts };
+  let coldStart = true;
+
+  const observabilityMiddlewareBefore = async (request: Request): Promise<void> => {
+    options.logger.addContext(request.context);
+    annotateInvocation(options.tracer);
+    if (coldStart && options.captureColdStartMetric) options.metrics.captureColdStart();
+    coldStart = false;
+  };
+
+  const observabilityMiddlewareAfter = async (): Promise<void> => {
+    options.metrics.flush();
+  };
+
+  const observabilityMiddlewareOnError = async (request: Request): Promise<void> => {
+    options.logger.logError('handler_error', request.error);
+    const name = request.error instanceof Error ? request.error.name : 'NonError';
+    options.metrics.recordError(name);
+    options.metrics.flush();
+  };
+
+  return {
+    before: observabilityMiddlewareBefore,
+    after: observabilityMiddlewareAfter,
+    onError: observabilityMiddlewareOnError,
+  };
+}
