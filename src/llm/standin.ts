@@ -1,0 +1,236 @@
+/**
+ * A local Bedrock Runtime stand-in: an HTTP/1.1 server that speaks the Converse wire format
+ * (`/model/{modelId}/converse` and `/converse-stream`), so `BedrockLlm` and the real AWS SDK run
+ * unchanged in tests and `claims serve`. Replies come from the offline engine unless a test
+ * scripts them. Prompts stay in memory (`requests`) and are never logged.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import type { LlmPurpose } from '../pipeline/ports.ts';
+import { estimateTokens, offlineReply, purposeOf } from './offline/engine.ts';
+
+export interface StandinRequest {
+  readonly modelId: string;
+  readonly system: string;
+  readonly prompt: string;
+  readonly purpose?: LlmPurpose;
+}
+
+export type StandinResponder = (req: StandinRequest) => string | Promise<string>;
+
+export interface StandinOptions {
+  /** 0 or absent: any free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Default: the offline engine. */
+  readonly respond?: StandinResponder;
+}
+
+export interface BedrockStandin {
+  /** 'http://127.0.0.1:PORT', for `BedrockLlm({ endpoint })` / `BEDROCK_ENDPOINT`. */
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+  /** Queues the next replies (first in, first out); they win over `respond`. */
+  script(replies: readonly string[]): void;
+  /** Requests received, oldest first (in memory only, for tests). */
+  readonly requests: readonly StandinRequest[];
+}
+
+const MAX_BODY_BYTES = 1_000_000;
+const STREAM_CHUNK_CHARS = 24;
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+/** SigV4 shape: algorithm, credential scope, signed headers and a hex signature. Not verified. */
+const SIGV4 =
+  /^AWS4-HMAC-SHA256 Credential=[^/\s]+\/\d{8}\/[^/\s]+\/[^/\s]+\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-requestid': crypto.randomUUID(),
+    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+  });
+  res.end(payload);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'ValidationException', 'Request body is too large.');
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function textBlocks(blocks: unknown): string[] {
+  if (!Array.isArray(blocks)) return [];
+  return blocks.flatMap((b) =>
+    typeof b === 'object' && b !== null && typeof (b as { text?: unknown }).text === 'string'
+      ? [(b as { text: string }).text]
+      : [],
+  );
+}
+
+/** The Converse request body → system text and the user prompt. */
+function parseConverse(raw: string): { system: string; prompt: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'ValidationException', 'The request body is not valid JSON.');
+  }
+  if (typeof body !== 'object' || body === null)
+    throw new HttpError(400, 'ValidationException', 'The request body must be a JSON object.');
+  const { messages, system } = body as { messages?: unknown; system?: unknown };
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw new HttpError(400, 'ValidationException', 'A conversation must start with a user message.');
+  }
+  const userTexts = messages
+    .filter(
+      (m): m is { role: string; content: unknown } =>
+        typeof m === 'object' && m !== null && (m as { role?: unknown }).role === 'user',
+    )
+    .flatMap((m) => textBlocks(m.content));
+  if (userTexts.length === 0) throw new HttpError(400, 'ValidationException', 'The user message has no text content.');
+  return { system: textBlocks(system).join('\n'), prompt: userTexts.join('\n') };
+}
+
+function event(type: string, body: unknown): Uint8Array {
+  const headers: MessageHeaders = {
+    ':event-type': { type: 'string', value: type },
+    ':content-type': { type: 'string', value: 'application/json' },
+    ':message-type': { type: 'string', value: 'event' },
+  };
+  return codec.encode({ headers, body: fromUtf8(JSON.stringify(body)) });
+}
+
+function chunks(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += STREAM_CHUNK_CHARS) out.push(text.slice(i, i + STREAM_CHUNK_CHARS));
+  return out.length > 0 ? out : [''];
+}
+
+function usageOf(system: string, prompt: string, text: string) {
+  const inputTokens = estimateTokens(system) + estimateTokens(prompt);
+  const outputTokens = estimateTokens(text);
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+}
+
+/**
+ * Starts the stand-in. Stop it with `stop()`.
+ *
+ * @example
+ * const standin = await startBedrockStandin();
+ * const llm = new BedrockLlm({ modelId: 'anthropic.claude-3-sonnet-20240229-v1:0', region: 'us-east-1', endpoint: standin.url });
+ * standin.script(['<sql>DELETE FROM claims_history</sql>']); // the next reply, for a test
+ * await standin.stop();
+ */
+export async function startBedrockStandin(opts: StandinOptions = {}): Promise<BedrockStandin> {
+  const host = opts.host ?? '127.0.0.1';
+  const respond: StandinResponder = opts.respond ?? ((r) => offlineReply(r.prompt, r.purpose));
+  const scripted: string[] = [];
+  const requests: StandinRequest[] = [];
+
+  async function reply(modelId: string, raw: string): Promise<{ system: string; prompt: string; text: string }> {
+    const { system, prompt } = parseConverse(raw);
+    const request: StandinRequest = { modelId, system, prompt, purpose: purposeOf(prompt) };
+    requests.push(request);
+    const next = scripted.shift();
+    const text = next !== undefined ? next : await respond(request);
+    return { system, prompt, text };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://standin');
+    const route = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(url.pathname);
+    if (!route?.[1]) throw new HttpError(404, 'UnknownOperationException', 'Not found.');
+    if (req.method !== 'POST') throw new HttpError(405, 'UnknownOperationException', 'Method not allowed.');
+    if (!SIGV4.test(req.headers.authorization ?? '')) {
+      throw new HttpError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+    }
+    let modelId: string;
+    try {
+      modelId = decodeURIComponent(route[1]);
+    } catch {
+      throw new HttpError(400, 'ValidationException', 'The model id is not correctly encoded.');
+    }
+    const started = Date.now();
+    const { system, prompt, text } = await reply(modelId, await readBody(req));
+    const usage = usageOf(system, prompt, text);
+
+    if (route[2] === 'converse') {
+      sendJson(res, 200, {
+        output: { message: { role: 'assistant', content: [{ text }] } },
+        stopReason: 'end_turn',
+        usage,
+        metrics: { latencyMs: Date.now() - started },
+      });
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-requestid': crypto.randomUUID(),
+    });
+    res.write(event('messageStart', { role: 'assistant' }));
+    for (const piece of chunks(text))
+      res.write(event('contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } }));
+    res.write(event('contentBlockStop', { contentBlockIndex: 0 }));
+    res.write(event('messageStop', { stopReason: 'end_turn' }));
+    res.end(event('metadata', { usage, metrics: { latencyMs: Date.now() - started } }));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // Error bodies carry fixed messages only, never the prompt.
+      if (error instanceof HttpError) sendJson(res, error.status, { message: error.message }, error.errorType);
+      else sendJson(res, 500, { message: 'The stand-in failed to produce a reply.' }, 'InternalServerException');
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    requests,
+    script(replies) {
+      scripted.push(...replies);
+    },
+    stop() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
