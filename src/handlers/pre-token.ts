@@ -1,0 +1,167 @@
+/**
+ * Cognito pre-token-generation trigger: puts who the user is (custom:member_id,
+ * custom:person_id, custom:role) into the token, from the identity_map table. A user without a
+ * mapping gets those claims suppressed, so the API rejects the token. Handles both the V1 event
+ * (ID token only) and the V2 event (ID and access tokens).
+ */
+import type { PreTokenGenerationTriggerEvent, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
+import pg from 'pg';
+import { type SafeLogger, safeLogger } from '../observability/logger.ts';
+
+export const IDENTITY_CLAIMS = ['custom:member_id', 'custom:person_id', 'custom:role'] as const;
+
+export interface IdentityClaims {
+  readonly memberId: string;
+  readonly personId: string;
+  readonly role: 'member' | 'admin';
+}
+
+/** Finds the mapping for a user name (or, failing that, the user's sub). */
+export type IdentityLookup = (username: string, sub: string | undefined) => Promise<IdentityClaims | undefined>;
+
+export type PreTokenEvent = PreTokenGenerationTriggerEvent | PreTokenGenerationV2TriggerEvent;
+
+/**
+ * Looks the user up through `app.identity_claims` (SECURITY DEFINER; claims_app may call it).
+ *
+ * @example
+ * const lookup = pgIdentityLookup(new pg.Pool({ connectionString }));
+ * await lookup('jane@example.com', 'a1b2-...'); // { memberId: '1234567890', personId: '1234567890-01', role: 'member' }
+ */
+export function pgIdentityLookup(db: Pick<pg.Pool, 'query'>): IdentityLookup {
+  return async (username, sub) => {
+    const { rows } = await db.query<{ member_id: string; person_id: string; role: string }>(
+      'SELECT member_id, person_id, role FROM app.identity_claims($1, $2)',
+      [username, sub ?? null],
+    );
+    const row = rows[0];
+    if (!row || (row.role !== 'member' && row.role !== 'admin')) return undefined;
+    return { memberId: row.member_id, personId: row.person_id, role: row.role };
+  };
+}
+
+function claimsOf(identity: IdentityClaims): Record<string, string> {
+  return {
+    'custom:member_id': identity.memberId,
+    'custom:person_id': identity.personId,
+    'custom:role': identity.role,
+  };
+}
+
+/**
+ * Writes the claims (or their suppression) into the event's response, V1 or V2 shape.
+ *
+ * @example
+ * applyIdentity(event, { memberId: '1234567890', personId: '1234567890-01', role: 'member' });
+ */
+export function applyIdentity<E extends PreTokenEvent>(event: E, identity: IdentityClaims | undefined): E {
+  // Whatever the user pool holds in these attributes, only the mapping decides them.
+  const override = identity
+    ? { claimsToAddOrOverride: claimsOf(identity) }
+    : { claimsToSuppress: [...IDENTITY_CLAIMS] };
+  if (event.version === '1') {
+    (event as PreTokenGenerationTriggerEvent).response = { claimsOverrideDetails: override };
+  } else {
+    (event as PreTokenGenerationV2TriggerEvent).response = {
+      claimsAndScopeOverrideDetails: { idTokenGeneration: override, accessTokenGeneration: override },
+    };
+  }
+  return event;
+}
+
+export interface PreTokenDeps {
+  readonly lookup: IdentityLookup;
+  readonly logger?: SafeLogger;
+}
+
+/**
+ * The trigger with its lookup injected (tests pass a lookup over an embedded PostgreSQL).
+ *
+ * @example
+ * export const handler = createPreTokenHandler({ lookup: pgIdentityLookup(pool) });
+ */
+export function createPreTokenHandler(deps: PreTokenDeps): (event: PreTokenEvent) => Promise<PreTokenEvent> {
+  const logger = deps.logger ?? safeLogger;
+  return async (event) => {
+    const started = Date.now();
+    const sub = event.request.userAttributes.sub;
+    const identity = await deps.lookup(event.userName, sub);
+    applyIdentity(event, identity);
+    logger.logEvent(identity ? 'pre_token_mapped' : 'pre_token_unmapped', {
+      mapped: identity !== undefined,
+      role: identity?.role,
+      triggerSource: event.triggerSource,
+      durationMs: Date.now() - started,
+    });
+    return event;
+  };
+}
+
+/** The Database secret as Secrets Manager stores it for RDS. */
+interface DbSecret {
+  readonly username: string;
+  readonly password: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly dbname?: string;
+}
+
+/**
+ * The connection string: `DATABASE_URL` when set (local, tests); in Lambda, the secret named by
+ * `DB_SECRET_ARN`, read through the AWS Parameters and Secrets Lambda Extension on localhost (it
+ * caches, and needs no SDK), with `DB_HOST` (the RDS Proxy endpoint) replacing the secret's host.
+ *
+ * @example
+ * const url = await databaseUrlFromEnv({ DATABASE_URL: 'postgres://claims_app:pw@127.0.0.1:5432/claims' });
+ */
+export async function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  const secretArn = env.DB_SECRET_ARN;
+  if (!secretArn) throw new Error('DATABASE_URL or DB_SECRET_ARN must be set');
+  const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
+  const res = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretArn)}`, {
+    headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
+  });
+  if (!res.ok) throw new Error(`secrets extension answered ${res.status}`);
+  const body = (await res.json()) as { SecretString?: string };
+  const secret = JSON.parse(body.SecretString ?? '{}') as DbSecret;
+  const host = env.DB_HOST ?? secret.host;
+  const dbname = env.DB_NAME ?? secret.dbname ?? 'claims';
+  const dbPort = env.DB_PORT ?? String(secret.port ?? 5432);
+  if (!host || !secret.username || !secret.password) throw new Error('database secret is incomplete');
+  const user = encodeURIComponent(secret.username);
+  const password = encodeURIComponent(secret.password);
+  // RDS Proxy requires TLS; its certificate chains to a public Amazon root, so it is verified.
+  const ssl = env.DB_SSL === 'false' ? '' : '?sslmode=require';
+  return `postgres://${user}:${password}@${host}:${dbPort}/${encodeURIComponent(dbname)}${ssl}`;
+}
+
+let pool: pg.Pool | undefined;
+
+async function sharedPool(): Promise<pg.Pool> {
+  if (!pool) {
+    // One connection per container: Cognito calls one at a time per container, and RDS Proxy pools.
+    const created = new pg.Pool({ connectionString: await databaseUrlFromEnv(), max: 1, idleTimeoutMillis: 60_000 });
+    created.on('error', () => {
+      // A dropped idle connection (e.g. after secret rotation): start over on the next call.
+      if (pool === created) pool = undefined;
+    });
+    pool = created;
+  }
+  return pool;
+}
+
+/** The Lambda entry point (serverless.yml: `src/handlers/pre-token.handler`). */
+export const handler = createPreTokenHandler({
+  lookup: async (username, sub) => {
+    try {
+      return await pgIdentityLookup(await sharedPool())(username, sub);
+    } catch (error) {
+      // Fail closed: the sign-in fails now and works again once the database answers.
+      safeLogger.logError('handler_error', error);
+      pool?.end().catch(() => undefined);
+      pool = undefined;
+      throw error;
+    }
+  },
+});
