@@ -1,0 +1,68 @@
+/**
+ * Typed database errors. `message` is generic on purpose (the raw PostgreSQL message can echo
+ * member SQL literals); the original error is kept in `cause` for server-side debugging only.
+ */
+import { Reason, type ReasonCode } from '../pipeline/reasons.ts';
+
+export class DbError extends Error {
+  override name = 'DbError';
+  readonly code: ReasonCode = Reason.DB_ERROR;
+  /** PostgreSQL SQLSTATE, when the server reported one (safe to log: a 5-character class code). */
+  readonly sqlState: string | undefined;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.sqlState = sqlStateOf(options?.cause);
+  }
+}
+
+/** The statement, lock or idle-in-transaction timeout stopped the query. */
+export class DbTimeoutError extends DbError {
+  override name = 'DbTimeoutError';
+  override readonly code: ReasonCode = Reason.DB_TIMEOUT;
+}
+
+/** The database refused or failed the member query (permission, RLS, syntax, read-only...). */
+export class DbQueryError extends DbError {
+  override name = 'DbQueryError';
+}
+
+/** The scope does not name a person of that family. */
+export class DbScopeError extends DbError {
+  override name = 'DbScopeError';
+}
+
+/** The database could not be reached or the connection broke. */
+export class DbConnectionError extends DbError {
+  override name = 'DbConnectionError';
+}
+
+const TIMEOUT_STATES = new Set(['57014', '55P03', '25P03']); // query_canceled, lock_not_available, idle-in-txn timeout
+const SCOPE_STATE = 'CL001'; // raised by app.open_scope
+
+/**
+ * Maps anything thrown by `pg` to a {@link DbError}.
+ *
+ * @example
+ * try { await client.query(sql) } catch (e) { throw toDbError(e) }
+ */
+export function toDbError(err: unknown): DbError {
+  if (err instanceof DbError) return err;
+  const state = sqlStateOf(err);
+  if (state && TIMEOUT_STATES.has(state)) return new DbTimeoutError('the query took too long', { cause: err });
+  if (state === SCOPE_STATE) return new DbScopeError('unknown person for this member', { cause: err });
+  if (state?.startsWith('08') || (!state && isNetworkError(err))) {
+    return new DbConnectionError('database connection failed', { cause: err });
+  }
+  return new DbQueryError('the database refused the query', { cause: err });
+}
+
+function sqlStateOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+function isNetworkError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code); // ECONNREFUSED, ECONNRESET, ...
+}

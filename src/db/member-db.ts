@@ -1,0 +1,256 @@
+/**
+ * `PgMemberDb`: the `db` port over a pool connected as claims_app. Member SQL runs inside a
+ * transaction that carries its own scope row, under SET LOCAL ROLE claims_member, read-only,
+ * with timeouts, and always ends in ROLLBACK.
+ */
+import pg from 'pg';
+import type { Asker, MemberDb, MemberScope, QueryResult, Row } from '../pipeline/ports.ts';
+import type { ReasonCode } from '../pipeline/reasons.ts';
+import type { RelationshipCode } from '../schema/catalog.ts';
+import { DbConnectionError, DbScopeError, toDbError } from './errors.ts';
+import { jsonSafeTypes } from './type-parsers.ts';
+
+export interface MemberDbOptions {
+  /** Per member statement (default 5000 ms). */
+  readonly statementTimeoutMs?: number;
+  /** Waiting for a lock (default 1000 ms). */
+  readonly lockTimeoutMs?: number;
+  /** A transaction left idle, e.g. by a stalled caller (default 10000 ms). */
+  readonly idleInTransactionTimeoutMs?: number;
+  /** Memory per sort/hash node, in kB (default 8192). */
+  readonly workMemKb?: number;
+  /** Temporary file space per session, in kB (default 65536); applied only if the server lets claims_app set it. */
+  readonly tempFileLimitKb?: number;
+}
+
+/** What one ask leaves in `ask_audit`: identifiers, outcome and timings only. */
+export interface AuditEntry {
+  readonly requestId: string;
+  readonly memberId: string;
+  readonly personId?: string;
+  readonly reasonCode: ReasonCode;
+  readonly rowCount: number;
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+const DEFAULTS = {
+  statementTimeoutMs: 5000,
+  lockTimeoutMs: 1000,
+  idleInTransactionTimeoutMs: 10000,
+  workMemKb: 8192,
+  tempFileLimitKb: 65536,
+} as const satisfies Required<MemberDbOptions>;
+
+const MEMBER_ID = /^[1-9][0-9]{9}$/;
+const PERSON_ID = /^[1-9][0-9]{9}-[0-9]{2}$/;
+
+/**
+ * A small pool connected as claims_app, with JSON-safe type parsers (this pool only).
+ *
+ * @example
+ * const pool = createAppPool(appUrl, { max: 2 });
+ */
+export function createAppPool(connectionString: string, options: pg.PoolConfig = {}): pg.Pool {
+  const pool = new pg.Pool({
+    max: 4,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    ...options,
+    connectionString,
+    types: jsonSafeTypes,
+    // ISO dates whatever the server default, so DATE cells are 'YYYY-MM-DD'.
+    options: '-c DateStyle=ISO,YMD',
+    application_name: options.application_name ?? 'claims-assistant',
+  });
+  // An idle connection dropped by the server must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export class PgMemberDb implements MemberDb {
+  readonly #pool: pg.Pool;
+  readonly #opts: Required<MemberDbOptions>;
+  #canSetTempFileLimit: Promise<boolean> | undefined;
+
+  /** @param pool a pool from {@link createAppPool} (claims_app, JSON-safe parsers). */
+  constructor(pool: pg.Pool, options: MemberDbOptions = {}) {
+    this.#pool = pool;
+    this.#opts = { ...DEFAULTS, ...definedOnly(options) };
+    for (const [key, value] of Object.entries(this.#opts)) {
+      if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${key} must be a positive integer`);
+    }
+  }
+
+  /**
+   * Convenience: a pool for `appUrl` plus the port.
+   *
+   * @example
+   * const db = PgMemberDb.connect(appUrl, { statementTimeoutMs: 3000 }, { max: 2 });
+   */
+  static connect(appUrl: string, options: MemberDbOptions = {}, poolOptions: pg.PoolConfig = {}): PgMemberDb {
+    return new PgMemberDb(createAppPool(appUrl, poolOptions), options);
+  }
+
+  get pool(): pg.Pool {
+    return this.#pool;
+  }
+
+  /**
+   * Runs validated member SQL with the database enforcing the family scope.
+   *
+   * @example
+   * const { rows, truncated, withheld } = await db.runMemberQuery(
+   *   'SELECT claim_date, provider_name FROM claims_history WHERE member_id = 1000000001',
+   *   { memberId: '1000000001' }, { rowCap: 200 });
+   */
+  async runMemberQuery(sql: string, scope: MemberScope, opts: { rowCap: number }): Promise<QueryResult> {
+    if (!Number.isSafeInteger(opts.rowCap) || opts.rowCap < 1)
+      throw new RangeError('rowCap must be a positive integer');
+    const body = stripTrailingSemicolon(sql);
+    // A bound parameter forces the extended protocol: the server accepts exactly one statement.
+    // The newlines keep a trailing `--` comment from swallowing the wrapper.
+    const rows = await this.#inMemberTransaction(scope, false, async (client) => {
+      const res = await client.query<Row>({
+        text: `SELECT * FROM (\n${body}\n) AS member_query LIMIT $1`,
+        values: [opts.rowCap + 1],
+      });
+      return res.rows;
+    });
+    if (rows.length > 0) {
+      return { rows: rows.slice(0, opts.rowCap), truncated: rows.length > opts.rowCap, withheld: false };
+    }
+    // Nothing visible: would the same query match rows of people this person may not see?
+    // Family-wide scope, and only a boolean comes back, so no hidden row leaves the database.
+    const withheld = await this.#inMemberTransaction(scope, true, async (client) => {
+      const res = await client.query<{ found: boolean }>({
+        text: `SELECT EXISTS (SELECT 1 FROM (\n${body}\n) AS member_query LIMIT $1) AS found`,
+        values: [1],
+      });
+      return res.rows[0]?.found === true;
+    });
+    return { rows: [], truncated: false, withheld };
+  }
+
+  /**
+   * Name and relationship of the signed-in person (the subscriber when personId is absent).
+   *
+   * @example
+   * await db.describeAsker({ memberId: '1000000001' }) // { name: 'Daniel Whitfield', relationship: 'subscriber' }
+   */
+  async describeAsker(scope: MemberScope): Promise<Asker | undefined> {
+    checkScope(scope);
+    try {
+      const res = await this.#pool.query<{ name: string; relationship_code: RelationshipCode }>(
+        'SELECT name, relationship_code FROM app.describe_person($1::bigint, $2::text)',
+        [scope.memberId, scope.personId ?? null],
+      );
+      const row = res.rows[0];
+      return row ? { name: row.name, relationship: row.relationship_code } : undefined;
+    } catch (err) {
+      throw toDbError(err);
+    }
+  }
+
+  /**
+   * Appends one row to ask_audit (never the question, SQL, names or rows).
+   *
+   * @example
+   * await db.writeAudit({ requestId, memberId: '1000000001', reasonCode: 'OK', rowCount: 3, timings: { total: 812 } });
+   */
+  async writeAudit(entry: AuditEntry): Promise<void> {
+    checkScope(entry);
+    try {
+      await this.#pool.query(
+        `INSERT INTO public.ask_audit (request_id, member_id, person_id, reason_code, row_count, timings)
+         VALUES ($1, $2::bigint, $3, $4, $5, $6::jsonb)`,
+        [
+          entry.requestId,
+          entry.memberId,
+          entry.personId ?? null,
+          entry.reasonCode,
+          entry.rowCount,
+          JSON.stringify(entry.timings),
+        ],
+      );
+    } catch (err) {
+      throw toDbError(err);
+    }
+  }
+
+  /** Closes the pool. */
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  async #inMemberTransaction<T>(
+    scope: MemberScope,
+    familyWide: boolean,
+    run: (client: pg.PoolClient) => Promise<T>,
+  ): Promise<T> {
+    checkScope(scope);
+    const setup = await this.#setupSql();
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw new DbConnectionError('could not get a database connection', { cause: err });
+    }
+    try {
+      await client.query(setup.begin);
+      await client.query('SELECT app.open_scope($1::bigint, $2::text, $3::boolean)', [
+        scope.memberId,
+        scope.personId ?? null,
+        familyWide,
+      ]);
+      await client.query(setup.becomeMember);
+      return await run(client);
+    } catch (err) {
+      throw toDbError(err);
+    } finally {
+      // Always ROLLBACK: it removes the scope row and every SET LOCAL. If it fails the
+      // connection's state is unknown, so hand it back as broken and let the pool destroy it.
+      try {
+        await client.query('ROLLBACK');
+        client.release();
+      } catch (err) {
+        client.release(err instanceof Error ? err : new Error('rollback failed'));
+      }
+    }
+  }
+
+  async #setupSql(): Promise<{ begin: string; becomeMember: string }> {
+    this.#canSetTempFileLimit ??= this.#pool
+      .query<{ ok: boolean }>("SELECT coalesce(has_parameter_privilege('temp_file_limit', 'SET'), false) AS ok")
+      .then((r) => r.rows[0]?.ok === true)
+      .catch(() => false); // before PostgreSQL 15 there is no parameter privilege: skip it
+    const o = this.#opts;
+    // Values are validated integers: SET takes no bind parameters.
+    const begin = [
+      'BEGIN',
+      `SET LOCAL statement_timeout = ${o.statementTimeoutMs}`,
+      `SET LOCAL lock_timeout = ${o.lockTimeoutMs}`,
+      `SET LOCAL idle_in_transaction_session_timeout = ${o.idleInTransactionTimeoutMs}`,
+      `SET LOCAL work_mem = ${o.workMemKb}`,
+      ...((await this.#canSetTempFileLimit) ? [`SET LOCAL temp_file_limit = ${o.tempFileLimitKb}`] : []),
+    ].join('; ');
+    return { begin, becomeMember: 'SET LOCAL transaction_read_only = on; SET LOCAL ROLE claims_member' };
+  }
+}
+
+function checkScope(scope: { memberId: string; personId?: string }): void {
+  if (!MEMBER_ID.test(scope.memberId)) throw new DbScopeError('member id must be 10 digits');
+  if (scope.personId !== undefined && !PERSON_ID.test(scope.personId)) {
+    throw new DbScopeError('person id must look like <member_id>-NN');
+  }
+  if (scope.personId !== undefined && !scope.personId.startsWith(`${scope.memberId}-`)) {
+    throw new DbScopeError('person id belongs to another member');
+  }
+}
+
+function stripTrailingSemicolon(sql: string): string {
+  return sql.trim().replace(/;\s*$/, '');
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
