@@ -8,6 +8,9 @@ import { formatLongDate, parseIsoDate } from './dates.ts';
 import { formatMoney } from './money.ts';
 import type { Intent, PersonRef } from './question.ts';
 
+/** Count columns a "most visited provider" row may carry, whoever wrote the SQL. */
+const VISIT_KEYS: ReadonlySet<string> = new Set(['visit_count', 'visits', 'claim_count', 'count', 'times']);
+
 /** Lines shown before "and N more". */
 export const MAX_LIST_LINES = 5;
 
@@ -229,8 +232,9 @@ export function summarize(input: SummaryInput): string {
       return sentence(money(value), who, type, scope);
     }
   }
-  if (rows.length === 1 && hasOnly(first, 'provider_name', 'visit_count')) {
-    const n = countValue(first.visit_count);
+  const visitKey = keysOf(first).find((k) => VISIT_KEYS.has(k));
+  if (rows.length === 1 && visitKey && hasOnly(first, 'provider_name', visitKey)) {
+    const n = countValue(first[visitKey]);
     const visits = n === undefined ? '' : `, with ${plural(n, 'visit')}`;
     return `The provider ${who.subject} visited most${scope} is ${cellText(first.provider_name ?? null)}${visits}.`;
   }
