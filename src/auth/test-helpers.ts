@@ -6,7 +6,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, type JWTPayload, SignJWT } from 'jose';
 
 export interface JwksServer {
   readonly port: number;
@@ -51,21 +51,29 @@ export interface TestSigner {
   readonly kid: string;
   readonly publicJwk: JWK;
   readonly jwks: JSONWebKeySet;
-  /** Signs any payload with RS256 (headers may be overridden, e.g. a borrowed kid). */
-  sign(payload: JWTPayload, header?: { kid?: string }): Promise<string>;
+  /** Signs any payload (RS256 unless another RSA alg is asked for; kid may be borrowed). */
+  sign(payload: JWTPayload, header?: { kid?: string; alg?: 'RS256' | 'RS384' | 'RS512' | 'PS256' }): Promise<string>;
 }
 
-/** A fresh RS256 key pair that signs whatever a test asks for. */
-export async function createTestSigner(): Promise<TestSigner> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256');
+/**
+ * A fresh RSA key pair that signs whatever a test asks for. `pinAlg: false` leaves `alg` out of
+ * the published JWK, so only the verifier's own algorithm list stops other RSA algorithms.
+ */
+export async function createTestSigner({ pinAlg = true } = {}): Promise<TestSigner> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = `test-${randomUUID()}`;
-  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, use: 'sig', ...(pinAlg ? { alg: 'RS256' } : {}) };
+  // WebCrypto keys are bound to one algorithm; re-import the same key material for the others.
+  const privateJwk = await exportJWK(privateKey);
   return {
     kid,
     publicJwk,
     jwks: { keys: [publicJwk] },
-    sign: (payload, header = {}) =>
-      new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: header.kid ?? kid, typ: 'JWT' }).sign(privateKey),
+    sign: async (payload, header = {}) => {
+      const alg = header.alg ?? 'RS256';
+      const key = alg === 'RS256' ? privateKey : await importJWK(privateJwk, alg);
+      return new SignJWT(payload).setProtectedHeader({ alg, kid: header.kid ?? kid, typ: 'JWT' }).sign(key);
+    },
   };
 }
 

@@ -232,6 +232,21 @@ describe('createTokenVerifier claim rules (local JWKS, tokens the dev issuer ref
     assert.equal((await verify(await bearer({ token_use: undefined }))).role, 'member');
   });
 
+  test('only RS256 is accepted, even from a key whose JWK does not pin its alg', async () => {
+    const unpinned = await createTestSigner({ pinAlg: false });
+    const lenient = createTokenVerifier({ issuer, audience, jwks: unpinned.jwks });
+    const claims = cognitoClaims({ issuer, audience });
+    assert.equal((await lenient(`Bearer ${await unpinned.sign(claims)}`)).role, 'member');
+    for (const alg of ['RS384', 'RS512', 'PS256'] as const) {
+      await assert.rejects(lenient(`Bearer ${await unpinned.sign(claims, { alg })}`), authError('TOKEN_INVALID'), alg);
+    }
+  });
+
+  test('a validly signed but oversized token is refused before any crypto', async () => {
+    await assert.rejects(verify(await bearer({ padding: 'x'.repeat(20_000) })), authError('TOKEN_INVALID'));
+    assert.equal((await verify(await bearer({ padding: 'x'.repeat(2_000) }))).role, 'member');
+  });
+
   test('a token without exp or sub is rejected', async () => {
     await assert.rejects(verify(await bearer({ exp: undefined })), authError('TOKEN_INVALID'));
     await assert.rejects(verify(await bearer({ sub: undefined })), authError('TOKEN_INVALID'));
