@@ -32,6 +32,7 @@ export const SAFE_EVENT_NAMES = [
   'db_query',
   'rate_limited',
   'handler_error',
+  'audit_failed',
 ] as const;
 export type SafeEventName = (typeof SAFE_EVENT_NAMES)[number];
 

@@ -1,0 +1,56 @@
+import { escapeTagContent } from '../llm/prompt-tags.ts';
+import type { Asker, PromptTemplate, Row } from '../pipeline/ports.ts';
+import { renderSchemaDdl } from '../schema/catalog.ts';
+import { fillPlaceholders } from './placeholders.ts';
+
+export interface RenderedPrompt {
+  readonly system: string;
+  readonly prompt: string;
+}
+
+export interface SqlPromptInput {
+  readonly memberId: string;
+  readonly question: string;
+  readonly asker: Asker;
+  readonly today: string;
+}
+
+const asText = (a: Asker) => `${a.name} (${a.relationship})`;
+
+/**
+ * Renders the SQL-generation template. Member input is escaped so it cannot close its tag;
+ * the system text is never filled with member input.
+ * @example
+ * renderSqlPrompt(tpl, { memberId: '1000000001', question: 'How many claims?', asker, today: '2026-11-25' })
+ */
+export function renderSqlPrompt(tpl: PromptTemplate, input: SqlPromptInput): RenderedPrompt {
+  const values = {
+    schema: renderSchemaDdl(),
+    member_id: input.memberId,
+    today: input.today,
+    asker: escapeTagContent(asText(input.asker)),
+    question: escapeTagContent(input.question),
+  };
+  return { system: tpl.system, prompt: fillPlaceholders(tpl.body, values) };
+}
+
+export interface SummaryPromptInput {
+  readonly question: string;
+  readonly asker: Asker;
+  readonly today: string;
+  readonly sql: string;
+  readonly rows: readonly Row[];
+}
+
+/** Renders the summary template; rows go in as escaped JSON so their text stays data. */
+export function renderSummaryPrompt(tpl: PromptTemplate, input: SummaryPromptInput): RenderedPrompt {
+  const values = {
+    today: input.today,
+    asker: escapeTagContent(asText(input.asker)),
+    question: escapeTagContent(input.question),
+    sql: escapeTagContent(input.sql),
+    row_count: String(input.rows.length),
+    rows: escapeTagContent(JSON.stringify(input.rows)),
+  };
+  return { system: tpl.system, prompt: fillPlaceholders(tpl.body, values) };
+}

@@ -1,0 +1,57 @@
+/**
+ * GET /v1/health — is the service able to answer? Checks the database and the template store
+ * without touching member data.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { httpErrorMiddleware } from '../http/middleware.ts';
+import { json } from '../http/response.ts';
+
+export interface HealthDeps {
+  /** Named checks; each resolves when its part works. */
+  readonly checks: Readonly<Record<string, () => Promise<unknown>>>;
+  /** Per check (default 2000 ms): a hung dependency is reported, not waited on. */
+  readonly timeoutMs?: number;
+}
+
+type CheckStatus = 'ok' | 'failing';
+
+async function runCheck(
+  check: () => Promise<unknown>,
+  timeoutMs: number,
+): Promise<{ status: CheckStatus; ms: number }> {
+  const t0 = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
+    ]);
+    return { status: 'ok', ms: Math.round(performance.now() - t0) };
+  } catch {
+    return { status: 'failing', ms: Math.round(performance.now() - t0) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * @example
+ * createHealthHandler({ checks: { database: () => pool.query('SELECT 1'), templates: () => prompts.load('sql') } })
+ */
+export function createHealthHandler(deps: HealthDeps) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(httpErrorMiddleware())
+    .handler(async () => {
+      const entries = await Promise.all(
+        Object.entries(deps.checks).map(
+          async ([name, check]) => [name, await runCheck(check, deps.timeoutMs ?? 2000)] as const,
+        ),
+      );
+      const checks = Object.fromEntries(entries);
+      const ok = entries.every(([, r]) => r.status === 'ok');
+      return json(ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', checks });
+    });
+}

@@ -1,0 +1,32 @@
+/**
+ * The one HTTP error type. Anything thrown in a handler ends up as one of these, mapped to a
+ * response in exactly one place (`httpErrorMiddleware`).
+ */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  toJSON(): { error: { code: string; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** Errors from other modules that already know their HTTP status (AuthError, ForbiddenError). */
+export interface StatusError {
+  readonly statusCode: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export function isStatusError(err: unknown): err is StatusError {
+  const e = err as Partial<StatusError> | null;
+  return typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 && typeof e.code === 'string';
+}

@@ -1,0 +1,44 @@
+import type middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { isStatusError } from './errors.ts';
+import { json } from './response.ts';
+
+export interface HttpErrorOptions {
+  /** Called with the error's name only (never its message: it may quote member input). */
+  readonly onUnexpected?: (errorName: string) => void;
+}
+
+const defaults: HttpErrorOptions = {};
+
+/** The request id the member can quote to support: API Gateway's, else Lambda's. */
+export function requestIdOf(event: APIGatewayProxyEvent, awsRequestId?: string): string {
+  return event.requestContext?.requestId ?? awsRequestId ?? 'unknown';
+}
+
+/**
+ * Maps every thrown error to a JSON response in one place: known errors keep their status and
+ * code; anything else is a 500 with no detail (never a stack trace or a SQL error).
+ * @example
+ * middy(handler).use(httpErrorMiddleware())
+ */
+export function httpErrorMiddleware(
+  opts: HttpErrorOptions = {},
+): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  const options = { ...defaults, ...opts };
+  const httpErrorMiddlewareOnError: middy.MiddlewareFn<APIGatewayProxyEvent, APIGatewayProxyResult> = async (
+    request,
+  ) => {
+    const err = request.error;
+    const requestId = requestIdOf(request.event, request.context?.awsRequestId);
+    if (isStatusError(err)) {
+      request.response = json(err.statusCode, { error: { code: err.code, message: err.message }, requestId });
+      return;
+    }
+    options.onUnexpected?.(err instanceof Error ? err.name : typeof err);
+    request.response = json(500, {
+      error: { code: 'INTERNAL', message: 'Sorry, something went wrong on our side. Please try again.' },
+      requestId,
+    });
+  };
+  return { onError: httpErrorMiddlewareOnError };
+}

@@ -1,0 +1,139 @@
+/**
+ * One member question, four stages: generate → validate → retrieve → summarize.
+ * Each stage's detail lives in its own module; this file only says the order and the outcomes.
+ */
+import { extractSql } from '../generate/extract.ts';
+import { checkQuestion } from '../generate/question-guard.ts';
+import { renderSqlPrompt, renderSummaryPrompt } from '../generate/render.ts';
+import { LIMITS } from '../schema/catalog.ts';
+import { validateSql } from '../validate/index.ts';
+import type { Asker, Clock, Llm, MemberDb, MemberScope, PromptStore } from './ports.ts';
+import { AskStatus, friendlyMessage, Reason, type ReasonCode } from './reasons.ts';
+import type { AskResult, Stage, StageTimings, TokenUsage } from './types.ts';
+
+export interface AskPorts {
+  readonly llm: Llm;
+  readonly db: MemberDb;
+  readonly prompts: PromptStore;
+  readonly clock: Clock;
+}
+
+export interface AskInput {
+  readonly requestId: string;
+  /** From verified identity only, never from the request body. */
+  readonly scope: MemberScope;
+  readonly question: unknown;
+}
+
+/**
+ * Answers one question for one member.
+ * Never throws: every failure becomes a friendly answer with a stable reason code.
+ * @example
+ * const r = await ask({ requestId, scope: { memberId: '1000000001' }, question: 'How many claims did I have this year?' }, ports);
+ * r.status // 'answered'
+ */
+export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> {
+  const run = new AskRun(input.requestId);
+  try {
+    const checked = checkQuestion(input.question);
+    if (!checked.ok) return run.end(AskStatus.REFUSED, checked.code);
+    const question = checked.question;
+    const today = ports.clock.now().toISOString().slice(0, 10);
+    const asker: Asker = (await ports.db.describeAsker(input.scope)) ?? { name: 'Member', relationship: 'subscriber' };
+
+    // 1. Generate
+    const generated = await run.stage('generate', async () => {
+      const tpl = await ports.prompts.load('sql');
+      run.templateVersions.sql = tpl.version;
+      const prompt = renderSqlPrompt(tpl, { memberId: input.scope.memberId, question, asker, today });
+      const reply = await ports.llm.generate({ purpose: 'sql', ...prompt, maxTokens: 600 });
+      run.usage('sql', reply);
+      return extractSql(reply.text);
+    });
+    if (generated.kind === 'cannot_answer') return run.end(AskStatus.REFUSED, Reason.CANNOT_ANSWER);
+    if (generated.kind === 'no_sql') return run.end(AskStatus.REFUSED, Reason.LLM_NO_SQL);
+
+    // 2. Validate: what runs is exactly the string the validator accepted.
+    const validation = await run.stage('validate', async () => validateSql(generated.sql, input.scope));
+    if (!validation.ok) return run.end(AskStatus.REFUSED, validation.code);
+    run.sql = validation.sql;
+
+    // 3. Retrieve
+    const result = await run.stage('retrieve', () =>
+      ports.db.runMemberQuery(validation.sql, input.scope, { rowCap: LIMITS.rowCap }),
+    );
+    run.rowCount = result.rows.length;
+    if (result.rows.length === 0) {
+      return result.withheld
+        ? run.end(AskStatus.WITHHELD, Reason.WITHHELD)
+        : run.end(AskStatus.NEEDS_DETAIL, Reason.NO_ROWS);
+    }
+    if (result.truncated) return run.end(AskStatus.NEEDS_DETAIL, Reason.TOO_MANY_ROWS);
+
+    // 4. Summarize
+    const answer = await run.stage('summarize', async () => {
+      const tpl = await ports.prompts.load('summary');
+      run.templateVersions.summary = tpl.version;
+      const prompt = renderSummaryPrompt(tpl, { question, asker, today, sql: validation.sql, rows: result.rows });
+      const reply = await ports.llm.generate({ purpose: 'summary', ...prompt, maxTokens: 400 });
+      run.usage('summary', reply);
+      return reply.text.trim();
+    });
+    if (answer === '') return run.end(AskStatus.ERROR, Reason.SUMMARY_ERROR);
+    return run.end(AskStatus.ANSWERED, Reason.OK, answer, result.rows);
+  } catch (err) {
+    return run.end(AskStatus.ERROR, reasonOf(err));
+  }
+}
+
+/** Errors from the ports carry a reason code (`LLM_ERROR`, `DB_TIMEOUT`, ...); anything else is internal. */
+function reasonOf(err: unknown): ReasonCode {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && Object.hasOwn(Reason, code) ? (code as ReasonCode) : Reason.INTERNAL;
+}
+
+/** The bookkeeping of one ask: timings, tokens, and the result it ends with. */
+class AskRun {
+  readonly #started = performance.now();
+  readonly #timings: Partial<Record<Stage, number>> = {};
+  readonly #tokens: Partial<Record<'sql' | 'summary', TokenUsage>> = {};
+  readonly templateVersions: Partial<Record<'sql' | 'summary', number>> = {};
+  #modelId: string | undefined;
+  sql: string | undefined;
+  rowCount = 0;
+
+  constructor(readonly requestId: string) {}
+
+  async stage<T>(name: Stage, fn: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.#timings[name] = round(performance.now() - t0);
+    }
+  }
+
+  usage(purpose: 'sql' | 'summary', r: { inputTokens: number; outputTokens: number; modelId: string }): void {
+    this.#tokens[purpose] = { inputTokens: r.inputTokens, outputTokens: r.outputTokens };
+    this.#modelId = r.modelId;
+  }
+
+  end(status: AskStatus, code: ReasonCode, answer = friendlyMessage(code), rows?: AskResult['rows']): AskResult {
+    const timings: StageTimings = { ...this.#timings, total: round(performance.now() - this.#started) };
+    return {
+      requestId: this.requestId,
+      status,
+      code,
+      answer,
+      sql: this.sql,
+      rows,
+      rowCount: this.rowCount,
+      timings,
+      tokens: this.#tokens,
+      modelId: this.#modelId,
+      templateVersions: this.templateVersions,
+    };
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

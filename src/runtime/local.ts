@@ -1,0 +1,177 @@
+/**
+ * The product on one machine: PostgreSQL (embedded, or DATABASE_URL), migrated and seeded;
+ * the model (the Bedrock stand-in reached through the real AWS SDK, or real Bedrock when
+ * configured); the prompt store. `claims serve`, `claims ask` and the tests all start it here.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../db/embedded.ts';
+import { PgMemberDb } from '../db/member-db.ts';
+import { migrate } from '../db/migrate.ts';
+import { configureAppRole, withDatabase } from '../db/roles.ts';
+import { seedIfEmpty } from '../db/seed.ts';
+import { BedrockLlm } from '../llm/bedrock.ts';
+import { type BedrockStandin, startBedrockStandin } from '../llm/standin.ts';
+import type { AskPorts } from '../pipeline/ask.ts';
+import { type Clock, type PromptStore, systemClock } from '../pipeline/ports.ts';
+import { FilePromptStore } from '../prompts/file-store.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEFAULT_DATA_DIR = path.join(REPO_ROOT, '.data');
+const DATABASE_NAME = 'claims';
+
+export interface LocalRuntimeOptions {
+  /** Keeps the embedded cluster between runs (default `.data/` in the repo). */
+  readonly dataDir?: string;
+  /** An external PostgreSQL (owner credentials); replaces the embedded one. */
+  readonly databaseUrl?: string;
+  /** Real Bedrock when set (and no BEDROCK_ENDPOINT); otherwise the local stand-in. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly clock?: Clock;
+  readonly prompts?: PromptStore;
+  /** Families to seed into an empty database (default 500). */
+  readonly families?: number;
+  /** Progress lines for a person watching (never member data). */
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  readonly ports: AskPorts;
+  readonly db: PgMemberDb;
+  /** Owner connection (migrations, seed, admin tooling); member queries never use it. */
+  readonly adminPool: pg.Pool;
+  readonly adminUrl: string;
+  readonly appUrl: string;
+  /** Where the model is: 'bedrock' or the stand-in's URL. */
+  readonly llmEndpoint: string;
+  readonly standin?: BedrockStandin;
+  close(): Promise<void>;
+}
+
+interface SharedDatabase {
+  readonly adminUrl: string;
+  readonly pid: number;
+}
+
+/**
+ * Starts everything the pipeline needs, locally.
+ * @example
+ * const rt = await startLocalRuntime({ onProgress: console.log });
+ * const result = await ask({ requestId, scope, question }, rt.ports);
+ * await rt.close();
+ */
+export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const env = opts.env ?? process.env;
+  const progress = opts.onProgress ?? (() => undefined);
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const database = await openDatabase(
+      opts.databaseUrl ?? env.DATABASE_URL,
+      opts.dataDir ?? DEFAULT_DATA_DIR,
+      progress,
+    );
+    closers.push(database.close);
+    const adminUrl = database.adminUrl;
+    const { applied } = await migrate(adminUrl);
+    if (applied.length) progress(`applied migrations ${applied.join(', ')}`);
+    const appUrl = await configureAppRole(adminUrl);
+    const adminPool = new pg.Pool({ connectionString: adminUrl, max: 2 });
+    adminPool.on('error', () => undefined);
+    closers.push(() => adminPool.end());
+    const clock = opts.clock ?? systemClock;
+    if (await seedIfEmpty(adminPool, { families: opts.families, today: clock.now() }))
+      progress('seeded synthetic families');
+
+    const db = PgMemberDb.connect(appUrl, {}, { max: 4 });
+    closers.push(() => db.pool.end());
+
+    let standin: BedrockStandin | undefined;
+    let llm: BedrockLlm;
+    if (env.BEDROCK_MODEL_ID && !env.BEDROCK_ENDPOINT) {
+      llm = new BedrockLlm({ modelId: env.BEDROCK_MODEL_ID, region: env.AWS_REGION ?? 'us-east-1' });
+    } else {
+      standin = await startBedrockStandin();
+      closers.push(() => standin?.stop() ?? Promise.resolve());
+      llm = new BedrockLlm({
+        modelId: env.BEDROCK_MODEL_ID ?? 'offline-engine-v1',
+        region: env.AWS_REGION ?? 'us-east-1',
+        endpoint: env.BEDROCK_ENDPOINT ?? standin.url,
+      });
+    }
+    const prompts = opts.prompts ?? new FilePromptStore(path.join(REPO_ROOT, 'prompts'));
+    return {
+      ports: { llm, db, prompts, clock },
+      db,
+      adminPool,
+      adminUrl,
+      appUrl,
+      llmEndpoint: standin?.url ?? 'bedrock',
+      standin,
+      close: () => closeAll(closers),
+    };
+  } catch (err) {
+    await closeAll(closers);
+    throw err;
+  }
+}
+
+async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
+  for (const close of closers.reverse()) await close().catch(() => undefined);
+}
+
+/**
+ * DATABASE_URL, or the embedded cluster in `dataDir`. A cluster already started by another
+ * `claims` process (recorded in `dataDir/runtime.json`) is shared instead of started twice.
+ */
+async function openDatabase(
+  databaseUrl: string | undefined,
+  dataDir: string,
+  progress: (line: string) => void,
+): Promise<{ adminUrl: string; close: () => Promise<void> }> {
+  if (databaseUrl) return { adminUrl: databaseUrl, close: async () => undefined };
+  const stateFile = path.join(dataDir, 'runtime.json');
+  const shared = readShared(stateFile);
+  if (shared) {
+    progress(`using the PostgreSQL already running for this data directory (pid ${shared.pid})`);
+    return { adminUrl: shared.adminUrl, close: async () => undefined };
+  }
+  await mkdir(dataDir, { recursive: true });
+  const t0 = performance.now();
+  const pgHandle = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
+  progress(`embedded PostgreSQL started in ${Math.round(performance.now() - t0)} ms`);
+  const adminUrl = await ensureDatabase(pgHandle.adminUrl, DATABASE_NAME);
+  await writeFile(stateFile, JSON.stringify({ adminUrl, pid: process.pid } satisfies SharedDatabase));
+  return {
+    adminUrl,
+    close: async () => {
+      await rm(stateFile, { force: true });
+      await pgHandle.stop();
+    },
+  };
+}
+
+function readShared(stateFile: string): SharedDatabase | undefined {
+  if (!existsSync(stateFile)) return undefined;
+  try {
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as SharedDatabase;
+    process.kill(state.pid, 0); // throws when the owning process is gone
+    return state;
+  } catch {
+    return undefined; // stale: its owner died without cleaning up
+  }
+}
+
+async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+  return withDatabase(serverUrl, name);
+}
