@@ -12,6 +12,7 @@ describe('createDevIssuer', () => {
     assert.equal(dev.audience, DEV_AUDIENCE);
     assert.equal(DEV_AUDIENCE, 'claims-assistant-local');
     assert.equal(dev.jwksPath, '/.well-known/jwks.json');
+    assert.equal(dev.jwksUrl, 'http://127.0.0.1:4321/.well-known/jwks.json');
   });
 
   test('the JWKS holds one public RS256 signing key and no private material', async () => {

@@ -34,6 +34,8 @@ export interface DevIssuer {
   readonly audience: string;
   /** Where a server should serve {@link DevIssuer.jwks}, relative to its root. */
   readonly jwksPath: '/.well-known/jwks.json';
+  /** `jwksPath` on the issuer's origin: what to give `createTokenVerifier({ jwksUrl })`. */
+  readonly jwksUrl: string;
   /** The public key set (no private material): serve it as JSON. */
   jwks(): JSONWebKeySet;
   /** A signed token for one person. Refuses claims that {@link identityFromClaims} would reject. */
@@ -42,6 +44,7 @@ export interface DevIssuer {
 
 export const DEV_AUDIENCE = 'claims-assistant-local';
 const ALG = 'RS256';
+const JWKS_PATH = '/.well-known/jwks.json';
 
 /**
  * Generates a fresh key pair and returns an issuer for it. Refuses to run inside AWS Lambda.
@@ -49,8 +52,8 @@ const ALG = 'RS256';
  * @example
  * ```ts
  * const dev = await createDevIssuer({ port: 3000 });
- * // serve dev.jwks() at dev.jwksPath, then:
- * const verify = createTokenVerifier({ issuer: dev.issuer, audience: dev.audience, jwksUrl: `http://127.0.0.1:3000${dev.jwksPath}` });
+ * // serve dev.jwks() at dev.jwksPath on port 3000, then:
+ * const verify = createTokenVerifier({ issuer: dev.issuer, audience: dev.audience, jwksUrl: dev.jwksUrl });
  * const token = await dev.issue({ memberId: '1234567890', personId: '1234567890-01' });
  * ```
  */
@@ -69,7 +72,8 @@ export async function createDevIssuer(options: DevIssuerOptions = {}): Promise<D
   return {
     issuer,
     audience,
-    jwksPath: '/.well-known/jwks.json',
+    jwksPath: JWKS_PATH,
+    jwksUrl: new URL(JWKS_PATH, issuer).href,
     jwks: () => ({ keys: [{ ...publicJwk }] }),
     async issue({ memberId, personId, role = 'member', ttlSeconds = 3600, tokenUse = 'id', issuedAt }) {
       if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)

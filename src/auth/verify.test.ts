@@ -37,7 +37,7 @@ describe('createTokenVerifier with a remote JWKS over real HTTP (the production 
     verify = createTokenVerifier({
       issuer: dev.issuer,
       audience: dev.audience,
-      jwksUrl: server.url(dev.jwksPath),
+      jwksUrl: dev.jwksUrl,
     });
   });
   after(() => server.close());
@@ -259,6 +259,14 @@ describe('createTokenVerifier claim rules (local JWKS, tokens the dev issuer ref
 });
 
 describe('createTokenVerifier configuration', () => {
+  test('an unreachable JWKS endpoint fails closed as TOKEN_INVALID', async () => {
+    const down = await startJwksServer();
+    await down.close();
+    const dev = await createDevIssuer({ port: down.port });
+    const verify = createTokenVerifier({ issuer: dev.issuer, audience: dev.audience, jwksUrl: dev.jwksUrl });
+    await assert.rejects(verify(`Bearer ${await dev.issue(MEMBER)}`), authError('TOKEN_INVALID'));
+  });
+
   test('a plain-http JWKS URL is refused unless it is a loopback address', () => {
     const base = { issuer: 'https://issuer.example', audience: 'a' };
     assert.throws(() => createTokenVerifier({ ...base, jwksUrl: 'http://keys.example/jwks.json' }), TypeError);
