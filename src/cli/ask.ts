@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { ask } from '../pipeline/ask.ts';
+import { startLocalRuntime } from '../runtime/local.ts';
+import { memberIdArg, parse, print, printJson, UsageError } from './args.ts';
+
+const HELP = `Usage: claims ask --member ID [--person PERSON_ID] [--json] "question"
+
+Asks one question as a member, through the same four-stage pipeline as the API.
+--person     the signed-in person in the family (default: the subscriber)
+--json       print {status, code, answer, sql, rowCount}`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { member: { type: 'string' }, person: { type: 'string' }, json: { type: 'boolean' } },
+    true,
+  );
+  if (values.help) {
+    print(HELP);
+    return 0;
+  }
+  const memberId = memberIdArg(values.member);
+  const question = positionals.join(' ').trim();
+  if (!question)
+    throw new UsageError(
+      'add the question in quotes, for example: claims ask --member ID "How many claims did I have?"',
+    );
+  if (values.person !== undefined && !values.person.startsWith(`${memberId}-`)) {
+    throw new UsageError('--person must be someone in the same family (PERSON_ID starts with the member id)');
+  }
+  const runtime = await startLocalRuntime({
+    onProgress: values.json ? undefined : (line) => process.stderr.write(`  ${line}\n`),
+  });
+  try {
+    const r = await ask(
+      { requestId: randomUUID(), scope: { memberId, personId: values.person }, question },
+      runtime.ports,
+    );
+    if (values.json)
+      printJson({ status: r.status, code: r.code, answer: r.answer, sql: r.sql ?? null, rowCount: r.rowCount });
+    else print(r.answer);
+    return r.status === 'error' ? 1 : 0;
+  } finally {
+    await runtime.close();
+  }
+}
