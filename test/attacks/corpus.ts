@@ -117,7 +117,8 @@ export const ATTACKS: readonly AttackCase[] = [
     ['any array', `SELECT * FROM ${CH} WHERE member_id = ANY (ARRAY[${OWN}, ${OTHER}])`, R.SQL_WRONG_MEMBER],
     ['between', `SELECT * FROM ${CH} WHERE member_id BETWEEN ${OWN} AND ${OTHER}`, R.SQL_WRONG_MEMBER],
     ['like prefix', `SELECT * FROM ${CH} WHERE member_id::text LIKE '1%'`, R.SQL_WRONG_MEMBER],
-    ['not equal own', `SELECT * FROM ${CH} WHERE member_id <> ${OWN}`, R.SQL_WRONG_MEMBER],
+    ['not equal own', `SELECT * FROM ${CH} WHERE member_id <> ${OWN}`, R.SQL_SCOPE_ESCAPE],
+    ['not equal other', `SELECT * FROM ${CH} WHERE member_id <> ${OTHER}`, R.SQL_WRONG_MEMBER],
     ['greater than zero', `SELECT * FROM ${CH} WHERE member_id > 0`, R.SQL_WRONG_MEMBER],
     ['own or other', `SELECT * FROM ${CH} WHERE member_id = ${OWN} OR member_id = ${OTHER}`, R.SQL_WRONG_MEMBER],
     [
@@ -196,7 +197,7 @@ export const ATTACKS: readonly AttackCase[] = [
     [
       'order by oracle',
       `${SCOPED} ORDER BY (SELECT max(allowed_amount) FROM ${CH} WHERE member_id <> ${OWN})`,
-      R.SQL_WRONG_MEMBER,
+      R.SQL_SCOPE_ESCAPE,
     ],
   ]),
   ...cases('cte', [

@@ -1,0 +1,76 @@
+/**
+ * The SQL validator: deny by default. A query runs only if it is one plain SELECT over the
+ * catalog's member tables, calls only allowlisted functions, and pins every member-table
+ * reference to the signed-in family.
+ */
+import pkg from 'node-sql-parser';
+import { Reason, type ReasonCode } from '../pipeline/reasons.ts';
+import { LIMITS } from '../schema/catalog.ts';
+import { asNode } from './ast.ts';
+import { checkTokens, tokenize } from './lexer.ts';
+import { checkMemberScope } from './member-scope.ts';
+import { Rejection, reject } from './rejection.ts';
+import { StatementWalker } from './walk.ts';
+
+const { Parser } = pkg;
+const parser = new Parser();
+/** Parser options are module-global in node-sql-parser: pass the dialect on every call. */
+const PARSE_OPTIONS = { database: 'postgresql' } as const;
+
+export interface ValidateContext {
+  /** The signed-in family's member_id, digits only. */
+  readonly memberId: string;
+}
+
+export type Validation =
+  | { readonly ok: true; readonly sql: string }
+  | { readonly ok: false; readonly code: ReasonCode; readonly reason: string };
+
+/** Trims, and drops one trailing semicolon: the exact string that is checked and run. */
+function normalize(sql: string): string {
+  const trimmed = sql.trim();
+  return trimmed.endsWith(';') ? trimmed.slice(0, -1).trimEnd() : trimmed;
+}
+
+function parseOne(sql: string): unknown {
+  let ast: unknown;
+  try {
+    ast = parser.astify(sql, PARSE_OPTIONS);
+  } catch {
+    // The parser's message can quote the input, so it is not passed on.
+    return reject(Reason.SQL_PARSE_ERROR, 'the SQL could not be parsed');
+  }
+  if (Array.isArray(ast)) {
+    if (ast.length !== 1) reject(Reason.SQL_MULTIPLE_STATEMENTS, 'only one statement is allowed');
+    return ast[0];
+  }
+  return ast;
+}
+
+/**
+ * Checks model-written SQL before it runs. On success `sql` is the exact string that was
+ * checked (trimmed, one trailing `;` removed), which is what must run.
+ * @example
+ * validateSql("SELECT count(*) FROM claims_history WHERE member_id = 1234567890", { memberId: '1234567890' })
+ * // { ok: true, sql: 'SELECT count(*) FROM claims_history WHERE member_id = 1234567890' }
+ */
+export function validateSql(sql: string, ctx: ValidateContext): Validation {
+  try {
+    if (!/^\d+$/.test(ctx.memberId)) reject(Reason.SQL_UNSUPPORTED, 'member id must be digits');
+    if (sql.length > LIMITS.sqlMaxChars * 4) reject(Reason.SQL_TOO_LONG, 'SQL is too long');
+    const checked = normalize(sql);
+    if (checked === '') reject(Reason.SQL_EMPTY, 'SQL is empty');
+    if (checked.length > LIMITS.sqlMaxChars) reject(Reason.SQL_TOO_LONG, 'SQL is too long');
+    checkTokens(tokenize(checked));
+    const ast = asNode(parseOne(checked), 'statement');
+    if (ast.type !== 'select') reject(Reason.SQL_NOT_SELECT, 'only SELECT statements are allowed');
+    const walker = new StatementWalker();
+    walker.walkQuery(ast, undefined);
+    checkMemberScope(walker.selects, ctx.memberId);
+    return { ok: true, sql: checked };
+  } catch (error) {
+    if (error instanceof Rejection) return { ok: false, code: error.code, reason: error.message };
+    // Anything unexpected while reading the AST is a refusal, never a pass.
+    return { ok: false, code: Reason.SQL_UNSUPPORTED, reason: 'the SQL could not be checked' };
+  }
+}

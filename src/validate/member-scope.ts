@@ -1,0 +1,152 @@
+/**
+ * The member-scope rules. Every member-table reference in every SELECT must be pinned to the
+ * signed-in family by a plain top-level `<ref>.member_id = <literal>` in that SELECT's WHERE;
+ * any other use of member_id in a predicate is refused, because it can only widen or probe scope.
+ */
+import { Reason } from '../pipeline/reasons.ts';
+import { MEMBER_TABLES } from '../schema/catalog.ts';
+import { columnName, columnQualifier, isNode, literalText, type Node, subqueryOf } from './ast.ts';
+import { reject } from './rejection.ts';
+import type { FromItem, SelectFacts } from './walk.ts';
+
+const SCOPE_COLUMNS: ReadonlySet<string> = new Set(Object.values(MEMBER_TABLES).map((t) => t.scopeColumn));
+const JOINS_WITH_KEYS: ReadonlySet<string> = new Set(['JOIN', 'INNER JOIN', 'LEFT JOIN', 'LEFT OUTER JOIN']);
+const NULL_EXTENDING_JOINS = /^(RIGHT|FULL)/;
+
+function isScopeColumnRef(node: Node): boolean {
+  return node.type === 'column_ref' && node.column !== '*' && SCOPE_COLUMNS.has(columnName(node));
+}
+
+/** Child nodes of an expression, without entering sub-queries (each is checked as its own SELECT). */
+function children(node: Node): Node[] {
+  if (subqueryOf(node) || node.type === 'select') return [];
+  const out: Node[] = [];
+  for (const value of Object.values(node)) {
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item)) out.push(item);
+    } else if (isNode(value)) {
+      out.push(value);
+    }
+  }
+  return out;
+}
+
+function someNode(node: Node, test: (n: Node) => boolean): boolean {
+  return test(node) || children(node).some((child) => someNode(child, test));
+}
+
+function forEachNode(node: Node, visit: (n: Node) => void): void {
+  visit(node);
+  for (const child of children(node)) forEachNode(child, visit);
+}
+
+function mentionsScopeColumn(node: Node): boolean {
+  return someNode(node, isScopeColumnRef);
+}
+
+/** Top-level AND conjuncts (parentheses are flags in this AST, so nesting is plain). */
+function conjuncts(expr: Node | undefined): Node[] {
+  if (!expr) return [];
+  if (expr.type === 'binary_expr' && String(expr.operator).toUpperCase() === 'AND') {
+    return [...conjuncts(expr.left as Node), ...conjuncts(expr.right as Node)];
+  }
+  return [expr];
+}
+
+/** For `member_id = <literal>` (either order) returns the column ref and literal text. */
+function scopeEquality(expr: Node): { ref: Node; literal: string } | undefined {
+  if (expr.type !== 'binary_expr' || expr.operator !== '=') return undefined;
+  const { left, right } = expr;
+  if (!isNode(left) || !isNode(right)) return undefined;
+  const [ref, value] = isScopeColumnRef(left) ? [left, right] : isScopeColumnRef(right) ? [right, left] : [];
+  if (!ref || !value) return undefined;
+  const literal = literalText(value);
+  return literal === undefined ? undefined : { ref, literal };
+}
+
+/**
+ * SQL_WRONG_MEMBER: any comparison that involves member_id and a literal other than the
+ * signed-in family's id, anywhere in the statement.
+ */
+function checkNoOtherMember(facts: SelectFacts, memberId: string): void {
+  const roots = [facts.where, facts.having, ...facts.projections, ...facts.from.map((f) => f.on)].filter(
+    (n): n is Node => n !== undefined,
+  );
+  for (const root of roots) {
+    forEachNode(root, (node) => {
+      const isComparison =
+        (node.type === 'binary_expr' && !['AND', 'OR'].includes(String(node.operator).toUpperCase())) ||
+        node.type === 'unary_expr' ||
+        (node.type === 'function' && mentionsScopeColumn(node));
+      if (!isComparison || !mentionsScopeColumn(node)) return;
+      forEachNode(node, (leaf) => {
+        const text = literalText(leaf);
+        if (text !== undefined && text !== memberId) {
+          reject(Reason.SQL_WRONG_MEMBER, 'member_id is compared with another family');
+        }
+      });
+    });
+  }
+}
+
+function checkJoins(from: readonly FromItem[], memberRefs: number): void {
+  if (memberRefs === 0) return;
+  if (from.some((f) => f.join !== undefined && NULL_EXTENDING_JOINS.test(f.join))) {
+    reject(Reason.SQL_SCOPE_ESCAPE, 'RIGHT and FULL joins are not allowed with member tables');
+  }
+  if (memberRefs < 2) return;
+  for (const item of from.slice(1)) {
+    const keyed =
+      item.join !== undefined &&
+      JOINS_WITH_KEYS.has(item.join) &&
+      (item.hasUsing || conjuncts(item.on).some(isColumnEquality));
+    if (!keyed) reject(Reason.SQL_CARTESIAN_PRODUCT, 'member tables must be joined on a column equality');
+  }
+}
+
+/** `a.x = b.y` with two different qualifiers: a real join key, not a cross product. */
+function isColumnEquality(expr: Node): boolean {
+  if (expr.type !== 'binary_expr' || expr.operator !== '=') return false;
+  const { left, right } = expr;
+  if (!isNode(left) || !isNode(right) || left.type !== 'column_ref' || right.type !== 'column_ref') return false;
+  const l = columnQualifier(left);
+  const r = columnQualifier(right);
+  return l !== undefined && r !== undefined && l !== r;
+}
+
+function checkOneSelect(facts: SelectFacts, memberId: string): void {
+  const memberRefs = facts.from.filter((f) => f.source.kind === 'member').map((f) => f.source.name);
+  checkJoins(facts.from, memberRefs.length);
+  const scoped = new Set<string>();
+  for (const conjunct of conjuncts(facts.where)) {
+    const eq = scopeEquality(conjunct);
+    if (eq && eq.literal === memberId) {
+      const qualifier = columnQualifier(eq.ref);
+      if (qualifier !== undefined) scoped.add(qualifier);
+      else if (memberRefs.length === 1) scoped.add(memberRefs[0] as string);
+      continue;
+    }
+    if (mentionsScopeColumn(conjunct))
+      reject(Reason.SQL_SCOPE_ESCAPE, 'member_id is used outside the one scope equality');
+  }
+  const elsewhere = [facts.having, ...facts.from.map((f) => f.on)].filter((n): n is Node => n !== undefined);
+  if (elsewhere.some(mentionsScopeColumn)) reject(Reason.SQL_SCOPE_ESCAPE, 'member_id is used outside WHERE');
+  // In the select list, GROUP BY and ORDER BY member_id may appear only as a bare column.
+  for (const projection of facts.projections) {
+    if (!isScopeColumnRef(projection) && mentionsScopeColumn(projection)) {
+      reject(Reason.SQL_SCOPE_ESCAPE, 'member_id is used inside an expression');
+    }
+  }
+  for (const ref of memberRefs) {
+    if (!scoped.has(ref)) reject(Reason.SQL_MISSING_MEMBER_SCOPE, 'a member table is not scoped to the member');
+  }
+}
+
+/**
+ * Applies the member-scope rules to every SELECT of a statement.
+ * @example checkMemberScope(walker.selects, '1234567890')
+ */
+export function checkMemberScope(selects: readonly SelectFacts[], memberId: string): void {
+  for (const facts of selects) checkNoOtherMember(facts, memberId);
+  for (const facts of selects) checkOneSelect(facts, memberId);
+}

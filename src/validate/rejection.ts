@@ -1,0 +1,19 @@
+import type { ReasonCode } from '../pipeline/reasons.ts';
+
+/** Thrown inside the validator to stop at the first broken rule; never escapes `validateSql`. */
+export class Rejection extends Error {
+  readonly code: ReasonCode;
+  constructor(code: ReasonCode, reason: string) {
+    super(reason);
+    this.name = 'Rejection';
+    this.code = code;
+  }
+}
+
+/**
+ * Stops validation with a reason code. `reason` is for developers and must not quote SQL literals.
+ * @example reject(Reason.SQL_UNSUPPORTED, 'named windows are not supported')
+ */
+export function reject(code: ReasonCode, reason: string): never {
+  throw new Rejection(code, reason);
+}
