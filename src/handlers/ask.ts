@@ -11,6 +11,8 @@ import { observabilityMiddleware } from '../observability/middleware.ts';
 import { type AskPorts, ask } from '../pipeline/ask.ts';
 import { AskStatus, Reason } from '../pipeline/reasons.ts';
 import type { AskResult } from '../pipeline/types.ts';
+import { afterAsk } from '../runtime/after-ask.ts';
+import { lambdaIdentify, lambdaWiring } from '../runtime/lambda.ts';
 import { LIMITS } from '../schema/catalog.ts';
 
 export interface AskHandlerDeps {
@@ -80,3 +82,10 @@ export function createAskHandler(deps: AskHandlerDeps) {
       return json(statusCodeOf(result), { status, code, answer, requestId, rowCount });
     });
 }
+
+/** The Lambda entry point (serverless.yml: src/handlers/ask.handler). */
+export const handler = createAskHandler({
+  ports: async () => (await lambdaWiring()).ports,
+  identify: lambdaIdentify(),
+  onResult: async (result, identity) => afterAsk((await lambdaWiring()).db)(result, identity),
+});

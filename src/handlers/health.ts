@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { httpErrorMiddleware } from '../http/middleware.ts';
 import { json } from '../http/response.ts';
+import { lambdaWiring } from '../runtime/lambda.ts';
 
 export interface HealthDeps {
   /** Named checks; each resolves when its part works. */
@@ -55,3 +56,11 @@ export function createHealthHandler(deps: HealthDeps) {
       return json(ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', checks });
     });
 }
+
+/** The Lambda entry point (serverless.yml: src/handlers/health.handler). */
+export const handler = createHealthHandler({
+  checks: {
+    database: async () => (await lambdaWiring()).db.pool.query('SELECT 1'),
+    templates: async () => (await lambdaWiring()).prompts.load('sql'),
+  },
+});

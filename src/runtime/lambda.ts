@@ -1,0 +1,89 @@
+/**
+ * Production wiring, built once per Lambda container (outside the handler) and reused across
+ * invocations: one small pool to RDS Proxy, the Bedrock client, the template store.
+ */
+
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type pg from 'pg';
+import { identityFromEvent } from '../auth/api-gateway.ts';
+import { createTokenVerifier, type TokenVerifier } from '../auth/verify.ts';
+import { createAppPool, PgMemberDb } from '../db/member-db.ts';
+import { bedrockLlmFromEnv } from '../llm/bedrock.ts';
+import type { AskPorts } from '../pipeline/ask.ts';
+import { type PromptStore, systemClock } from '../pipeline/ports.ts';
+import { promptStoreFromEnv } from '../prompts/from-env.ts';
+
+interface DbSecret {
+  readonly username: string;
+  readonly password: string;
+}
+
+/**
+ * Reads a secret through the AWS Parameters and Secrets Lambda Extension (cached locally by the
+ * extension, so rotation is picked up within its TTL without an SDK call per cold start).
+ */
+export async function readSecret(secretId: string, env: NodeJS.ProcessEnv = process.env): Promise<DbSecret> {
+  const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
+  const res = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
+    headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
+  });
+  if (!res.ok) throw new Error(`secret lookup failed with HTTP ${res.status}`);
+  const body = (await res.json()) as { SecretString?: string };
+  const secret = JSON.parse(body.SecretString ?? '{}') as Partial<DbSecret>;
+  if (!secret.username || !secret.password) throw new Error('the database secret has no username/password');
+  return { username: secret.username, password: secret.password };
+}
+
+/** The app pool: DATABASE_APP_URL when set (tests, other hosts), else RDS Proxy + the secret. */
+async function appPool(env: NodeJS.ProcessEnv): Promise<pg.Pool> {
+  // Lambda runs one request at a time per container: two connections cover the ask and its audit.
+  const poolOptions = { max: Number(env.DB_POOL_MAX ?? 2), idleTimeoutMillis: 60_000 };
+  if (env.DATABASE_APP_URL) return createAppPool(env.DATABASE_APP_URL, poolOptions);
+  if (!env.DB_HOST || !env.DB_SECRET_ARN)
+    throw new Error('DB_HOST and DB_SECRET_ARN (or DATABASE_APP_URL) must be set');
+  const secret = await readSecret(env.DB_SECRET_ARN, env);
+  const url = new URL(`postgres://${env.DB_HOST}:${env.DB_PORT ?? '5432'}/${env.DB_NAME ?? 'claims'}`);
+  url.username = encodeURIComponent(secret.username);
+  url.password = encodeURIComponent(secret.password);
+  // RDS Proxy requires TLS; its certificates chain to Amazon's public CAs, so verify them.
+  return createAppPool(url.toString(), { ...poolOptions, ssl: { rejectUnauthorized: true } });
+}
+
+export interface LambdaWiring {
+  readonly ports: AskPorts;
+  readonly db: PgMemberDb;
+  readonly prompts: PromptStore;
+}
+
+let wiring: Promise<LambdaWiring> | undefined;
+
+/** The container's ports, created on first use and kept for the container's life. */
+export function lambdaWiring(env: NodeJS.ProcessEnv = process.env): Promise<LambdaWiring> {
+  wiring ??= (async () => {
+    const pool = await appPool(env);
+    const db = new PgMemberDb(pool, { statementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS ?? 5000) });
+    const prompts = promptStoreFromEnv(env, pool);
+    return { ports: { llm: bedrockLlmFromEnv(env), db, prompts, clock: systemClock }, db, prompts };
+  })().catch((err) => {
+    wiring = undefined; // let the next invocation retry instead of caching the failure
+    throw err;
+  });
+  return wiring;
+}
+
+let verifier: TokenVerifier | undefined;
+
+/**
+ * Identity behind API Gateway: the Cognito authorizer's claims. When AUTH_ISSUER, AUTH_AUDIENCE
+ * and AUTH_JWKS_URL are set (no authorizer in front), bearer tokens are verified here instead.
+ */
+export function lambdaIdentify(env: NodeJS.ProcessEnv = process.env) {
+  if (env.AUTH_ISSUER && env.AUTH_AUDIENCE && env.AUTH_JWKS_URL) {
+    verifier ??= createTokenVerifier({
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+      jwksUrl: env.AUTH_JWKS_URL,
+    });
+  }
+  return (event: APIGatewayProxyEvent) => identityFromEvent(event, verifier);
+}
