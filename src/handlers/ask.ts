@@ -11,7 +11,6 @@ import { observabilityMiddleware } from '../observability/middleware.ts';
 import { type AskPorts, ask } from '../pipeline/ask.ts';
 import { AskStatus, Reason } from '../pipeline/reasons.ts';
 import type { AskResult } from '../pipeline/types.ts';
-import { afterAsk } from '../runtime/after-ask.ts';
 import { lambdaIdentify, lambdaWiring } from '../runtime/lambda.ts';
 import { LIMITS } from '../schema/catalog.ts';
 
@@ -87,5 +86,6 @@ export function createAskHandler(deps: AskHandlerDeps) {
 export const handler = createAskHandler({
   ports: async () => (await lambdaWiring()).ports,
   identify: lambdaIdentify(),
-  onResult: async (result, identity) => afterAsk((await lambdaWiring()).db)(result, identity),
+  rateLimit: async (identity) => (await lambdaWiring()).rateLimit(identity),
+  onResult: async (result, identity) => (await lambdaWiring()).onResult(result, identity),
 });

@@ -6,12 +6,16 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type pg from 'pg';
 import { identityFromEvent } from '../auth/api-gateway.ts';
+import type { Identity } from '../auth/identity.ts';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verify.ts';
 import { createAppPool, PgMemberDb } from '../db/member-db.ts';
 import { bedrockLlmFromEnv } from '../llm/bedrock.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
 import { type PromptStore, systemClock } from '../pipeline/ports.ts';
+import type { AskResult } from '../pipeline/types.ts';
 import { promptStoreFromEnv } from '../prompts/from-env.ts';
+import { afterAsk } from './after-ask.ts';
+import { memberRateLimit } from './rate-limit.ts';
 
 interface DbSecret {
   readonly username: string;
@@ -53,6 +57,8 @@ export interface LambdaWiring {
   readonly ports: AskPorts;
   readonly db: PgMemberDb;
   readonly prompts: PromptStore;
+  readonly rateLimit: (identity: Identity) => Promise<void>;
+  readonly onResult: (result: AskResult, identity: Identity) => Promise<void>;
 }
 
 let wiring: Promise<LambdaWiring> | undefined;
@@ -63,7 +69,13 @@ export function lambdaWiring(env: NodeJS.ProcessEnv = process.env): Promise<Lamb
     const pool = await appPool(env);
     const db = new PgMemberDb(pool, { statementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS ?? 5000) });
     const prompts = promptStoreFromEnv(env, pool);
-    return { ports: { llm: bedrockLlmFromEnv(env), db, prompts, clock: systemClock }, db, prompts };
+    return {
+      ports: { llm: bedrockLlmFromEnv(env), db, prompts, clock: systemClock },
+      db,
+      prompts,
+      rateLimit: memberRateLimit(pool, env),
+      onResult: afterAsk(db),
+    };
   })().catch((err) => {
     wiring = undefined; // let the next invocation retry instead of caching the failure
     throw err;

@@ -18,6 +18,7 @@ import { type BedrockStandin, startBedrockStandin } from '../llm/standin.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
 import { type Clock, type PromptStore, systemClock } from '../pipeline/ports.ts';
 import { FilePromptStore } from '../prompts/file-store.ts';
+import { PgPromptStore } from '../prompts/pg-store.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_DATA_DIR = path.join(REPO_ROOT, '.data');
@@ -101,7 +102,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
         endpoint: env.BEDROCK_ENDPOINT ?? standin.url,
       });
     }
-    const prompts = opts.prompts ?? new FilePromptStore(path.join(REPO_ROOT, 'prompts'));
+    const prompts = opts.prompts ?? (await databasePrompts(db, path.join(REPO_ROOT, 'prompts')));
     return {
       ports: { llm, db, prompts, clock },
       db,
@@ -116,6 +117,14 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     await closeAll(closers);
     throw err;
   }
+}
+
+/** The PostgreSQL template store; the shipped files become published version 1 of an empty table. */
+async function databasePrompts(db: PgMemberDb, dir: string): Promise<PgPromptStore> {
+  const files = new FilePromptStore(dir);
+  const store = new PgPromptStore(db.pool, { checkEveryMs: 1000, fallback: files });
+  await store.importInitial([await files.load('sql'), await files.load('summary')], 'system');
+  return store;
 }
 
 async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {

@@ -18,6 +18,7 @@ import { createHealthHandler } from '../handlers/health.ts';
 import { json } from '../http/response.ts';
 import { afterAsk } from '../runtime/after-ask.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, REPO_ROOT, startLocalRuntime } from '../runtime/local.ts';
+import { memberRateLimit } from '../runtime/rate-limit.ts';
 import { localContext, readBody, toProxyEvent, writeResult } from './proxy-event.ts';
 
 export interface LocalServerOptions extends LocalRuntimeOptions {
@@ -82,7 +83,12 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   const routes: Record<string, { resource: string; handler: Handler }> = {
     '/v1/ask': {
       resource: '/v1/ask',
-      handler: createAskHandler({ ports: async () => runtime.ports, identify, onResult: afterAsk(runtime.db) }),
+      handler: createAskHandler({
+        ports: async () => runtime.ports,
+        identify,
+        rateLimit: memberRateLimit(runtime.db.pool, opts.env ?? process.env),
+        onResult: afterAsk(runtime.db),
+      }),
     },
     '/v1/health': {
       resource: '/v1/health',

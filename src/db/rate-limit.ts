@@ -1,0 +1,33 @@
+import type pg from 'pg';
+import { toDbError } from './errors.ts';
+
+export interface RateLimitOptions {
+  /** Asks allowed per window (default 20). */
+  readonly limit?: number;
+  /** Window length in seconds (default 60). */
+  readonly windowSeconds?: number;
+}
+
+/**
+ * A per-member ask limit kept in the database, so every Lambda container counts together.
+ * Resolves true when this ask is allowed.
+ * @example
+ * const allowed = createRateLimiter(pool, { limit: 20, windowSeconds: 60 });
+ * if (!(await allowed('1000000001'))) throw new HttpError(429, 'RATE_LIMITED', '...');
+ */
+export function createRateLimiter(pool: pg.Pool, opts: RateLimitOptions = {}) {
+  const limit = opts.limit ?? 20;
+  const windowSeconds = opts.windowSeconds ?? 60;
+  return async (memberId: string): Promise<boolean> => {
+    try {
+      const res = await pool.query<{ allowed: boolean }>('SELECT app.take_ask($1::bigint, $2, $3) AS allowed', [
+        memberId,
+        limit,
+        windowSeconds,
+      ]);
+      return res.rows[0]?.allowed === true;
+    } catch (err) {
+      throw toDbError(err);
+    }
+  };
+}
