@@ -1,0 +1,81 @@
+/**
+ * The evaluation set format (JSON Lines, one case per line; blank lines and lines starting with
+ * `//` or `#` are comments):
+ *
+ *   {"id": "count-rx-this-year", "member": "1000000001", "person": "1000000001-02",
+ *    "question": "How many prescription claims did I have this year?",
+ *    "expected": {"sql": "SELECT count(*) FROM claims_history WHERE ... "}}
+ *   {"id": "write-delete", "member": "1000000001", "question": "Delete my claims",
+ *    "expected": {"refusal": "QUESTION_UNSAFE"}}
+ *
+ * `person` is optional (default: the subscriber). Reference SQL may use `{{today}}` (the run's
+ * date, 'YYYY-MM-DD', the same `<today>` the model sees) and `{{member_id}}`; write relative dates
+ * with PostgreSQL date arithmetic, e.g. `DATE '{{today}}' - INTERVAL '12 months'`.
+ * `refusal` is a reason code (src/pipeline/reasons.ts) or an outcome status ('withheld').
+ */
+import { Reason } from '../pipeline/reasons.ts';
+
+export interface EvalCase {
+  readonly id: string;
+  readonly member: string;
+  readonly person?: string;
+  readonly question: string;
+  readonly expected: { readonly sql: string } | { readonly refusal: string };
+}
+
+/** A line of the set that is not a valid case: the message names the line, never its text. */
+export class EvalSetError extends Error {
+  override readonly name = 'EvalSetError';
+}
+
+const STATUSES = new Set(['refused', 'withheld', 'needs_detail', 'error']);
+
+/**
+ * Parses an evaluation set.
+ * @example
+ * parseCases('{"member":"1000000001","question":"How many claims?","expected":{"refusal":"CANNOT_ANSWER"}}')
+ */
+export function parseCases(text: string): EvalCase[] {
+  const cases: EvalCase[] = [];
+  const ids = new Set<string>();
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('//') || line.startsWith('#')) return;
+    const where = `line ${i + 1}`;
+    let v: Record<string, unknown>;
+    try {
+      v = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new EvalSetError(`${where}: not valid JSON`);
+    }
+    if (typeof v !== 'object' || v === null) throw new EvalSetError(`${where}: a case is a JSON object`);
+    const member = v.member;
+    if (typeof member !== 'string' || !/^[1-9]\d{9}$/.test(member))
+      throw new EvalSetError(`${where}: "member" must be a 10-digit member id`);
+    const person = v.person;
+    if (person !== undefined && (typeof person !== 'string' || !person.startsWith(`${member}-`)))
+      throw new EvalSetError(`${where}: "person" must be <member>-NN`);
+    if (typeof v.question !== 'string' || v.question.trim() === '')
+      throw new EvalSetError(`${where}: "question" is required`);
+    const e = v.expected as Record<string, unknown> | undefined;
+    let expected: EvalCase['expected'];
+    if (typeof e?.sql === 'string' && e.sql.trim() !== '') expected = { sql: e.sql };
+    else if (typeof e?.refusal === 'string' && (Object.hasOwn(Reason, e.refusal) || STATUSES.has(e.refusal)))
+      expected = { refusal: e.refusal };
+    else throw new EvalSetError(`${where}: "expected" needs {"sql": "..."} or {"refusal": "<reason code>"}`);
+    const id = typeof v.id === 'string' && v.id !== '' ? v.id : `line-${i + 1}`;
+    if (ids.has(id)) throw new EvalSetError(`${where}: duplicate id ${id}`);
+    ids.add(id);
+    cases.push({ id, member, ...(person ? { person } : {}), question: v.question, expected });
+  });
+  return cases;
+}
+
+/**
+ * Fills `{{today}}` and `{{member_id}}` in reference SQL.
+ * @example
+ * fillReference("claim_date >= DATE '{{today}}' - INTERVAL '1 month'", '2026-03-01', '1000000001')
+ */
+export function fillReference(sql: string, today: string, memberId: string): string {
+  return sql.replace(/\{\{\s*today\s*\}\}/g, today).replace(/\{\{\s*member_id\s*\}\}/g, memberId);
+}

@@ -1,0 +1,149 @@
+/**
+ * The evaluation harness on the real embedded database with the offline engine: the shipped set
+ * scores high on the shipped template, a structurally broken template scores low, and the parts
+ * (case parsing, result comparison, the publish gate) behave.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+import { DEFAULT_SET } from '../../src/cli/eval.ts';
+import { PgMemberDb } from '../../src/db/member-db.ts';
+import { EvalSetError, fillReference, parseCases } from '../../src/eval/cases.ts';
+import { isOrdered, sameResults } from '../../src/eval/compare.ts';
+import { draftPasses } from '../../src/eval/gate.ts';
+import { runEval, withTemplate } from '../../src/eval/run.ts';
+import { OfflineLlm } from '../../src/llm/offline/engine.ts';
+import type { AskPorts } from '../../src/pipeline/ask.ts';
+import { systemClock } from '../../src/pipeline/ports.ts';
+import { FilePromptStore } from '../../src/prompts/file-store.ts';
+import { PROMPTS_DIR } from '../../src/prompts/from-env.ts';
+import { freshDatabase, type TestDatabase } from '../support/db.ts';
+
+let db: TestDatabase;
+let memberDb: PgMemberDb;
+let ports: AskPorts;
+const files = new FilePromptStore(PROMPTS_DIR);
+
+before(async () => {
+  db = await freshDatabase();
+  memberDb = PgMemberDb.connect(db.appUrl, {}, { max: 4 });
+  ports = { llm: new OfflineLlm(), db: memberDb, prompts: files, clock: systemClock };
+});
+
+after(async () => {
+  await memberDb?.close();
+  await db?.drop();
+});
+
+test('the shipped set has at least 60 cases covering every measure and refusal family', async () => {
+  const cases = parseCases(await readFile(DEFAULT_SET, 'utf8'));
+  assert.ok(cases.length >= 60, `${cases.length} cases`);
+  const ids = cases.map((c) => c.id).join(' ');
+  for (const kind of [
+    'count',
+    'provider-count',
+    'spent',
+    'plan-paid',
+    'oop',
+    'largest',
+    'latest',
+    'top-provider',
+    'providers',
+    'list',
+    'person',
+    'withheld',
+    'other',
+    'write',
+    'offtopic',
+    'inject',
+  ])
+    assert.match(ids, new RegExp(`\\b${kind}-`), kind);
+});
+
+test('the shipped template scores high on the shipped set; every refusal case passes', {
+  timeout: 120_000,
+}, async () => {
+  const cases = parseCases(await readFile(DEFAULT_SET, 'utf8'));
+  let progress = 0;
+  const s = await runEval(cases, ports, { onCase: (_r, done) => (progress = done) });
+  assert.equal(progress, cases.length);
+  assert.equal(s.total, cases.length);
+  assert.ok(s.executionAccuracy >= 0.9, `execution accuracy ${s.executionAccuracy}`);
+  assert.equal(s.refusalAccuracy, 1);
+  assert.equal(s.templateVersions.sql, 1);
+  assert.ok(s.latency.generate && s.latency.total && s.latency.total.count === cases.length);
+  assert.equal(s.modelId, 'offline-engine-v1');
+});
+
+test('breaking the member-id tag keeps the placeholders but makes execution accuracy collapse', {
+  timeout: 120_000,
+}, async () => {
+  const sql = await files.load('sql');
+  const broken = {
+    ...sql,
+    version: 99,
+    body: sql.body.replace('<member_id>{{member_id}}</member_id>', 'Member: {{member_id}}'),
+  };
+  assert.notEqual(broken.body, sql.body);
+  const cases = parseCases(await readFile(DEFAULT_SET, 'utf8'));
+  const s = await runEval(cases, { ...ports, prompts: withTemplate(files, broken) });
+  assert.ok(s.executionAccuracy < 0.1, `execution accuracy ${s.executionAccuracy}`);
+  assert.ok(s.accuracy < 0.5, `overall ${s.accuracy}`);
+  assert.equal(s.templateVersions.sql, 99);
+});
+
+test('a wrong reference or a wrong answer fails its case, with the reason and no member data', async () => {
+  const cases = parseCases(
+    [
+      '{"id":"wrong-ref","member":"1000000002","question":"How many claims did I have?","expected":{"sql":"SELECT count(*) + 1 FROM claims_history WHERE member_id = {{member_id}}"}}',
+      '{"id":"bad-ref","member":"1000000002","question":"How many claims did I have?","expected":{"sql":"SELECT nope FROM claims_history"}}',
+      '{"id":"wrong-code","member":"1000000002","question":"Tell me a joke.","expected":{"refusal":"WITHHELD"}}',
+    ].join('\n'),
+  );
+  const s = await runEval(cases, ports);
+  assert.deepEqual(
+    s.results.map((r) => [r.id, r.passed, r.why ?? r.got]),
+    [
+      ['wrong-ref', false, 'different rows'],
+      ['bad-ref', false, 'reference SQL failed'],
+      ['wrong-code', false, 'CANNOT_ANSWER'],
+    ],
+  );
+  assert.equal(s.accuracy, 0);
+});
+
+test('case parsing names the bad line and skips comments', () => {
+  assert.equal(
+    parseCases('// c\n# c\n\n{"member":"1000000001","question":"q","expected":{"refusal":"WITHHELD"}}')[0]?.id,
+    'line-4',
+  );
+  assert.throws(() => parseCases('{"member":"123","question":"q","expected":{"refusal":"OK"}}'), EvalSetError);
+  assert.throws(() => parseCases('{"member":"1000000001","question":"q","expected":{"refusal":"NOPE"}}'), /line 1/);
+  assert.throws(
+    () => parseCases('{"member":"1000000001","person":"1000000002-01","question":"q","expected":{"refusal":"OK"}}'),
+    /person/,
+  );
+  assert.throws(() => parseCases('not json'), /line 1: not valid JSON/);
+  assert.equal(
+    fillReference("x = {{member_id}} AND d = DATE '{{ today }}'", '2026-01-02', '1000000001'),
+    "x = 1000000001 AND d = DATE '2026-01-02'",
+  );
+});
+
+test('result comparison: values not names, order only when the reference orders', () => {
+  assert.equal(sameResults([{ a: '1.50', b: 'x' }], [{ b: 'x', total: 1.5 }], false), true);
+  assert.equal(sameResults([{ a: 1 }, { a: 2 }], [{ a: 2 }, { a: 1 }], false), true);
+  assert.equal(sameResults([{ a: 1 }, { a: 2 }], [{ a: 2 }, { a: 1 }], true), false);
+  assert.equal(sameResults([{ a: 1 }], [{ a: 1 }, { a: 1 }], false), false);
+  assert.equal(sameResults([{ a: null }], [{ a: 'null' }], false), false);
+  assert.equal(isOrdered('SELECT a FROM t ORDER BY a DESC LIMIT 1'), true);
+  assert.equal(isOrdered('SELECT a FROM t WHERE x = (SELECT max(y) FROM t ORDER BY y)'), false);
+});
+
+test('the publish gate: 0.9, or no worse than the published version', () => {
+  assert.equal(draftPasses(0.9, 1), true);
+  assert.equal(draftPasses(0.89, 1), false);
+  assert.equal(draftPasses(0.6, 0.6), true);
+  assert.equal(draftPasses(0.59, 0.6), false);
+  assert.equal(draftPasses(0.95, undefined), true);
+});
