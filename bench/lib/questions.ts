@@ -1,0 +1,47 @@
+/**
+ * The common question kinds, one phrasing each, that the offline engine answers with SQL:
+ * the stand-in for the eval set when eval/cases.jsonl is absent. Questions are fixed bench
+ * text (no member data); the member ids they run for are synthetic.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const COMMON_QUESTIONS: readonly string[] = [
+  'How many claims did I have this year?',
+  'How many claims did our family have last year?',
+  'How much did I spend on prescriptions this year?',
+  'What is our total spend over the last 12 months?',
+  'How much did the plan pay for my wife last year?',
+  'What was my out of pocket cost this year?',
+  'What was my most expensive claim?',
+  'When was my last doctor visit?',
+  'Which doctor did I see the most?',
+  'Which providers did I visit?',
+  'How many different doctors did my kids see?',
+  'How many pharmacy claims did I have?',
+  'How many claims in the last 3 months?',
+  'What did we spend?',
+];
+
+/** A question that lists every claim of the family: more rows than the row cap at scale. */
+export const LIST_EVERYTHING = 'Show all our claims';
+
+export const EVAL_CASES = fileURLToPath(new URL('../../eval/cases.jsonl', import.meta.url));
+
+/**
+ * The eval set's SQL (lines of eval/cases.jsonl that carry `sql`, with the member id of the
+ * case), or undefined when the file is absent.
+ * @example const evalSql = loadEvalSql(); // [{ sql, memberId }] | undefined
+ */
+export function loadEvalSql(file = EVAL_CASES): { sql: string; memberId: string }[] | undefined {
+  if (!existsSync(file)) return undefined;
+  const out: { sql: string; memberId: string }[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const c = JSON.parse(line) as Record<string, unknown>;
+    const sql = [c.sql, c.expectedSql, c.expected_sql, c.referenceSql].find((s) => typeof s === 'string');
+    const memberId = [c.memberId, c.member_id].find((s) => typeof s === 'string' || typeof s === 'number');
+    if (typeof sql === 'string' && memberId !== undefined) out.push({ sql, memberId: String(memberId) });
+  }
+  return out;
+}

@@ -1,0 +1,300 @@
+/**
+ * Member queries at scale: a separate database on the bench cluster, migrated, the normal seed
+ * (demo families, plans, policies), then synthetic families generated server-side
+ * (INSERT ... SELECT from generate_series) up to `claims` rows in claims_history. Secondary
+ * indexes are dropped for the load and rebuilt after (as a bulk load would); FK checks are
+ * skipped with session_replication_role = replica because the generator derives every claim
+ * from a person it just inserted (a count check afterwards proves it). Then, for random members,
+ * the eval set's SQL (or the offline engine's SQL for the common question kinds) runs through
+ * PgMemberDb (claims_app → scope row → claims_member, RLS on). Target: p95 < 10 ms; EXPLAIN shows
+ * index use.
+ */
+import pg from 'pg';
+import { PgMemberDb } from '../src/db/member-db.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { configureAppRole } from '../src/db/roles.ts';
+import { seedDatabase } from '../src/db/seed.ts';
+import { parseQuestion, writeSql } from '../src/llm/offline/index.ts';
+import type { MemberScope } from '../src/pipeline/ports.ts';
+import { LIMITS } from '../src/schema/catalog.ts';
+import { validateSql } from '../src/validate/index.ts';
+import type { BenchCluster } from './lib/cluster.ts';
+import { COMMON_QUESTIONS, loadEvalSql } from './lib/questions.ts';
+import { latencyMeasure, type PartResult } from './lib/results.ts';
+import { round, summarize } from './lib/stats.ts';
+import { prng } from './pipeline.ts';
+
+export interface ScaleOptions {
+  readonly claims: number;
+  readonly queries: number;
+  readonly maxMs: number;
+  readonly today: string;
+}
+
+const DB_NAME = 'claims_bench_scale';
+/** Synthetic member ids start here (the normal seed uses random ids; collisions are skipped). */
+const FIRST_MEMBER = 9_000_000_000;
+/** ~2.5 people a family, ~20 claims a person over three years. */
+const CLAIMS_PER_FAMILY = 50;
+
+const SECONDARY_INDEXES = [
+  'CREATE INDEX claims_history_member_date ON public.claims_history (member_id, claim_date)',
+  'CREATE INDEX claims_history_member_person ON public.claims_history (member_id, person_id, claim_date)',
+  'CREATE INDEX claims_history_member_type_date ON public.claims_history (member_id, claim_type, claim_date)',
+  'CREATE INDEX claims_history_member_provider ON public.claims_history (member_id, provider_name)',
+];
+
+/** The generator: families → people → claims, all from generate_series. $1 families, $2 today. */
+const GENERATE_FAMILIES = `
+  CREATE TEMP TABLE new_families AS
+  SELECT (${FIRST_MEMBER} + g)::bigint AS member_id, g
+  FROM generate_series(1, $1::int) g
+  WHERE NOT EXISTS (SELECT 1 FROM public.families f WHERE f.member_id = ${FIRST_MEMBER} + g);
+  INSERT INTO public.families (member_id, plan_id)
+  SELECT nf.member_id, (SELECT array_agg(plan_id ORDER BY plan_id) FROM public.plans)[1 + nf.g % (SELECT count(*) FROM public.plans)::int]
+  FROM new_families nf;`;
+
+const GENERATE_PEOPLE = `
+  INSERT INTO public.people (person_id, member_id, first_name, last_name, relationship_code, birth_date)
+  SELECT nf.member_id::text || '-' || lpad(n::text, 2, '0'),
+         nf.member_id,
+         (ARRAY['Ava','Noah','Mia','Liam','Zoe','Omar','Ines','Kenji','Lena','Raul','Tara','Ezra'])[1 + (nf.g * 7 + n) % 12],
+         (ARRAY['Stone','Rivera','Okoye','Berg','Novak','Sato','Haddad','Moreau','Quinn','Duarte'])[1 + nf.g % 10],
+         CASE n WHEN 1 THEN 'subscriber' WHEN 2 THEN 'spouse' ELSE (CASE WHEN (nf.g + n) % 2 = 0 THEN 'son' ELSE 'daughter' END) END,
+         $1::date - make_interval(years => CASE WHEN n <= 2 THEN 28 + nf.g % 45 ELSE (nf.g + n) % 20 END, days => (nf.g * 13 + n) % 365)
+  FROM new_families nf, generate_series(1, 1 + nf.g % 4) n;`;
+
+const NUMBER_PEOPLE = `
+  CREATE TEMP TABLE new_people AS
+  SELECT (row_number() OVER (ORDER BY p.person_id) - 1)::int AS k, p.person_id, p.member_id,
+         p.first_name || ' ' || p.last_name AS name, p.relationship_code
+  FROM public.people p JOIN new_families nf ON nf.member_id = p.member_id;
+  CREATE INDEX ON new_people (k);
+  ANALYZE new_people;`;
+
+/** $1 claims to add, $2 people count, $3 today. Claims of one person are spread over the table. */
+const GENERATE_CLAIMS = `
+  INSERT INTO public.claims_history (member_id, person_id, member_name, relationship_code, claim_type, claim_date,
+    provider_name, diagnosis_code, procedure_code, ndc_code, charged_amount, allowed_amount, plan_paid_amount,
+    patient_responsibility)
+  SELECT p.member_id, p.person_id, p.name, p.relationship_code,
+         CASE WHEN h % 100 < 65 THEN 'Medical' ELSE 'RX' END,
+         $3::date - ((i * 7919) % 1095)::int,
+         CASE WHEN h % 100 < 65
+           THEN (ARRAY['Riverside Clinic','Lakeside Pediatrics','Northgate Hospital','Summit Family Care','Harbor Imaging','Elm Street Dental'])[1 + (h / 100) % 6]
+           ELSE (ARRAY['CVS Pharmacy','Walgreens','Rite Aid','Costco Pharmacy'])[1 + (h / 100) % 4] END,
+         (ARRAY['E11.9','I10','J06.9','M54.5','Z00.00','F41.1'])[1 + (h / 7) % 6],
+         CASE WHEN h % 100 < 65 THEN (ARRAY['99213','99214','80053','71046','99395'])[1 + (h / 11) % 5] END,
+         CASE WHEN h % 100 >= 65 THEN (ARRAY['00093-1048-01','00378-0208-01','00591-0405-01'])[1 + (h / 13) % 3] END,
+         c, round(c * 0.6, 2), round(c * 0.6 * 0.7, 2), round(c * 0.6 * 0.2, 2)
+  FROM generate_series(0, $1::bigint - 1) i
+  CROSS JOIN LATERAL (SELECT (i * 2654435761) % 1000003 AS h) hh
+  CROSS JOIN LATERAL (SELECT (20 + (hh.h * 31) % 4000)::numeric(10, 2) AS c) cc
+  JOIN new_people p ON p.k = (i % $2::bigint)::int;`;
+
+/**
+ * @example const part = await benchScale(cluster, { claims: 5_000_000, queries: 2000, maxMs: 60_000, today: '2026-11-25' });
+ */
+export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Promise<PartResult> {
+  const t0 = performance.now();
+  const adminUrl = await cluster.createDatabase(DB_NAME);
+  const adminPool = new pg.Pool({ connectionString: adminUrl, max: 2 });
+  adminPool.on('error', () => undefined);
+  let db: PgMemberDb | undefined;
+  try {
+    await migrate(adminUrl);
+    const appUrl = await configureAppRole(adminUrl);
+    await seedDatabase(adminPool, { families: 500, today: opts.today });
+
+    // ---- the fast seed
+    const seedStart = performance.now();
+    const steps: Record<string, number> = {};
+    const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+      const s = performance.now();
+      try {
+        return await fn();
+      } finally {
+        steps[name] = round((performance.now() - s) / 1000, 2);
+      }
+    };
+    const client = await adminPool.connect();
+    let added = 0;
+    try {
+      const existing = Number((await client.query('SELECT count(*) AS n FROM public.claims_history')).rows[0].n);
+      const toAdd = Math.max(0, opts.claims - existing);
+      const families = Math.max(1, Math.ceil(toAdd / CLAIMS_PER_FAMILY));
+      await client.query("SET maintenance_work_mem = '512MB'");
+      await client.query('SET session_replication_role = replica');
+      await step('drop secondary indexes', () =>
+        client.query(
+          'DROP INDEX public.claims_history_member_date, public.claims_history_member_person, public.claims_history_member_type_date, public.claims_history_member_provider',
+        ),
+      );
+      await step('families', () => client.query(GENERATE_FAMILIES.replace('$1::int', String(families))));
+      await step('people', () => client.query(GENERATE_PEOPLE, [opts.today]));
+      await step('number people', () => client.query(NUMBER_PEOPLE));
+      const peopleCount = Number((await client.query('SELECT count(*) AS n FROM new_people')).rows[0].n);
+      const inserted = await step('claims', () => client.query(GENERATE_CLAIMS, [toAdd, peopleCount, opts.today]));
+      added = inserted.rowCount ?? 0;
+      await client.query('SET session_replication_role = origin');
+      for (const ddl of SECONDARY_INDEXES) await step(`index ${ddl.split(' ')[2]}`, () => client.query(ddl));
+      await step('vacuum analyze', () =>
+        client.query('VACUUM (ANALYZE) public.claims_history, public.people, public.families'),
+      );
+      // What the skipped FK triggers would have checked, in one anti-join.
+      const orphans = Number(
+        (
+          await step('fk check', () =>
+            client.query(
+              `SELECT count(*) AS n FROM public.claims_history c
+               WHERE NOT EXISTS (SELECT 1 FROM public.people p WHERE p.member_id = c.member_id AND p.person_id = c.person_id)`,
+            ),
+          )
+        ).rows[0].n,
+      );
+      if (orphans !== 0) throw new Error(`${orphans} generated claims have no person`);
+    } finally {
+      client.release();
+    }
+    const seedSeconds = round((performance.now() - seedStart) / 1000, 1);
+    const total = Number((await adminPool.query('SELECT count(*) AS n FROM public.claims_history')).rows[0].n);
+
+    // ---- the queries
+    db = PgMemberDb.connect(appUrl, {}, { max: 2 });
+    const scopes = (
+      await adminPool.query<{ member_id: string; person_id: string; name: string; rel: string }>(
+        `SELECT member_id::text AS member_id, person_id, first_name || ' ' || last_name AS name, relationship_code AS rel
+         FROM public.people WHERE relationship_code = 'subscriber' ORDER BY random() LIMIT 2000`,
+      )
+    ).rows;
+    const evalSql = loadEvalSql();
+    const rnd = prng(11);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
+    const today = {
+      year: Number(opts.today.slice(0, 4)),
+      month: Number(opts.today.slice(5, 7)),
+      day: Number(opts.today.slice(8, 10)),
+    };
+    /** One member query: the eval set's SQL re-pointed at a random member, or the engine's SQL. */
+    const nextQuery = (): { sql: string; scope: MemberScope } | undefined => {
+      const s = pick(scopes);
+      if (evalSql?.length) {
+        const c = pick(evalSql);
+        return { sql: c.sql.replaceAll(c.memberId, s.member_id), scope: { memberId: s.member_id } };
+      }
+      const parsed = parseQuestion(pick(COMMON_QUESTIONS), { memberId: s.member_id, today });
+      if (!parsed.ok) return undefined;
+      const sql = writeSql(parsed.intent, s.member_id, { name: s.name, relationship: s.rel as 'subscriber' });
+      return { sql, scope: { memberId: s.member_id } };
+    };
+
+    const latencies: number[] = [];
+    let rejected = 0;
+    const deadline = performance.now() + opts.maxMs;
+    for (let i = 0; i < 50 + opts.queries && performance.now() < deadline; i++) {
+      const q = nextQuery();
+      if (!q) continue;
+      const v = validateSql(q.sql, q.scope);
+      if (!v.ok) {
+        rejected++;
+        continue;
+      }
+      const s = performance.now();
+      await db.runMemberQuery(v.sql, q.scope, { rowCap: LIMITS.rowCap });
+      if (i >= 50) latencies.push(performance.now() - s);
+    }
+
+    // ---- EXPLAIN as claims_member under the scope row, one per query kind
+    const plans: { question: string; nodes: string[]; indexes: string[]; seqScanOnClaims: boolean }[] = [];
+    const appClient = new pg.Client({ connectionString: appUrl });
+    await appClient.connect();
+    try {
+      const s = scopes[0] as (typeof scopes)[number];
+      const kinds = evalSql?.length
+        ? evalSql
+            .slice(0, 20)
+            .map((c, n) => ({ label: `eval #${n + 1}`, sql: c.sql.replaceAll(c.memberId, s.member_id) }))
+        : COMMON_QUESTIONS.flatMap((q) => {
+            const parsed = parseQuestion(q, { memberId: s.member_id, today });
+            return parsed.ok
+              ? [{ label: q, sql: writeSql(parsed.intent, s.member_id, { name: s.name, relationship: 'subscriber' }) }]
+              : [];
+          });
+      for (const k of kinds) {
+        await appClient.query('BEGIN');
+        try {
+          await appClient.query('SELECT app.open_scope($1::bigint, NULL, false)', [s.member_id]);
+          await appClient.query('SET LOCAL transaction_read_only = on; SET LOCAL ROLE claims_member');
+          const res = await appClient.query(`EXPLAIN (FORMAT JSON) ${k.sql}`);
+          const nodes: { type: string; index?: string; relation?: string }[] = [];
+          const walk = (n: Record<string, unknown>) => {
+            nodes.push({
+              type: String(n['Node Type']),
+              index: n['Index Name'] as string | undefined,
+              relation: n['Relation Name'] as string | undefined,
+            });
+            for (const c of (n.Plans as Record<string, unknown>[] | undefined) ?? []) walk(c);
+          };
+          walk((res.rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]?.Plan ?? {});
+          plans.push({
+            question: k.label,
+            nodes: [...new Set(nodes.map((n) => n.type))],
+            indexes: [...new Set(nodes.flatMap((n) => (n.index ? [n.index] : [])))],
+            seqScanOnClaims: nodes.some((n) => n.type === 'Seq Scan' && n.relation === 'claims_history'),
+          });
+        } finally {
+          await appClient.query('ROLLBACK');
+        }
+      }
+    } finally {
+      await appClient.end();
+    }
+    const allIndexed = plans.length > 0 && plans.every((p) => p.indexes.length > 0 && !p.seqScanOnClaims);
+
+    return {
+      part: 'scale',
+      seconds: round((performance.now() - t0) / 1000, 1),
+      measures: [
+        {
+          id: 'scale.seed_seconds',
+          part: 'scale',
+          what: `server-side seed of ${added.toLocaleString('en-US')} claims (indexes, VACUUM ANALYZE included); table holds ${total.toLocaleString('en-US')}`,
+          unit: 's',
+          value: seedSeconds,
+          target: opts.claims >= 5_000_000 ? '< 120 s' : '< 120 s (at 5 M; this run is smaller)',
+          pass: seedSeconds < 120,
+        },
+        latencyMeasure(
+          {
+            id: 'scale.member_query',
+            part: 'scale',
+            what: `member query via PgMemberDb (scope row, claims_member, RLS), ${evalSql?.length ? 'eval set SQL' : 'offline-engine SQL for common questions'}, random members`,
+            target: 'p95 < 10 ms',
+            note: rejected ? `${rejected} generated queries were rejected by the validator and skipped` : undefined,
+          },
+          summarize(latencies),
+          (x) => x.p95 < 10,
+        ),
+        {
+          id: 'scale.explain_index_use',
+          part: 'scale',
+          what: `EXPLAIN as claims_member under the scope row: query kinds using an index on claims_history`,
+          unit: 'count',
+          value: plans.filter((p) => p.indexes.length > 0 && !p.seqScanOnClaims).length,
+          target: `all ${plans.length}, no Seq Scan on claims_history`,
+          pass: allIndexed,
+        },
+      ],
+      detail: {
+        claimsInTable: total,
+        seedSteps: steps,
+        source: evalSql?.length ? 'eval/cases.jsonl' : 'offline engine',
+        plans,
+      },
+    };
+  } finally {
+    await db?.close().catch(() => undefined);
+    await adminPool.end().catch(() => undefined);
+    await cluster.dropDatabase(DB_NAME).catch(() => undefined);
+  }
+}
