@@ -114,6 +114,8 @@ async function runCase(c: EvalCase, ports: AskPorts, today: string) {
     return { result: { ...result, passed: false, why: 'reference SQL failed' }, ...meta };
   }
   if (!r.sql) return { result: { ...result, passed: false, why: 'no SQL was run' }, ...meta };
+  // Right rows but no answer (e.g. a broken summary template) is still a failed question.
+  if (r.status === 'error') return { result: { ...result, passed: false, why: 'the pipeline failed' }, ...meta };
   try {
     const got = await ports.db.runMemberQuery(r.sql, scope, { rowCap: COMPARE_ROW_CAP });
     const passed = sameResults(reference.rows, got.rows, isOrdered(sql));
