@@ -13,9 +13,11 @@ import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.ts';
 import type { Role } from '../auth/identity.ts';
 import { createTokenVerifier } from '../auth/verify.ts';
 import { listFamilies } from '../db/seed.ts';
+import { createAdminHandler } from '../handlers/admin.ts';
 import { createAskHandler } from '../handlers/ask.ts';
 import { createHealthHandler } from '../handlers/health.ts';
 import { json } from '../http/response.ts';
+import { PgPromptStore } from '../prompts/pg-store.ts';
 import { afterAsk } from '../runtime/after-ask.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, REPO_ROOT, startLocalRuntime } from '../runtime/local.ts';
 import { memberRateLimit } from '../runtime/rate-limit.ts';
@@ -80,6 +82,7 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   });
   const identify = (event: APIGatewayProxyEvent) => identityFromEvent(event, verifier);
 
+  const adminStore = new PgPromptStore(runtime.db.pool, { checkEveryMs: 0 });
   const routes: Record<string, { resource: string; handler: Handler }> = {
     '/v1/ask': {
       resource: '/v1/ask',
@@ -88,6 +91,15 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
         identify,
         rateLimit: memberRateLimit(runtime.db.pool, opts.env ?? process.env),
         onResult: afterAsk(runtime.db),
+      }),
+    },
+    // Admin API: one handler for every /v1/admin/... path, as API Gateway's {proxy+} resource.
+    '/v1/admin/{proxy+}': {
+      resource: '/v1/admin/{proxy+}',
+      handler: createAdminHandler({
+        store: async () => adminStore,
+        ports: async () => runtime.ports,
+        identify,
       }),
     },
     '/v1/health': {
@@ -111,7 +123,7 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const pathname = new URL(req.url ?? '/', url).pathname;
-    const api = routes[pathname];
+    const api = routes[pathname] ?? (pathname.startsWith('/v1/admin/') ? routes['/v1/admin/{proxy+}'] : undefined);
     if (api) {
       const body = await readBody(req);
       if (body === undefined)
