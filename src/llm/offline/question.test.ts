@@ -75,3 +75,22 @@ describe('parseQuestion: intent', () => {
     assert.equal(r.intent.claimType, 'RX');
   });
 });
+
+describe('parseQuestion: the most visited provider', () => {
+  const measureOf = (q: string) => {
+    const r = parseQuestion(q, ctx);
+    return r.ok ? r.intent.measure : undefined;
+  };
+  for (const q of [
+    'Which provider did I visit most?',
+    'Which provider did I see the most?',
+    'What doctor did I visit most often?',
+    'Who is my most visited provider?',
+  ]) {
+    it(q, () => assert.equal(measureOf(q), Measure.TOP_PROVIDER));
+  }
+  it('"most expensive" and "most recent" are not about visits', () => {
+    assert.equal(measureOf('Which visit did I have that was most expensive?'), Measure.LARGEST);
+    assert.notEqual(measureOf('Which provider did I visit most recently?'), Measure.TOP_PROVIDER);
+  });
+});

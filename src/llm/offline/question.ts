@@ -257,7 +257,7 @@ function claimTypeOf(masked: string): ClaimType | undefined {
 
 function measureOf(q: string): Measure {
   if (
-    /\bmost (often|visited|frequent(ly)?|visits)\b|\b(visit|visited|see|saw|go|went|use|used)\b[^?.]*\bthe most\b|\bfavou?rite\b|\bmost (common|used) (provider|doctor|pharmacy)\b/i.test(
+    /\bmost (often|visited|frequent(ly)?|visits)\b|\b(visit|visited|see|saw|go|went|use|used)\b[^?.]*\b(the )?most\b(?!\s+(expensive|costly|recent))|\bfavou?rite\b|\bmost (common|used) (provider|doctor|pharmacy)\b/i.test(
       q,
     )
   ) {
