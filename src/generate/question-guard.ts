@@ -7,7 +7,7 @@ import { LIMITS } from '../schema/catalog.ts';
  */
 const UNSAFE_PATTERNS: readonly RegExp[] = [
   // SQL carried in the question
-  /\bselect\s+[\w*,.()\s]+?\s+from\s+\w/i,
+  /\bselect\s+(\*|distinct\b|[\w.]+\s*,|\w+\s*\(|[a-z]+_[a-z_]+)[\s\S]*?\bfrom\b/i,
   /\b(insert\s+into|update\s+\w+\s+set|delete\s+from|(drop|alter|truncate|create)\s+(table|database|schema|role|user|function|view)|grant\s+\w+|revoke\s+\w+|copy\s+\w+\s+(from|to))\b/i,
   /--|\/\*|\*\/|\bunion\s+(all\s+)?select\b|\bpg_\w+|\binformation_schema\b/i,
   // attempts to change or reveal the instructions
@@ -32,8 +32,18 @@ export type QuestionCheck =
 export function checkQuestion(raw: unknown): QuestionCheck {
   if (typeof raw !== 'string' || raw.trim() === '') return { ok: false, code: Reason.QUESTION_EMPTY };
   // Control characters are never part of a question typed in a chat box.
-  const question = raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
+  const question = stripControlChars(raw).trim();
   if (question.length > LIMITS.questionMaxChars) return { ok: false, code: Reason.QUESTION_TOO_LONG };
   if (UNSAFE_PATTERNS.some((p) => p.test(question))) return { ok: false, code: Reason.QUESTION_UNSAFE };
   return { ok: true, question };
+}
+
+/** Drops control characters except tab and newline (no regex: the linter rightly distrusts them there). */
+function stripControlChars(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if (c === 9 || c === 10 || (c >= 32 && c !== 127)) out += ch;
+  }
+  return out;
 }
