@@ -1,0 +1,172 @@
+/**
+ * The admin API over real HTTP: local server, embedded PostgreSQL, dev tokens, offline engine.
+ * 401 without a token, 403 for members, and each endpoint end to end.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
+import { freshDatabase, type TestDatabase } from '../support/db.ts';
+
+let db: TestDatabase;
+let server: LocalServer;
+let adminToken: string;
+let memberToken: string;
+
+before(
+  async () => {
+    db = await freshDatabase();
+    server = await startLocalServer({ databaseUrl: db.adminUrl });
+    adminToken = await server.issuer.issue({ memberId: '1000000002', personId: '1000000002-01', role: 'admin' });
+    memberToken = await server.issuer.issue({ memberId: '1000000002', personId: '1000000002-01' });
+  },
+  { timeout: 120_000 },
+);
+
+after(async () => {
+  await server?.stop();
+  await db?.drop();
+});
+
+async function call(method: string, path: string, body?: unknown, token: string | null = adminToken) {
+  const res = await fetch(`${server.url}/v1/admin/${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.doesNotMatch(text, /\n\s+at\s|node_modules|\.ts:\d+/, 'never a stack trace');
+  return { status: res.status, body: JSON.parse(text) as Record<string, any> };
+}
+
+async function waitForJob(jobId: string) {
+  for (let i = 0; i < 600; i++) {
+    const r = await call('GET', `eval/${jobId}`);
+    assert.equal(r.status, 200);
+    assert.ok(r.body.done <= r.body.total);
+    if (r.body.state !== 'running') return r.body;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  throw new Error('the evaluation did not finish');
+}
+
+test('401 without a token, 403 for a member, on every admin path', async () => {
+  for (const [method, path] of [
+    ['GET', 'templates'],
+    ['POST', 'templates/sql/drafts'],
+    ['POST', 'templates/sql/versions/1/publish'],
+    ['GET', 'history'],
+  ] as const) {
+    const anon = await call(method, path, undefined, null);
+    assert.equal(anon.status, 401, `${method} ${path}`);
+    assert.equal(anon.body.error.code, 'TOKEN_MISSING');
+    const member = await call(method, path, undefined, memberToken);
+    assert.equal(member.status, 403, `${method} ${path}`);
+    assert.equal(member.body.error.code, 'FORBIDDEN');
+  }
+});
+
+test('list and read: the shipped files are published version 1 with their placeholders', async () => {
+  const list = await call('GET', 'templates');
+  assert.equal(list.status, 200);
+  const sql = list.body.templates.find((t: { name: string }) => t.name === 'sql');
+  assert.equal(sql.publishedVersion, 1);
+  assert.deepEqual(sql.placeholders.required, ['schema', 'member_id', 'question']);
+  assert.equal(sql.versions[0].body, undefined, 'the list carries no template text');
+  const one = await call('GET', 'templates/sql/versions/1');
+  assert.equal(one.status, 200);
+  assert.match(one.body.body, /\{\{question\}\}/);
+  assert.deepEqual(one.body.placeholders, { missing: [], unknown: [] });
+});
+
+test('clear 400/404/405 errors', async () => {
+  assert.equal((await call('GET', 'templates/nope/versions/1')).status, 404);
+  assert.equal((await call('GET', 'templates/sql/versions/999')).body.error.code, 'TEMPLATE_NOT_FOUND');
+  assert.equal((await call('GET', 'templates/sql/versions/abc')).status, 400);
+  assert.equal((await call('GET', 'eval/no-such-job')).status, 404);
+  assert.equal((await call('GET', 'nothing-here')).status, 404);
+  assert.equal((await call('DELETE', 'templates')).status, 405);
+  const badJson = await call('POST', 'templates/sql/drafts', '{not json');
+  assert.deepEqual([badJson.status, badJson.body.error.code], [400, 'BAD_JSON']);
+  const empty = await call('POST', 'templates/sql/drafts', { system: '', body: 'x' });
+  assert.deepEqual([empty.status, empty.body.error.code], [400, 'BAD_TEMPLATE']);
+  const preview = await call('POST', 'templates/sql/versions/1/preview', { member: '12', question: 'q' });
+  assert.deepEqual([preview.status, preview.body.error.code], [400, 'BAD_MEMBER']);
+});
+
+test('draft → preview → evaluation → publish → rollback, with history', { timeout: 180_000 }, async () => {
+  const v1 = (await call('GET', 'templates/sql/versions/1')).body;
+  const broken = v1.body.replace('<member_id>{{member_id}}</member_id>', 'Member: {{member_id}}');
+  const created = await call('POST', 'templates/sql/drafts', { system: v1.system, body: broken, changeNote: 'reword' });
+  assert.equal(created.status, 201);
+  const version = created.body.version as number;
+  assert.equal(created.body.status, 'draft');
+  assert.deepEqual(created.body.placeholders, { missing: [], unknown: [] });
+
+  // Preview: the broken draft makes the model answer NULL; v1 gives SQL the validator accepts.
+  const sample = { member: '1000000001', question: 'How many claims did I have this year?' };
+  const bad = await call('POST', `templates/sql/versions/${version}/preview`, sample);
+  assert.equal(bad.status, 200);
+  assert.equal(bad.body.sql, null);
+  assert.deepEqual(bad.body.validation, { ok: false, code: 'CANNOT_ANSWER' });
+  const good = await call('POST', 'templates/sql/versions/1/preview', sample);
+  assert.match(good.body.prompt, /<member_id>1000000001<\/member_id>/);
+  assert.match(good.body.sql, /^SELECT count\(\*\)/);
+  assert.deepEqual(good.body.validation, { ok: true });
+
+  // Publishing before an evaluation is refused.
+  const early = await call('POST', `templates/sql/versions/${version}/publish`, {});
+  assert.deepEqual([early.status, early.body.error.code], [409, 'NOT_EVALUATED']);
+
+  // The evaluation drops and publishing is refused.
+  const started = await call('POST', `templates/sql/versions/${version}/eval`);
+  assert.equal(started.status, 202);
+  const job = await waitForJob(started.body.jobId);
+  assert.equal(job.state, 'done');
+  assert.equal(job.done, job.total);
+  assert.equal(job.summary.passed, false);
+  assert.ok(job.summary.accuracy < 0.5, `draft accuracy ${job.summary.accuracy}`);
+  assert.ok(job.summary.publishedAccuracy >= 0.9);
+  assert.ok(job.cases.some((c: { change: string }) => c.change === 'broken'));
+  const refused = await call('POST', `templates/sql/versions/${version}/publish`, {});
+  assert.deepEqual([refused.status, refused.body.error.code], [409, 'EVAL_FAILED']);
+
+  // A draft that drops {{question}} is refused for its placeholders.
+  const noQuestion = await call('PUT', `templates/sql/versions/${version}`, {
+    system: v1.system,
+    body: v1.body.replace('{{question}}', ''),
+  });
+  assert.deepEqual(noQuestion.body.placeholders.missing, ['question']);
+  const placeholders = await call('POST', `templates/sql/versions/${version}/publish`, {});
+  assert.deepEqual([placeholders.status, placeholders.body.error.code], [409, 'PLACEHOLDERS']);
+
+  // Fixed: evaluation passes, publish works, the pipeline uses the new version.
+  const fixed = await call('PUT', `templates/sql/versions/${version}`, {
+    system: v1.system,
+    body: `${v1.body}\n`,
+    changeNote: 'fixed',
+  });
+  assert.equal(fixed.status, 200);
+  const passing = await waitForJob((await call('POST', `templates/sql/versions/${version}/eval`)).body.jobId);
+  assert.equal(passing.summary.passed, true);
+  const published = await call('POST', `templates/sql/versions/${version}/publish`, { note: 'ship it' });
+  assert.equal(published.status, 200);
+  assert.equal(published.body.status, 'published');
+  assert.equal((await call('POST', `templates/sql/versions/${version}/publish`, {})).status, 409);
+  assert.equal((await server.runtime.ports.prompts.load('sql')).version, version);
+
+  // Roll back to version 1.
+  const back = await call('POST', 'templates/sql/rollback', { version: 1, note: 'undo' });
+  assert.equal(back.status, 200);
+  const list = await call('GET', 'templates');
+  assert.equal(list.body.templates.find((t: { name: string }) => t.name === 'sql').publishedVersion, 1);
+  assert.equal((await call('POST', 'templates/sql/rollback', { version: 1 })).status, 409);
+
+  const history = await call('GET', 'history?name=sql');
+  const actions = history.body.events.map((e: { action: string }) => e.action);
+  assert.deepEqual(actions.slice(0, 3), ['rollback', 'archive', 'publish']);
+  assert.ok(actions.includes('create') && actions.includes('edit') && actions.includes('evaluate'));
+  assert.ok(history.body.events.every((e: { actor: string }) => e.actor.length > 0));
+});
