@@ -82,7 +82,11 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   });
   const identify = (event: APIGatewayProxyEvent) => identityFromEvent(event, verifier);
 
-  const adminStore = new PgPromptStore(runtime.db.pool, { checkEveryMs: 0 });
+  // Share the pipeline's store when it is the database one, so a publish is served at once.
+  const adminStore =
+    runtime.ports.prompts instanceof PgPromptStore
+      ? runtime.ports.prompts
+      : new PgPromptStore(runtime.db.pool, { checkEveryMs: 0 });
   const routes: Record<string, { resource: string; handler: Handler }> = {
     '/v1/ask': {
       resource: '/v1/ask',
