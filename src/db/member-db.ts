@@ -116,19 +116,19 @@ export class PgMemberDb implements MemberDb {
       });
       return res.rows;
     });
-    if (rows.length > 0) {
-      return { rows: rows.slice(0, opts.rowCap), truncated: rows.length > opts.rowCap, withheld: false };
-    }
-    // Nothing visible: would the same query match rows of people this person may not see?
-    // Family-wide scope, and only a boolean comes back, so no hidden row leaves the database.
+    const visible = rows.slice(0, opts.rowCap);
+    if (!looksEmpty(rows)) return { rows: visible, truncated: rows.length > opts.rowCap, withheld: false };
+    // Nothing visible (no rows, or only zero/null aggregates such as count = 0): would the same
+    // query find something among people this person may not see? Family-wide scope; only a
+    // boolean leaves this method, so no hidden value reaches the caller.
     const withheld = await this.#inMemberTransaction(scope, true, async (client) => {
-      const res = await client.query<{ found: boolean }>({
-        text: `SELECT EXISTS (SELECT 1 FROM (\n${body}\n) AS member_query LIMIT $1) AS found`,
-        values: [1],
+      const res = await client.query<Row>({
+        text: `SELECT * FROM (\n${body}\n) AS member_query LIMIT $1`,
+        values: [2],
       });
-      return res.rows[0]?.found === true;
+      return !looksEmpty(res.rows);
     });
-    return { rows: [], truncated: false, withheld };
+    return { rows: visible, truncated: false, withheld };
   }
 
   /**
@@ -253,4 +253,18 @@ function stripTrailingSemicolon(sql: string): string {
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * True for an answer that says "nothing": no rows, or one row whose every cell is null or zero
+ * (what count/sum return over no visible claims), so a hidden person's claims can't read as "none".
+ */
+export function looksEmpty(rows: readonly Row[]): boolean {
+  if (rows.length === 0) return true;
+  if (rows.length > 1) return false;
+  return Object.values(rows[0] ?? {}).every(
+    (v) =>
+      v === null ||
+      ((typeof v === 'number' || typeof v === 'string') && /^-?0*(\.0*)?$/.test(String(v)) && String(v) !== ''),
+  );
 }

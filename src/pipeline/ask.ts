@@ -63,11 +63,8 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
       ports.db.runMemberQuery(validation.sql, input.scope, { rowCap: LIMITS.rowCap }),
     );
     run.rowCount = result.rows.length;
-    if (result.rows.length === 0) {
-      return result.withheld
-        ? run.end(AskStatus.WITHHELD, Reason.WITHHELD)
-        : run.end(AskStatus.NEEDS_DETAIL, Reason.NO_ROWS);
-    }
+    if (result.withheld) return run.end(AskStatus.WITHHELD, Reason.WITHHELD);
+    if (result.rows.length === 0) return run.end(AskStatus.NEEDS_DETAIL, Reason.NO_ROWS);
     if (result.truncated) return run.end(AskStatus.NEEDS_DETAIL, Reason.TOO_MANY_ROWS);
 
     // 4. Summarize

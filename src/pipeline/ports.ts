@@ -51,9 +51,9 @@ export interface QueryResult {
   /** True when the query matched more than `rowCap` rows. */
   readonly truncated: boolean;
   /**
-   * Only when `rows` is empty: true if the query would have matched rows of the family
-   * that this person may not see (family privacy), so the answer is "I can't share that",
-   * never a false "none".
+   * True when the visible answer says nothing (no rows, or only zero/null aggregates) while the
+   * same query over the whole family would say something: the claims belong to people this
+   * person may not see (family privacy), so the answer is "I can't share that", never a false "none".
    */
   readonly withheld: boolean;
 }

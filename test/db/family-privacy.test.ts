@@ -76,6 +76,28 @@ describe('family privacy', () => {
     assert.equal(minorAskingAboutParent.withheld, true);
   });
 
+  test('an aggregate over hidden claims (count 0, sum null) is "withheld", not a false "none"', async () => {
+    const count = await memberDb.runMemberQuery(
+      "SELECT count(*) AS claim_count FROM claims_history WHERE relationship_code = 'daughter'",
+      { memberId: F },
+      CAP,
+    );
+    assert.deepEqual(count, { rows: [{ claim_count: 0 }], truncated: false, withheld: true });
+    const sum = await memberDb.runMemberQuery(
+      "SELECT sum(allowed_amount) AS total FROM claims_history WHERE relationship_code = 'daughter'",
+      { memberId: F },
+      CAP,
+    );
+    assert.equal(sum.withheld, true);
+    // Zero for a visible person with nothing to hide stays an ordinary answer.
+    const visibleZero = await memberDb.runMemberQuery(
+      "SELECT count(*) AS claim_count FROM claims_history WHERE provider_name = 'No Such Clinic'",
+      { memberId: F },
+      CAP,
+    );
+    assert.deepEqual(visibleZero, { rows: [{ claim_count: 0 }], truncated: false, withheld: false });
+  });
+
   test('a truly empty answer is not "withheld"', async () => {
     const none = await memberDb.runMemberQuery(
       "SELECT * FROM claims_history WHERE provider_name = 'No Such Clinic'",

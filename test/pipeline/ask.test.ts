@@ -155,6 +155,12 @@ describe('outcomes other than an answer', () => {
     assert.equal(r.rowCount, 0);
   });
 
+  test('counting an adult daughter\'s claims is withheld too, never "0 claims"', async () => {
+    const r = await askAs(SUBSCRIBER, 'How many claims did my daughter have?');
+    assert.equal(r.code, Reason.WITHHELD);
+    assert.doesNotMatch(r.answer, /\b0\b/);
+  });
+
   test('a hostile model reply is refused by the validator and never run', async () => {
     rt.standin?.script(['<sql>SELECT * FROM claims_history WHERE member_id = 1000000002</sql>']);
     const r = await askAs(SUBSCRIBER, 'How many claims did I have this year?');
