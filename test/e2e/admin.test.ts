@@ -1,0 +1,149 @@
+/**
+ * Browser test of the admin page against the real local server (embedded PostgreSQL, offline
+ * engine behind the Bedrock stand-in, dev token issuer), in Debian's Chromium: an admin edits the
+ * SQL template, breaks it and sees the evaluation drop, is refused publication, fixes it,
+ * publishes, and rolls back.
+ *
+ * Run: node --import tsx --test test/e2e/admin.test.ts
+ */
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
+import { freshDatabase, type TestDatabase } from '../support/db.ts';
+
+const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+const MEMBER_TAG = '<member_id>{{member_id}}</member_id>';
+const BROKEN_TAG = 'Member: {{member_id}}';
+
+let db: TestDatabase;
+let server: LocalServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+before(
+  async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    db = await freshDatabase();
+    server = await startLocalServer({ databaseUrl: db.adminUrl });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  },
+  { timeout: 180_000 },
+);
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await db?.drop();
+});
+
+async function editBody(transform: (body: string) => string): Promise<void> {
+  const box = page.locator('#body-text');
+  await box.fill(transform(await box.inputValue()));
+}
+
+async function confirmDialog(): Promise<void> {
+  await page.locator('#confirm-dialog[open]').waitFor();
+  await page.locator('#confirm-yes').click();
+}
+
+/** Runs the evaluation and returns the summary line once it is there. */
+async function evaluate(): Promise<string> {
+  await page.locator('#eval-button').click();
+  const summary = page.locator('#eval-summary');
+  await summary.filter({ hasText: /Passed|Did not pass/ }).waitFor({ timeout: 120_000 });
+  const [value, max] = await page
+    .locator('#eval-progress')
+    .evaluate((p: HTMLProgressElement) => [p.value, p.max] as const);
+  assert.ok(max > 0 && value === max, 'the progress bar is full');
+  return (await summary.textContent()) ?? '';
+}
+
+test('a member token cannot use the admin API; the page signs in a dev admin', { timeout: 60_000 }, async () => {
+  const memberToken = await server.issuer.issue({ memberId: '1000000002', personId: '1000000002-01' });
+  const res = await fetch(`${server.url}/v1/admin/templates`, { headers: { authorization: `Bearer ${memberToken}` } });
+  assert.equal(res.status, 403);
+
+  await page.goto(`${server.url}/admin.html`);
+  await page.locator('#admin-sign-in-button').click();
+  await page.locator('#admin-signed-in', { hasText: 'dev admin' }).waitFor();
+  await page.locator('#editing-label', { hasText: 'sql v1 (published)' }).waitFor();
+  assert.match(await page.locator('#body-text').inputValue(), /\{\{question\}\}/);
+  assert.equal(await page.locator('#placeholder-list li[data-state="missing"]').count(), 0);
+});
+
+test('placeholders are highlighted as the admin types', { timeout: 30_000 }, async () => {
+  await editBody((b) => b.replace('{{question}}', '{{questoin}}'));
+  await page.locator('#placeholder-list li[data-state="missing"][data-placeholder="question"]').waitFor();
+  await page.locator('#placeholder-list li[data-state="unknown"][data-placeholder="questoin"]').waitFor();
+  await editBody((b) => b.replace('{{questoin}}', '{{question}}'));
+  assert.equal(await page.locator('#placeholder-list li[data-state="missing"]').count(), 0);
+});
+
+test('break the template: preview and evaluation drop, publication is refused', { timeout: 240_000 }, async () => {
+  await editBody((b) => b.replace(MEMBER_TAG, BROKEN_TAG));
+  await page.locator('#change-note').fill('Shorter member line');
+  await page.locator('#save-draft').click();
+  await page.locator('#editing-label', { hasText: 'sql v2 (draft)' }).waitFor();
+
+  await page.locator('#preview-button').click();
+  await page.locator('#preview-verdict', { hasText: 'No usable SQL: CANNOT_ANSWER' }).waitFor();
+
+  const summary = await evaluate();
+  assert.match(summary, /^Did not pass/);
+  const accuracy = Number(/accuracy ([\d.]+)%/.exec(summary)?.[1]);
+  assert.ok(accuracy < 50, `the broken draft scores ${accuracy}%`);
+  assert.ok((await page.locator('#eval-cases tr[data-change="broken"]').count()) > 20, 'many cases broke');
+
+  await page.locator('#publish-button').click();
+  await confirmDialog();
+  await page.locator('#admin-message', { hasText: 'Publishing refused' }).waitFor();
+  assert.equal((await server.runtime.ports.prompts.load('sql')).version, 1, 'members still get v1');
+});
+
+test('fix it, evaluate, publish; then roll back to v1', { timeout: 240_000 }, async () => {
+  await editBody((b) => b.replace(BROKEN_TAG, MEMBER_TAG));
+  await page.locator('#save-draft').click();
+  await page.locator('#admin-message', { hasText: 'Saved draft v2' }).waitFor();
+
+  await page.locator('#preview-button').click();
+  await page.locator('#preview-verdict', { hasText: 'The validator accepts this SQL.' }).waitFor();
+  assert.match((await page.locator('#preview-sql').textContent()) ?? '', /^SELECT count\(\*\)/);
+
+  const summary = await evaluate();
+  assert.match(summary, /^Passed/);
+
+  await page.locator('#publish-button').click();
+  await confirmDialog();
+  await page.locator('#admin-message', { hasText: 'Published sql v2' }).waitFor();
+  await page.locator('#version-list li[data-version="2"][data-status="published"]').waitFor();
+  assert.equal((await server.runtime.ports.prompts.load('sql')).version, 2);
+  await page.screenshot({ path: join(ARTIFACTS, 'admin.png'), fullPage: true });
+
+  await page.locator('#version-list li[data-version="1"] button').click();
+  await page.locator('#editing-label', { hasText: 'sql v1 (archived)' }).waitFor();
+  await page.locator('#rollback-button').click();
+  await confirmDialog();
+  await page.locator('#admin-message', { hasText: 'Rolled back sql to v1' }).waitFor();
+  await page.locator('#version-list li[data-version="1"][data-status="published"]').waitFor();
+  assert.equal((await server.runtime.ports.prompts.load('sql')).version, 1);
+  await page.locator('#history-list li', { hasText: 'rollback v1' }).waitFor();
+  assert.deepEqual(pageErrors, []);
+});
