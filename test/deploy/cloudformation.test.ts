@@ -31,13 +31,13 @@ interface Statement {
   Principal?: Json;
 }
 
-/** Renders a CloudFormation value to a string: Ref → ${X}, GetAtt → ${X.Y}, Join → joined. */
+/** Renders a CloudFormation value to a string: Ref → <X>, GetAtt → <X.Y>, Join → joined. */
 function render(value: Json | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value !== 'object') return String(value);
   if (Array.isArray(value)) return value.map(render).join(',');
-  if ('Ref' in value) return `\${${render(value.Ref)}}`;
-  if ('Fn::GetAtt' in value) return `\${${(value['Fn::GetAtt'] as Json[]).map(render).join('.')}}`;
+  if ('Ref' in value) return `<${render(value.Ref)}>`;
+  if ('Fn::GetAtt' in value) return `<${(value['Fn::GetAtt'] as Json[]).map(render).join('.')}>`;
   if ('Fn::Join' in value) {
     const [sep, parts] = value['Fn::Join'] as [string, Json[]];
     return parts.map(render).join(sep);
@@ -151,7 +151,7 @@ describe('packaged CloudFormation template', () => {
   it('every member and admin route uses the Cognito authorizer and an API key', () => {
     const authorizer = props('ApiCognitoAuthorizer');
     assert.equal(authorizer.Type, 'COGNITO_USER_POOLS');
-    assert.equal(render(authorizer.ProviderARNs), '${UserPool.Arn}');
+    assert.equal(render(authorizer.ProviderARNs), '<UserPool.Arn>');
 
     const methods = resources('AWS::ApiGateway::Method').filter(([, r]) => r.Properties?.HttpMethod !== 'OPTIONS');
     const routes = methods.map(([name]) => name).sort();
@@ -163,7 +163,7 @@ describe('packaged CloudFormation template', () => {
     for (const [name, method] of methods) {
       if (name === 'ApiGatewayMethodV1HealthGet') continue;
       assert.equal(method.Properties?.AuthorizationType, 'COGNITO_USER_POOLS', name);
-      assert.equal(render(method.Properties?.AuthorizerId), '${ApiCognitoAuthorizer}', name);
+      assert.equal(render(method.Properties?.AuthorizerId), '<ApiCognitoAuthorizer>', name);
       assert.equal(method.Properties?.ApiKeyRequired, true, name);
     }
     // Health is deliberately open (see docs/deploy.md): it must stay the only one.
@@ -212,7 +212,7 @@ describe('packaged CloudFormation template', () => {
     for (const { statement } of bedrock) {
       assert.deepEqual(list(statement.Action).sort(), ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
       const arns = list(statement.Resource).map(render);
-      assert.deepEqual(arns, [`arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${MODEL_ID}`]);
+      assert.deepEqual(arns, [`arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/${MODEL_ID}`]);
     }
   });
 
@@ -221,16 +221,16 @@ describe('packaged CloudFormation template', () => {
     const roles = FUNCTIONS.map((f) => render(props(`${f}LambdaFunction`).Role));
     assert.deepEqual(
       roles,
-      FUNCTIONS.map((f) => `\${${f}Role.Arn}`),
+      FUNCTIONS.map((f) => `<${f}Role.Arn>`),
     );
     const secretsOf = (role: string) =>
       roleStatements(role)
         .filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'))
         .flatMap((s) => list(s.Resource).map(render))
         .sort();
-    assert.deepEqual(secretsOf('AskRole'), ['${AppDbSecret}']);
-    assert.deepEqual(secretsOf('PreTokenRole'), ['${AppDbSecret}']);
-    assert.deepEqual(secretsOf('MigrateRole'), ['${AppDbSecret}', '${OwnerDbSecret}']);
+    assert.deepEqual(secretsOf('AskRole'), ['<AppDbSecret>']);
+    assert.deepEqual(secretsOf('PreTokenRole'), ['<AppDbSecret>']);
+    assert.deepEqual(secretsOf('MigrateRole'), ['<AppDbSecret>', '<OwnerDbSecret>']);
     for (const f of FUNCTIONS) {
       const managed = list(props(`${f}Role`).ManagedPolicyArns).map(render);
       assert.ok(
@@ -275,7 +275,7 @@ describe('packaged CloudFormation template', () => {
     const ingress = list(props('DbSecurityGroup').SecurityGroupIngress).map((r) =>
       render((r as { SourceSecurityGroupId: Json }).SourceSecurityGroupId),
     );
-    assert.deepEqual(ingress.sort(), ['${DbProxySecurityGroup}', '${RotationSecurityGroup}']);
+    assert.deepEqual(ingress.sort(), ['<DbProxySecurityGroup>', '<RotationSecurityGroup>']);
     // Nothing in the template opens a port to an address range.
     for (const [name, r] of [...resources('AWS::EC2::SecurityGroup'), ...resources('AWS::EC2::SecurityGroupIngress')]) {
       for (const rule of [r.Properties ?? {}, ...list(r.Properties?.SecurityGroupIngress)] as Record<string, Json>[]) {
@@ -287,8 +287,8 @@ describe('packaged CloudFormation template', () => {
   it('Bedrock and Secrets Manager are reached through VPC interface endpoints', () => {
     const services = resources('AWS::EC2::VPCEndpoint').map(([, r]) => render(r.Properties?.ServiceName));
     assert.deepEqual(services.sort(), [
-      'com.amazonaws.${AWS::Region}.bedrock-runtime',
-      'com.amazonaws.${AWS::Region}.secretsmanager',
+      'com.amazonaws.<AWS::Region>.bedrock-runtime',
+      'com.amazonaws.<AWS::Region>.secretsmanager',
     ]);
     for (const [, r] of resources('AWS::EC2::VPCEndpoint')) {
       assert.equal(r.Properties?.VpcEndpointType, 'Interface');
@@ -302,7 +302,7 @@ describe('packaged CloudFormation template', () => {
     const block = props('FrontendBucket').PublicAccessBlockConfiguration as Record<string, boolean>;
     assert.deepEqual(Object.values(block), [true, true, true, true]);
     const origin = (props('FrontendDistribution').DistributionConfig as { Origins: Record<string, Json>[] }).Origins[0];
-    assert.equal(render(origin?.OriginAccessControlId), '${FrontendOriginAccessControl.Id}');
+    assert.equal(render(origin?.OriginAccessControlId), '<FrontendOriginAccessControl.Id>');
     const [statement] = list((props('FrontendBucketPolicy').PolicyDocument as { Statement: Json }).Statement) as {
       Principal: Json;
       Condition: Json;
