@@ -184,8 +184,14 @@ async function preview() {
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
 
 async function runEvaluation() {
+  // Set before the first await, so nobody reads the previous run's result as this one's.
+  $('eval-summary').dataset.state = 'running';
+  $('eval-summary').textContent = '';
   const r = await api(`/v1/admin/templates/${current.name}/versions/${current.version}/eval`, { method: 'POST' });
-  if (!r.ok) return say(errorText(r), 'error');
+  if (!r.ok) {
+    $('eval-summary').dataset.state = 'failed';
+    return say(errorText(r), 'error');
+  }
   const { name, version } = current;
   $('eval-button').disabled = true;
   $('eval-summary').textContent = '';
@@ -207,6 +213,7 @@ async function runEvaluation() {
     await new Promise((ok) => setTimeout(ok, 250));
   }
   renderCases(job.cases);
+  $('eval-summary').dataset.state = job.state;
   if (job.summary) {
     const s = job.summary;
     $('eval-summary').dataset.passed = String(s.passed);

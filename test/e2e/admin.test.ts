@@ -68,7 +68,7 @@ async function confirmDialog(): Promise<void> {
 async function evaluate(): Promise<string> {
   await page.locator('#eval-button').click();
   const summary = page.locator('#eval-summary');
-  await summary.filter({ hasText: /Passed|Did not pass/ }).waitFor({ timeout: 120_000 });
+  await page.locator('#eval-summary[data-state="done"]').waitFor({ timeout: 120_000 });
   const [value, max] = await page
     .locator('#eval-progress')
     .evaluate((p: HTMLProgressElement) => [p.value, p.max] as const);
