@@ -324,4 +324,13 @@ describe('packaged CloudFormation template', () => {
       assert.ok(zip.length < 8 * 1024 * 1024, `${fn}: ${zip.length} bytes`);
     }
   });
+
+  it('the data files a bundle reads at run time ship beside it', async () => {
+    const migrate = (await readFile(path.join(packageDir, 'migrate.zip'))).toString('latin1');
+    assert.ok(migrate.includes('migrations/090_identity_map.sql'), 'migrations in the migrate package');
+    assert.ok(migrate.includes('migrations/001_roles.sql'));
+    const ask = (await readFile(path.join(packageDir, 'ask.zip'))).toString('latin1');
+    assert.ok(ask.includes('prompts/'), 'prompt templates (fallback) in the ask package');
+    assert.ok(!ask.includes('migrations/'), 'the ask package carries no migrations');
+  });
 });
