@@ -11,6 +11,7 @@ import { startLocalServer } from '../src/server/local.ts';
 
 const POOL_MAX = 4; // startLocalRuntime's member pool
 const base = await startLocalRuntime({ databaseUrl: process.env.DATABASE_URL });
+// The load test measures throughput, not the per-family rate limit (bench/load.ts sets ASK_RATE_LIMIT).
 const runtime = { ...base, ports: { ...base.ports, llm: new OfflineLlm() } };
 const server = await startLocalServer({ runtime, host: '127.0.0.1', port: 0 });
 const families = (await listFamilies(runtime.adminPool)).slice(0, 40);

@@ -14,6 +14,7 @@ import { PgMemberDb } from '../src/db/member-db.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { configureAppRole } from '../src/db/roles.ts';
 import { seedDatabase } from '../src/db/seed.ts';
+import { fillReference } from '../src/eval/cases.ts';
 import { parseQuestion, writeSql } from '../src/llm/offline/index.ts';
 import type { MemberScope } from '../src/pipeline/ports.ts';
 import { LIMITS } from '../src/schema/catalog.ts';
@@ -180,7 +181,10 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
       const s = pick(scopes);
       if (evalSql?.length) {
         const c = pick(evalSql);
-        return { sql: c.sql.replaceAll(c.memberId, s.member_id), scope: { memberId: s.member_id } };
+        return {
+          sql: fillReference(c.sql, opts.today, s.member_id).replaceAll(c.memberId, s.member_id),
+          scope: { memberId: s.member_id },
+        };
       }
       const parsed = parseQuestion(pick(COMMON_QUESTIONS), { memberId: s.member_id, today });
       if (!parsed.ok) return undefined;
@@ -211,9 +215,10 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
     try {
       const s = scopes[0] as (typeof scopes)[number];
       const kinds = evalSql?.length
-        ? evalSql
-            .slice(0, 20)
-            .map((c, n) => ({ label: `eval #${n + 1}`, sql: c.sql.replaceAll(c.memberId, s.member_id) }))
+        ? evalSql.slice(0, 20).map((c, n) => ({
+            label: `eval #${n + 1}`,
+            sql: fillReference(c.sql, opts.today, s.member_id).replaceAll(c.memberId, s.member_id),
+          }))
         : COMMON_QUESTIONS.flatMap((q) => {
             const parsed = parseQuestion(q, { memberId: s.member_id, today });
             return parsed.ok

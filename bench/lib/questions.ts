@@ -29,19 +29,20 @@ export const LIST_EVERYTHING = 'Show all our claims';
 export const EVAL_CASES = fileURLToPath(new URL('../../eval/cases.jsonl', import.meta.url));
 
 /**
- * The eval set's SQL (lines of eval/cases.jsonl that carry `sql`, with the member id of the
- * case), or undefined when the file is absent.
+ * The eval set's reference SQL (eval/cases.jsonl: `//` comment lines, then one JSON case a line;
+ * SQL cases carry `expected.sql` with `{{today}}`/`{{member_id}}` placeholders and the demo
+ * `member` they were written for), or undefined when the file is absent or holds no SQL cases.
  * @example const evalSql = loadEvalSql(); // [{ sql, memberId }] | undefined
  */
 export function loadEvalSql(file = EVAL_CASES): { sql: string; memberId: string }[] | undefined {
   if (!existsSync(file)) return undefined;
   const out: { sql: string; memberId: string }[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const c = JSON.parse(line) as Record<string, unknown>;
-    const sql = [c.sql, c.expectedSql, c.expected_sql, c.referenceSql].find((s) => typeof s === 'string');
-    const memberId = [c.memberId, c.member_id].find((s) => typeof s === 'string' || typeof s === 'number');
-    if (typeof sql === 'string' && memberId !== undefined) out.push({ sql, memberId: String(memberId) });
+    const text = line.trim();
+    if (!text || text.startsWith('//')) continue;
+    const c = JSON.parse(text) as { member?: unknown; expected?: { sql?: unknown } };
+    if (typeof c.expected?.sql === 'string' && typeof c.member === 'string')
+      out.push({ sql: c.expected.sql, memberId: c.member });
   }
-  return out;
+  return out.length ? out : undefined;
 }
