@@ -187,6 +187,19 @@ describe('packaged CloudFormation template', () => {
       assert.ok(throttle.RateLimit > 0 && throttle.BurstLimit > 0, name);
     }
     assert.equal(resources('AWS::ApiGateway::ApiKey').length, 2);
+    assert.equal(render(props('PortalUsagePlanKey').UsagePlanId), '<ApiGatewayUsagePlanPortal>');
+  });
+
+  it('the portal reaches the API through CloudFront on the same origin', () => {
+    const config = props('FrontendDistribution').DistributionConfig as {
+      CacheBehaviors: { PathPattern: string; TargetOriginId: string; CachePolicyId: string }[];
+      Origins: { Id: string; DomainName: Json }[];
+    };
+    const api = config.CacheBehaviors.find((b) => b.PathPattern === '/v1/*');
+    assert.equal(api?.TargetOriginId, 'api');
+    assert.equal(api?.CachePolicyId, '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', 'API answers are never cached');
+    const origin = config.Origins.find((o) => o.Id === 'api');
+    assert.match(render(origin?.DomainName), /^<ApiGatewayRestApi>\.execute-api\./);
   });
 
   it('no Allow statement grants a wildcard action or a "*" resource', () => {
@@ -301,7 +314,9 @@ describe('packaged CloudFormation template', () => {
   it('the frontend bucket is private and read by CloudFront through OAC only', () => {
     const block = props('FrontendBucket').PublicAccessBlockConfiguration as Record<string, boolean>;
     assert.deepEqual(Object.values(block), [true, true, true, true]);
-    const origin = (props('FrontendDistribution').DistributionConfig as { Origins: Record<string, Json>[] }).Origins[0];
+    const origin = (
+      props('FrontendDistribution').DistributionConfig as { Origins: Record<string, Json>[] }
+    ).Origins.find((o) => o.Id === 'frontend');
     assert.equal(render(origin?.OriginAccessControlId), '<FrontendOriginAccessControl.Id>');
     const [statement] = list((props('FrontendBucketPolicy').PolicyDocument as { Statement: Json }).Statement) as {
       Principal: Json;
