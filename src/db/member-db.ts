@@ -196,13 +196,11 @@ export class PgMemberDb implements MemberDb {
       throw new DbConnectionError('could not get a database connection', { cause: err });
     }
     try {
-      await client.query(setup.begin);
-      await client.query('SELECT app.open_scope($1::bigint, $2::text, $3::boolean)', [
-        scope.memberId,
-        scope.personId ?? null,
-        familyWide,
-      ]);
-      await client.query(setup.becomeMember);
+      // One round trip for the whole setup (simple protocol). The ids were checked against
+      // strict patterns above (digits; <digits>-NN) and the person id is quoted anyway.
+      const person = scope.personId === undefined ? 'NULL' : client.escapeLiteral(scope.personId);
+      const openScope = `SELECT app.open_scope(${scope.memberId}::bigint, ${person}::text, ${familyWide})`;
+      await client.query(`${setup.begin}; ${openScope}; ${setup.becomeMember}`);
       return await run(client);
     } catch (err) {
       throw toDbError(err);

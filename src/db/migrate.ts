@@ -54,9 +54,9 @@ export async function migrate(adminUrl: string, dir = MIGRATIONS_DIR): Promise<M
     await ensureMigrationsTable(client);
     const applied: number[] = [];
     for (const m of migrations) {
-      if (await applyOne(client, m)) applied.push(m.version);
+      if (await retryCatalogRace(() => applyOne(client, m))) applied.push(m.version);
     }
-    await applyRepeatable(client, path.join(dir, 'repeatable'));
+    await retryCatalogRace(() => applyRepeatable(client, path.join(dir, 'repeatable')));
     return { applied };
   } finally {
     await client.end();
@@ -120,11 +120,33 @@ async function applyRepeatable(client: pg.Client, dir: string): Promise<void> {
     const sql = await readFile(path.join(dir, file), 'utf8');
     await client.query('BEGIN');
     try {
+      // Same lock as the numbered files: two migrators of one database must not update its
+      // pg_database row at once ("tuple concurrently updated").
+      await client.query('LOCK TABLE public.schema_migrations IN SHARE ROW EXCLUSIVE MODE');
       await client.query(sql);
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
+    }
+  }
+}
+
+/**
+ * Roles are shared by every database on a server, so migrators of two databases (tests, or two
+ * stages on one server) can race on the same role's catalog row; PostgreSQL then fails one with
+ * "tuple concurrently updated". Each step is one transaction, so trying it again is safe.
+ */
+async function retryCatalogRace<T>(step: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await step();
+    } catch (err) {
+      const raced =
+        (err as { code?: string; message?: string }).code === 'XX000' &&
+        /concurrently updated/.test((err as Error).message);
+      if (!raced || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 20 * i + Math.random() * 30));
     }
   }
 }
