@@ -55,8 +55,10 @@ export function createAppPool(connectionString: string, options: pg.PoolConfig =
     max: 4,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
+    // A password given as an option (e.g. a function that reads a rotating secret) wins over
+    // the URL's: pg would otherwise let the parsed URL overwrite it.
+    ...(options.password === undefined ? { connectionString } : connectionFields(connectionString)),
     ...options,
-    connectionString,
     types: jsonSafeTypes,
     // ISO dates whatever the server default, so DATE cells are 'YYYY-MM-DD'.
     options: '-c DateStyle=ISO,YMD',
@@ -65,6 +67,16 @@ export function createAppPool(connectionString: string, options: pg.PoolConfig =
   // An idle connection dropped by the server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return pool;
+}
+
+function connectionFields(connectionString: string): pg.PoolConfig {
+  const u = new URL(connectionString);
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 5432,
+    user: decodeURIComponent(u.username),
+    database: decodeURIComponent(u.pathname.slice(1)),
+  };
 }
 
 export class PgMemberDb implements MemberDb {

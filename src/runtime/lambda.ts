@@ -45,12 +45,17 @@ async function appPool(env: NodeJS.ProcessEnv): Promise<pg.Pool> {
   if (env.DATABASE_APP_URL) return createAppPool(env.DATABASE_APP_URL, poolOptions);
   if (!env.DB_HOST || !env.DB_SECRET_ARN)
     throw new Error('DB_HOST and DB_SECRET_ARN (or DATABASE_APP_URL) must be set');
-  const secret = await readSecret(env.DB_SECRET_ARN, env);
+  const secretId = env.DB_SECRET_ARN;
+  const secret = await readSecret(secretId, env);
   const url = new URL(`postgres://${env.DB_HOST}:${env.DB_PORT ?? '5432'}/${env.DB_NAME ?? 'claims'}`);
   url.username = encodeURIComponent(secret.username);
-  url.password = encodeURIComponent(secret.password);
-  // RDS Proxy requires TLS; its certificates chain to Amazon's public CAs, so verify them.
-  return createAppPool(url.toString(), { ...poolOptions, ssl: { rejectUnauthorized: true } });
+  // The password is read for every new connection (the extension caches it for its TTL), so a
+  // rotated secret is picked up by warm containers without a redeploy or a recycle.
+  const password = async () => (await readSecret(secretId, env)).password;
+  // RDS Proxy requires TLS and its certificates chain to Amazon's public CAs: verify them.
+  // DB_TLS=disable is for a plain local server only.
+  const ssl = env.DB_TLS === 'disable' ? false : { rejectUnauthorized: true };
+  return createAppPool(url.toString(), { ...poolOptions, password, ssl });
 }
 
 export interface LambdaWiring {
