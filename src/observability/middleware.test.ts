@@ -4,6 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { HttpError } from '../http/errors.ts';
 import { captureJsonLines } from './capture.ts';
 import { createSafeLogger } from './logger.ts';
 import { createAskMetrics, METRICS_NAMESPACE } from './metrics.ts';
@@ -88,5 +89,23 @@ describe('observabilityMiddleware', () => {
     const errorsMetric = lines.find((l) => l.ErrorName === 'SyntaxError');
     assert.ok(errorsMetric, 'Errors metric by error name');
     assert.ok(lines.some((l) => metricNames(l).includes('Errors') && l.ErrorName === 'Probe'));
+  });
+
+  it("a caller's 4xx is an info line, not an error or an Errors metric", async () => {
+    delete process.env.POWERTOOLS_DEV;
+    const logger = createSafeLogger({ logger: new Logger({ serviceName: 'claims-assistant' }), stage: 'test' });
+    const metrics = createAskMetrics({ metrics: new Metrics({ namespace: METRICS_NAMESPACE }) });
+    const handler = middy(async (_event: unknown) => {
+      throw new HttpError(400, 'BAD_JSON', 'The request body must be JSON about Jane.');
+    }).use(observabilityMiddleware({ logger, metrics }));
+    const lines = await captureJsonLines(() => handler({}, lambdaContext('req-d')).catch(() => undefined));
+    const line = lines.find((l) => l.message === 'ask_rejected');
+    assert.ok(line, JSON.stringify(lines));
+    assert.equal(line.level, 'INFO');
+    assert.equal(line.errorCode, 'BAD_JSON');
+    assert.equal(line.statusCode, 400);
+    assert.ok(!lines.some((l) => l.message === 'handler_error'));
+    assert.ok(!lines.some((l) => metricNames(l).includes('Errors')));
+    assert.ok(!JSON.stringify(lines).includes('Jane'));
   });
 });

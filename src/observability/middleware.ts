@@ -5,7 +5,8 @@
 
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { type SafeLogger, safeLogger } from './logger.ts';
+import { isStatusError } from '../http/errors.ts';
+import { errorFields, type SafeLogger, safeLogger } from './logger.ts';
 import { type AskMetrics, askMetrics } from './metrics.ts';
 import { annotateInvocation, tracer } from './tracer.ts';
 
@@ -46,9 +47,14 @@ export function observabilityMiddleware(opts: Partial<ObservabilityOptions> = {}
   };
 
   const observabilityMiddlewareOnError = async (request: Request): Promise<void> => {
-    options.logger.logError('handler_error', request.error);
-    const name = request.error instanceof Error ? request.error.name : 'NonError';
-    options.metrics.recordError(name);
+    const err = request.error;
+    if (isStatusError(err) && err.statusCode < 500) {
+      // The caller's mistake (bad JSON, no token, rate limited): an info line, not an error alarm.
+      options.logger.logEvent('ask_rejected', { ...errorFields(err), statusCode: err.statusCode });
+    } else {
+      options.logger.logError('handler_error', err);
+      options.metrics.recordError(err instanceof Error ? err.name : 'NonError');
+    }
     options.metrics.flush();
   };
 
