@@ -4,7 +4,7 @@
  * the model. Targets: p50 < 5 ms, p99 < 20 ms. Also the prompt tokens per template and the
  * row cap: no summary prompt may carry more than LIMITS.rowCap rows.
  */
-import { listFamilies } from '../src/db/seed.ts';
+import { listFamilies, mulberry32 } from '../src/db/seed.ts';
 import { OfflineLlm } from '../src/llm/offline/index.ts';
 import { type AskPorts, ask } from '../src/pipeline/ask.ts';
 import type { MemberScope } from '../src/pipeline/ports.ts';
@@ -23,17 +23,8 @@ export interface PipelineOptions {
   readonly maxMs: number;
 }
 
-/** A deterministic PRNG so runs ask the same sequence. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG so runs ask the same sequence (the seed's own generator). */
+export const prng = mulberry32;
 
 /**
  * @example const part = await benchPipeline(runtime, { asks: 1000, maxMs: 60_000 });
@@ -65,7 +56,10 @@ export async function benchPipeline(rt: LocalRuntime, opts: PipelineOptions): Pr
     llmMs.push(inModel);
     overhead.push(Math.max(0, r.timings.total - inModel));
     codes[r.code] = (codes[r.code] ?? 0) + 1;
-    for (const [stage, ms] of Object.entries(r.timings)) (stages[stage] ??= []).push(ms);
+    for (const [stage, ms] of Object.entries(r.timings)) {
+      stages[stage] ??= [];
+      stages[stage].push(ms);
+    }
     if (r.tokens.sql) tokens.sql.push(r.tokens.sql.inputTokens);
     if (r.tokens.summary) tokens.summary.push(r.tokens.summary.inputTokens);
   }

@@ -10,8 +10,10 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page, type Route } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { startLocalServer } from '../../src/server/local.ts';
+import { launchChromium } from '../support/browser.ts';
+import { freshDatabase, type TestDatabase } from '../support/db.ts';
 
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 const NARROW = { width: 360, height: 800 };
@@ -21,6 +23,7 @@ const WIDE = { width: 1280, height: 900 };
 const TECHNICAL_LEAK = /\bselect\b[\s\S]*\bfrom\b|claims_history|\bwhere\b\s+\w+\s*=|\n\s+at\s|Error:|stack/i;
 
 let server: { url: string; stop(): Promise<void> };
+let db: TestDatabase;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -31,19 +34,9 @@ const failedRequests: string[] = [];
 before(
   async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    server = await startLocalServer({ port: 0 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    db = await freshDatabase();
+    server = await startLocalServer({ databaseUrl: db.adminUrl });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: NARROW });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('requestfailed', (req) => failedRequests.push(`${req.method()} ${req.url()} ${req.failure()?.errorText}`));
@@ -57,6 +50,7 @@ before(
 after(async () => {
   await browser?.close();
   await server?.stop();
+  await db?.drop();
 });
 
 /** Assistant bubbles that carry an outcome (not the progress indicator). */
