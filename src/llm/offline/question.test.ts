@@ -94,3 +94,11 @@ describe('parseQuestion: the most visited provider', () => {
     assert.notEqual(measureOf('Which provider did I visit most recently?'), Measure.TOP_PROVIDER);
   });
 });
+
+describe("parseQuestion: the member's share", () => {
+  it('"What was our share last year?" is an out-of-pocket question, not off-topic', () => {
+    const r = parseQuestion('What was our share last year?', ctx);
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(r.intent.measure, Measure.OUT_OF_POCKET);
+  });
+});

@@ -84,7 +84,7 @@ const OTHER_PEOPLE =
   /\b(neighbou?rs?|friends?|co-?workers?|colleagues?|boss|strangers?|other (members?|families|family|people|patients|users|customers|subscribers)|all (members|patients|users|customers|subscribers)|someone else|somebody else|another (member|family|person|patient|subscriber))\b/i;
 const OFF_TOPIC = /\b(poems?|jokes?|story|song|weather|recipe|python|javascript|translate|capital of|stock|bitcoin)\b/i;
 const CLAIMS_WORDS =
-  /\b(claims?|totals?|amounts?|spen[dt]|spending|paid|pay|payments?|costs?|cost|owe[sd]?|bills?|billed|charge[sd]?|visits?|visited|doctors?|hospitals?|clinics?|prescriptions?|pharmac(y|ies)|rx|medical|providers?|drugs?|medications?|medicines?|copays?|deductibles?|out[- ]of[- ]pocket|expensive|care|appointments?|physicians?|insurance|covered|refills?|filled|dentists?|specialists?|labs?|er|urgent|check-?ups?|exams?|physicals?|surgery|surgeries|therapy|x-?rays?|scans?|vaccines?|shots?|tests?)\b/i;
+  /\b(claims?|totals?|amounts?|spen[dt]|spending|paid|pay|payments?|costs?|cost|owe[sd]?|bills?|billed|charge[sd]?|visits?|visited|doctors?|hospitals?|clinics?|prescriptions?|pharmac(y|ies)|rx|medical|providers?|drugs?|medications?|medicines?|copays?|deductibles?|out[- ]of[- ]pocket|shares?|expensive|care|appointments?|physicians?|insurance|covered|refills?|filled|dentists?|specialists?|labs?|er|urgent|check-?ups?|exams?|physicals?|surgery|surgeries|therapy|x-?rays?|scans?|vaccines?|shots?|tests?)\b/i;
 
 function refusal(question: string, ctx: ParseContext): RefusalReason | undefined {
   if (question.trim() === '') return RefusalReason.EMPTY;
