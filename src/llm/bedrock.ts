@@ -25,6 +25,8 @@ export interface BedrockLlmOptions {
   readonly requestTimeoutMs?: number;
   /** Environment for credentials of local endpoints (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Wraps the SDK client once, e.g. X-Ray capture in Lambda (`traceAwsClient`). */
+  readonly instrument?: (client: BedrockRuntimeClient) => BedrockRuntimeClient;
 }
 
 /** Dummy keys for a local stand-in: it accepts any SigV4 signature but requires one. */
@@ -137,7 +139,8 @@ export class BedrockLlm implements Llm {
     if (!opts.modelId) throw new LlmError('Bedrock model id is required', { kind: LlmErrorKind.INVALID_REQUEST });
     if (!opts.region) throw new LlmError('AWS region is required', { kind: LlmErrorKind.INVALID_REQUEST });
     this.modelId = opts.modelId;
-    this.#client = new BedrockRuntimeClient(clientConfig(opts));
+    const client = new BedrockRuntimeClient(clientConfig(opts));
+    this.#client = opts.instrument ? opts.instrument(client) : client;
   }
 
   async generate(req: LlmRequest): Promise<LlmResponse> {
@@ -181,7 +184,10 @@ export class BedrockLlm implements Llm {
  * @example
  * const llm = bedrockLlmFromEnv(process.env);
  */
-export function bedrockLlmFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): BedrockLlm {
+export function bedrockLlmFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  instrument?: BedrockLlmOptions['instrument'],
+): BedrockLlm {
   const modelId = env.BEDROCK_MODEL_ID?.trim();
   const region = (env.AWS_REGION ?? env.AWS_DEFAULT_REGION)?.trim();
   if (!modelId) throw new LlmError('BEDROCK_MODEL_ID is not set', { kind: LlmErrorKind.INVALID_REQUEST });
@@ -192,6 +198,7 @@ export function bedrockLlmFromEnv(env: Readonly<Record<string, string | undefine
     modelId,
     region,
     env,
+    instrument,
     ...(endpoint ? { endpoint } : {}),
     ...(Number.isInteger(attempts) && attempts > 0 ? { maxAttempts: attempts } : {}),
   });

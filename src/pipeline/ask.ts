@@ -16,6 +16,8 @@ export interface AskPorts {
   readonly db: MemberDb;
   readonly prompts: PromptStore;
   readonly clock: Clock;
+  /** Optional: runs each stage inside a trace span (X-Ray subsegments in Lambda). */
+  readonly trace?: <T>(stage: Stage, fn: () => Promise<T>) => Promise<T>;
 }
 
 export interface AskInput {
@@ -33,7 +35,7 @@ export interface AskInput {
  * r.status // 'answered'
  */
 export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> {
-  const run = new AskRun(input.requestId);
+  const run = new AskRun(input.requestId, ports.trace);
   try {
     const checked = checkQuestion(input.question);
     if (!checked.ok) return run.end(AskStatus.REFUSED, checked.code);
@@ -99,12 +101,15 @@ class AskRun {
   sql: string | undefined;
   rowCount = 0;
 
-  constructor(readonly requestId: string) {}
+  constructor(
+    readonly requestId: string,
+    private readonly trace?: AskPorts['trace'],
+  ) {}
 
   async stage<T>(name: Stage, fn: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {
-      return await fn();
+      return await (this.trace ? this.trace(name, fn) : fn());
     } finally {
       this.#timings[name] = round(performance.now() - t0);
     }

@@ -10,6 +10,7 @@ import type { Identity } from '../auth/identity.ts';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verify.ts';
 import { createAppPool, PgMemberDb } from '../db/member-db.ts';
 import { bedrockLlmFromEnv } from '../llm/bedrock.ts';
+import { traceAwsClient, traceStage } from '../observability/tracer.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
 import { type PromptStore, systemClock } from '../pipeline/ports.ts';
 import type { AskResult } from '../pipeline/types.ts';
@@ -75,7 +76,7 @@ export function lambdaWiring(env: NodeJS.ProcessEnv = process.env): Promise<Lamb
     const db = new PgMemberDb(pool, { statementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS ?? 5000) });
     const prompts = promptStoreFromEnv(env, pool);
     return {
-      ports: { llm: bedrockLlmFromEnv(env), db, prompts, clock: systemClock },
+      ports: { llm: bedrockLlmFromEnv(env, traceAwsClient), db, prompts, clock: systemClock, trace: traceStage },
       db,
       prompts,
       rateLimit: memberRateLimit(pool, env),

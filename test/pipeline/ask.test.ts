@@ -223,6 +223,20 @@ describe('outcomes other than an answer', () => {
     assert.doesNotMatch(r.answer, /cancel|statement|timeout|SQL/i);
   });
 
+  test('each stage runs inside the trace port, in order', async () => {
+    const spans: string[] = [];
+    const trace = async <T>(stage: string, fn: () => Promise<T>) => {
+      spans.push(stage);
+      return fn();
+    };
+    const r = await ask(
+      { requestId: randomUUID(), scope: SUBSCRIBER, question: 'How many claims did I have last year?' },
+      { ...rt.ports, trace },
+    );
+    assert.equal(r.code, Reason.OK);
+    assert.deepEqual(spans, ['generate', 'validate', 'retrieve', 'summarize']);
+  });
+
   test('a model that is down becomes LLM_ERROR with a friendly answer', async () => {
     const { BedrockLlm } = await import('../../src/llm/bedrock.ts');
     const dead = new BedrockLlm({ modelId: 'x', region: 'us-east-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
