@@ -8,7 +8,7 @@ import { migrate } from '../db/migrate.ts';
 import { configureAppRole } from '../db/roles.ts';
 import { safeLogger } from '../observability/logger.ts';
 import { observabilityMiddleware } from '../observability/middleware.ts';
-import { readSecret } from '../runtime/lambda.ts';
+import { databaseUrl, readDbSecret } from '../runtime/db-secret.ts';
 
 export interface MigrateOutcome {
   readonly applied: number[];
@@ -18,10 +18,7 @@ export interface MigrateOutcome {
 async function ownerUrl(env: NodeJS.ProcessEnv): Promise<string> {
   if (env.DATABASE_URL) return env.DATABASE_URL;
   if (!env.DB_HOST || !env.DB_SECRET_ARN) throw new Error('DB_HOST and DB_SECRET_ARN (or DATABASE_URL) must be set');
-  const owner = await readSecret(env.DB_SECRET_ARN, env);
-  const url = new URL(`postgres://${env.DB_HOST}:${env.DB_PORT ?? '5432'}/${env.DB_NAME ?? 'claims'}`);
-  url.username = encodeURIComponent(owner.username);
-  url.password = encodeURIComponent(owner.password);
+  const url = databaseUrl(await readDbSecret(env.DB_SECRET_ARN, env), env);
   url.searchParams.set('sslmode', 'verify-full');
   return url.toString();
 }
@@ -35,7 +32,7 @@ export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promi
   const { applied } = await migrate(url);
   for (const version of applied) safeLogger.logEvent('migration_applied', { migration: version });
   if (env.APP_DB_SECRET_ARN) {
-    const app = await readSecret(env.APP_DB_SECRET_ARN, env);
+    const app = await readDbSecret(env.APP_DB_SECRET_ARN, env);
     await configureAppRole(url, app.password);
   }
   return { applied };

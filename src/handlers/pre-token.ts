@@ -7,6 +7,7 @@
 import type { PreTokenGenerationTriggerEvent, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import pg from 'pg';
 import { type SafeLogger, safeLogger } from '../observability/logger.ts';
+import { databaseUrl, readDbSecret } from '../runtime/db-secret.ts';
 
 export const IDENTITY_CLAIMS = ['custom:member_id', 'custom:person_id', 'custom:role'] as const;
 
@@ -97,15 +98,6 @@ export function createPreTokenHandler(deps: PreTokenDeps): (event: PreTokenEvent
   };
 }
 
-/** The Database secret as Secrets Manager stores it for RDS. */
-interface DbSecret {
-  readonly username: string;
-  readonly password: string;
-  readonly host?: string;
-  readonly port?: number;
-  readonly dbname?: string;
-}
-
 /**
  * The connection string: `DATABASE_URL` when set (local, tests); in Lambda, the secret named by
  * `DB_SECRET_ARN`, read through the AWS Parameters and Secrets Lambda Extension on localhost (it
@@ -118,22 +110,10 @@ export async function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): 
   if (env.DATABASE_URL) return env.DATABASE_URL;
   const secretArn = env.DB_SECRET_ARN;
   if (!secretArn) throw new Error('DATABASE_URL or DB_SECRET_ARN must be set');
-  const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
-  const res = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretArn)}`, {
-    headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
-  });
-  if (!res.ok) throw new Error(`secrets extension answered ${res.status}`);
-  const body = (await res.json()) as { SecretString?: string };
-  const secret = JSON.parse(body.SecretString ?? '{}') as DbSecret;
-  const host = env.DB_HOST ?? secret.host;
-  const dbname = env.DB_NAME ?? secret.dbname ?? 'claims';
-  const dbPort = env.DB_PORT ?? String(secret.port ?? 5432);
-  if (!host || !secret.username || !secret.password) throw new Error('database secret is incomplete');
-  const user = encodeURIComponent(secret.username);
-  const password = encodeURIComponent(secret.password);
+  const url = databaseUrl(await readDbSecret(secretArn, env), env);
   // RDS Proxy requires TLS; its certificate chains to a public Amazon root, so it is verified.
-  const ssl = env.DB_SSL === 'false' ? '' : '?sslmode=require';
-  return `postgres://${user}:${password}@${host}:${dbPort}/${encodeURIComponent(dbname)}${ssl}`;
+  if (env.DB_SSL !== 'false') url.searchParams.set('sslmode', 'require');
+  return url.toString();
 }
 
 let pool: pg.Pool | undefined;

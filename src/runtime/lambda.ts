@@ -16,28 +16,8 @@ import { type PromptStore, systemClock } from '../pipeline/ports.ts';
 import type { AskResult } from '../pipeline/types.ts';
 import { promptStoreFromEnv } from '../prompts/from-env.ts';
 import { afterAsk } from './after-ask.ts';
+import { databaseUrl, readDbSecret } from './db-secret.ts';
 import { memberRateLimit } from './rate-limit.ts';
-
-interface DbSecret {
-  readonly username: string;
-  readonly password: string;
-}
-
-/**
- * Reads a secret through the AWS Parameters and Secrets Lambda Extension (cached locally by the
- * extension, so rotation is picked up within its TTL without an SDK call per cold start).
- */
-export async function readSecret(secretId: string, env: NodeJS.ProcessEnv = process.env): Promise<DbSecret> {
-  const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
-  const res = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
-    headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
-  });
-  if (!res.ok) throw new Error(`secret lookup failed with HTTP ${res.status}`);
-  const body = (await res.json()) as { SecretString?: string };
-  const secret = JSON.parse(body.SecretString ?? '{}') as Partial<DbSecret>;
-  if (!secret.username || !secret.password) throw new Error('the database secret has no username/password');
-  return { username: secret.username, password: secret.password };
-}
 
 /** The app pool: DATABASE_APP_URL when set (tests, other hosts), else RDS Proxy + the secret. */
 async function appPool(env: NodeJS.ProcessEnv): Promise<pg.Pool> {
@@ -47,12 +27,10 @@ async function appPool(env: NodeJS.ProcessEnv): Promise<pg.Pool> {
   if (!env.DB_HOST || !env.DB_SECRET_ARN)
     throw new Error('DB_HOST and DB_SECRET_ARN (or DATABASE_APP_URL) must be set');
   const secretId = env.DB_SECRET_ARN;
-  const secret = await readSecret(secretId, env);
-  const url = new URL(`postgres://${env.DB_HOST}:${env.DB_PORT ?? '5432'}/${env.DB_NAME ?? 'claims'}`);
-  url.username = encodeURIComponent(secret.username);
+  const url = databaseUrl(await readDbSecret(secretId, env), env, { password: false });
   // The password is read for every new connection (the extension caches it for its TTL), so a
   // rotated secret is picked up by warm containers without a redeploy or a recycle.
-  const password = async () => (await readSecret(secretId, env)).password;
+  const password = async () => (await readDbSecret(secretId, env)).password;
   // RDS Proxy requires TLS and its certificates chain to Amazon's public CAs: verify them.
   // DB_TLS=disable is for a plain local server only.
   const ssl = env.DB_TLS === 'disable' ? false : { rejectUnauthorized: true };
