@@ -11,7 +11,7 @@ import { EvalJobs } from '../admin/eval-jobs.ts';
 import { handleAdmin } from '../admin/routes.ts';
 import { type Identity, requireRole } from '../auth/identity.ts';
 import { type EvalCase, parseCases } from '../eval/cases.ts';
-import { HttpError } from '../http/errors.ts';
+import { readJsonBody } from '../http/body.ts';
 import { httpErrorMiddleware } from '../http/middleware.ts';
 import { json } from '../http/response.ts';
 import { observabilityMiddleware } from '../observability/middleware.ts';
@@ -60,15 +60,11 @@ function adminPath(event: APIGatewayProxyEvent): string {
 }
 
 function bodyOf(event: APIGatewayProxyEvent): unknown {
-  if (event.body === null || event.body === undefined || event.body === '') return undefined;
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
-    throw new HttpError(413, 'BODY_TOO_LARGE', 'The request body is too large.');
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, 'BAD_JSON', 'The request body must be JSON.');
-  }
+  return readJsonBody(event, {
+    maxBytes: MAX_BODY_BYTES,
+    badJsonMessage: 'The request body must be JSON.',
+    allowEmpty: true,
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Identity } from '../auth/identity.ts';
+import { readJsonBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import { httpErrorMiddleware, requestIdOf } from '../http/middleware.ts';
 import { json } from '../http/response.ts';
@@ -31,15 +32,10 @@ const MAX_BODY_BYTES = 4096;
 /** The body as sent: `{ "question": "..." }`. Any member id in it is ignored. */
 export function parseAskBody(event: APIGatewayProxyEvent): string {
   if (event.httpMethod !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Use POST for /v1/ask.');
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
-    throw new HttpError(413, 'BODY_TOO_LARGE', 'The request body is too large.');
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, 'BAD_JSON', 'The request body must be JSON like {"question": "..."}.');
-  }
+  const body = readJsonBody(event, {
+    maxBytes: MAX_BODY_BYTES,
+    badJsonMessage: 'The request body must be JSON like {"question": "..."}.',
+  });
   const question = (body as { question?: unknown } | null)?.question;
   if (typeof question !== 'string' || question.trim() === '') {
     throw new HttpError(400, 'QUESTION_MISSING', 'Add a "question" with the words you want answered.');
