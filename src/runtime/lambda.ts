@@ -12,7 +12,7 @@ import { createAppPool, PgMemberDb } from '../db/member-db.ts';
 import { bedrockLlmFromEnv } from '../llm/bedrock.ts';
 import { traceAwsClient, traceStage } from '../observability/tracer.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
-import { type PromptStore, systemClock } from '../pipeline/ports.ts';
+import { type Llm, type PromptStore, systemClock } from '../pipeline/ports.ts';
 import type { AskResult } from '../pipeline/types.ts';
 import { promptStoreFromEnv } from '../prompts/from-env.ts';
 import { afterAsk } from './after-ask.ts';
@@ -45,6 +45,20 @@ export interface LambdaWiring {
   readonly onResult: (result: AskResult, identity: Identity) => Promise<void>;
 }
 
+/**
+ * The model client, built on first use: the health and admin functions share this wiring but
+ * have no model configured (BEDROCK_MODEL_ID is the ask function's), and must still start.
+ */
+function lazyLlm(make: () => Llm): Llm {
+  let llm: Llm | undefined;
+  return {
+    generate: async (req) => {
+      llm ??= make();
+      return llm.generate(req);
+    },
+  };
+}
+
 let wiring: Promise<LambdaWiring> | undefined;
 
 /** The container's ports, created on first use and kept for the container's life. */
@@ -54,7 +68,13 @@ export function lambdaWiring(env: NodeJS.ProcessEnv = process.env): Promise<Lamb
     const db = new PgMemberDb(pool, { statementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS ?? 5000) });
     const prompts = promptStoreFromEnv(env, pool);
     return {
-      ports: { llm: bedrockLlmFromEnv(env, traceAwsClient), db, prompts, clock: systemClock, trace: traceStage },
+      ports: {
+        llm: lazyLlm(() => bedrockLlmFromEnv(env, traceAwsClient)),
+        db,
+        prompts,
+        clock: systemClock,
+        trace: traceStage,
+      },
       db,
       prompts,
       rateLimit: memberRateLimit(pool, env),
