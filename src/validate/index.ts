@@ -3,20 +3,14 @@
  * catalog's member tables, calls only allowlisted functions, and pins every member-table
  * reference to the signed-in family.
  */
-// The PostgreSQL-only build: same parser, a ninth of the full build's size (cold start, bundle).
-import pkg from 'node-sql-parser/build/postgresql.js';
 import { Reason, type ReasonCode } from '../pipeline/reasons.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { asNode } from './ast.ts';
 import { checkTokens, tokenize } from './lexer.ts';
 import { checkMemberScope } from './member-scope.ts';
+import { parseStatement } from './parse.ts';
 import { Rejection, reject } from './rejection.ts';
 import { StatementWalker } from './walk.ts';
-
-const { Parser } = pkg;
-const parser = new Parser();
-/** Parser options are module-global in node-sql-parser: pass the dialect on every call. */
-const PARSE_OPTIONS = { database: 'postgresql' } as const;
 
 export interface ValidateContext {
   /** The signed-in family's member_id, digits only. */
@@ -31,21 +25,6 @@ export type Validation =
 function normalize(sql: string): string {
   const trimmed = sql.trim();
   return trimmed.endsWith(';') ? trimmed.slice(0, -1).trimEnd() : trimmed;
-}
-
-function parseOne(sql: string): unknown {
-  let ast: unknown;
-  try {
-    ast = parser.astify(sql, PARSE_OPTIONS);
-  } catch {
-    // The parser's message can quote the input, so it is not passed on.
-    return reject(Reason.SQL_PARSE_ERROR, 'the SQL could not be parsed');
-  }
-  if (Array.isArray(ast)) {
-    if (ast.length !== 1) reject(Reason.SQL_MULTIPLE_STATEMENTS, 'only one statement is allowed');
-    return ast[0];
-  }
-  return ast;
 }
 
 /**
@@ -63,7 +42,7 @@ export function validateSql(sql: string, ctx: ValidateContext): Validation {
     if (checked === '') reject(Reason.SQL_EMPTY, 'SQL is empty');
     if (checked.length > LIMITS.sqlMaxChars) reject(Reason.SQL_TOO_LONG, 'SQL is too long');
     checkTokens(tokenize(checked));
-    const ast = asNode(parseOne(checked), 'statement');
+    const ast = asNode(parseStatement(checked), 'statement');
     if (ast.type !== 'select') reject(Reason.SQL_NOT_SELECT, 'only SELECT statements are allowed');
     const walker = new StatementWalker();
     walker.walkQuery(ast, undefined);

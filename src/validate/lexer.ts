@@ -14,10 +14,15 @@ export interface Token {
   readonly text: string;
 }
 
+// Character classes by code unit: the lexer runs on every query, so no regex per character.
 const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
-const isWordStart = (c: string): boolean => /[A-Za-z_]/.test(c);
-const isWordPart = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9_$]/.test(c);
+const isLetter = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+const isWordStart = (c: string): boolean => isLetter(c) || c === '_';
+const isWordPart = (c: string | undefined): boolean =>
+  c !== undefined && (isLetter(c) || isDigit(c) || c === '_' || c === '$');
+const isNumberPart = (c: string | undefined): boolean =>
+  c !== undefined && (isLetter(c) || isDigit(c) || c === '_' || c === '.');
 /**
  * Punctuation PostgreSQL and the parser read the same way. Anything else outside quotes
  * (backticks, '#', '?', '@', '^', '&', non-ASCII letters or spaces, control characters) is where
@@ -82,7 +87,7 @@ export function tokenize(sql: string): Token[] {
       i = end;
     } else if (isDigit(c) || (c === '.' && isDigit(next))) {
       let end = i + 1;
-      while (end < sql.length && /[0-9A-Za-z_.]/.test(sql[end] as string)) end++;
+      while (isNumberPart(sql[end])) end++;
       tokens.push({ kind: 'number', text: sql.slice(i, end) });
       i = end;
     } else if (PUNCTUATION.has(c) || c === ';') {
@@ -93,6 +98,20 @@ export function tokenize(sql: string): Token[] {
     }
   }
   return tokens;
+}
+
+/**
+ * Unbalanced parentheses can never parse. Said here because the parser finds out slowly: on a
+ * failure it parses the whole text a second time and then builds an error message we discard.
+ */
+function checkParentheses(tokens: readonly Token[]): void {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.kind !== 'punct') continue;
+    if (t.text === '(') depth++;
+    else if (t.text === ')' && --depth < 0) break;
+  }
+  if (depth !== 0) reject(Reason.SQL_PARSE_ERROR, 'parentheses are not balanced');
 }
 
 const WRITE_WORDS: ReadonlySet<string> = new Set([
@@ -119,6 +138,7 @@ export function checkTokens(tokens: readonly Token[]): void {
   if (tokens.some((t) => t.kind === 'punct' && t.text === ';')) {
     reject(Reason.SQL_MULTIPLE_STATEMENTS, 'only one statement is allowed');
   }
+  checkParentheses(tokens);
   const first = tokens[0];
   const startsLikeSelect =
     first !== undefined &&

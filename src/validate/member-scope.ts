@@ -17,31 +17,26 @@ function isScopeColumnRef(node: Node): boolean {
   return node.type === 'column_ref' && node.column !== '*' && SCOPE_COLUMNS.has(columnName(node));
 }
 
-/** Child nodes of an expression, without entering sub-queries (each is checked as its own SELECT). */
-function children(node: Node): Node[] {
-  if (subqueryOf(node) || node.type === 'select') return [];
-  const out: Node[] = [];
-  for (const value of Object.values(node)) {
+/** Calls `visit` on each child node of an expression, without entering sub-queries (each is checked as its own SELECT). */
+function forEachChild(node: Node, visit: (child: Node) => void): void {
+  if (subqueryOf(node) || node.type === 'select') return;
+  for (const key in node) {
+    const value = node[key];
     if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) out.push(item);
+      for (const item of value) if (isNode(item)) visit(item);
     } else if (isNode(value)) {
-      out.push(value);
+      visit(value);
     }
   }
-  return out;
-}
-
-function someNode(node: Node, test: (n: Node) => boolean): boolean {
-  return test(node) || children(node).some((child) => someNode(child, test));
-}
-
-function forEachNode(node: Node, visit: (n: Node) => void): void {
-  visit(node);
-  for (const child of children(node)) forEachNode(child, visit);
 }
 
 function mentionsScopeColumn(node: Node): boolean {
-  return someNode(node, isScopeColumnRef);
+  if (isScopeColumnRef(node)) return true;
+  let found = false;
+  forEachChild(node, (child) => {
+    found ||= mentionsScopeColumn(child);
+  });
+  return found;
 }
 
 /** Top-level AND conjuncts (parentheses are flags in this AST, so nesting is plain). */
@@ -66,26 +61,29 @@ function scopeEquality(expr: Node): { ref: Node; literal: string } | undefined {
 
 /**
  * SQL_WRONG_MEMBER: any comparison that involves member_id and a literal other than the
- * signed-in family's id, anywhere in the statement.
+ * signed-in family's id, anywhere in the statement. One bottom-up pass per expression tree.
  */
 function checkNoOtherMember(facts: SelectFacts, memberId: string): void {
-  const roots = [facts.where, facts.having, ...facts.projections, ...facts.from.map((f) => f.on)].filter(
-    (n): n is Node => n !== undefined,
-  );
-  for (const root of roots) {
-    forEachNode(root, (node) => {
-      const isComparison =
-        (node.type === 'binary_expr' && !['AND', 'OR'].includes(String(node.operator).toUpperCase())) ||
-        node.type === 'unary_expr' ||
-        (node.type === 'function' && mentionsScopeColumn(node));
-      if (!isComparison || !mentionsScopeColumn(node)) return;
-      forEachNode(node, (leaf) => {
-        const text = literalText(leaf);
-        if (text !== undefined && text !== memberId) {
-          reject(Reason.SQL_WRONG_MEMBER, 'member_id is compared with another family');
-        }
-      });
+  /** Returns [mentions member_id, holds a literal that is not the member's id] for the subtree. */
+  const visit = (node: Node): [boolean, boolean] => {
+    const text = literalText(node);
+    let mentions = isScopeColumnRef(node);
+    let foreign = text !== undefined && text !== memberId;
+    forEachChild(node, (child) => {
+      const [m, f] = visit(child);
+      mentions ||= m;
+      foreign ||= f;
     });
+    const isComparison =
+      (node.type === 'binary_expr' && !['AND', 'OR'].includes(String(node.operator).toUpperCase())) ||
+      node.type === 'unary_expr' ||
+      node.type === 'function';
+    if (isComparison && mentions && foreign)
+      reject(Reason.SQL_WRONG_MEMBER, 'member_id is compared with another family');
+    return [mentions, foreign];
+  };
+  for (const root of [facts.where, facts.having, ...facts.projections, ...facts.from.map((f) => f.on)]) {
+    if (root !== undefined) visit(root);
   }
 }
 

@@ -106,6 +106,12 @@ const REJECTED: readonly (readonly [string, string, ReasonCode])[] = [
   // parse
   ['garbage', 'SELECT FROM WHERE', Reason.SQL_PARSE_ERROR],
   ['open parenthesis', `SELECT * FROM ${CH} WHERE member_id = ${M} AND (`, Reason.SQL_PARSE_ERROR],
+  ['close before open', `SELECT count(*)) FROM ${CH} WHERE (member_id = ${M}`, Reason.SQL_PARSE_ERROR],
+  [
+    'one parenthesis short',
+    `SELECT sum(coalesce(plan_paid_amount, 0) FROM ${CH} WHERE member_id = ${M}`,
+    Reason.SQL_PARSE_ERROR,
+  ],
   [
     'fetch first (parser gap)',
     `SELECT * FROM ${CH} WHERE member_id = ${M} FETCH FIRST 5 ROWS ONLY`,
