@@ -217,11 +217,11 @@ describe('packaged CloudFormation template', () => {
     }
   });
 
-  it('Bedrock access is the ask role only, scoped to the configured model ARN', () => {
+  it('Bedrock access is the ask and admin roles only (admin previews and evaluates), scoped to the model ARN', () => {
     const bedrock = allStatements().filter(({ statement }) =>
       list(statement.Action).some((a) => String(a).startsWith('bedrock:')),
     );
-    assert.deepEqual(bedrock.map((b) => b.where).sort(), ['AskRole inline', 'BedrockRuntimeEndpoint']);
+    assert.deepEqual(bedrock.map((b) => b.where).sort(), ['AdminRole inline', 'AskRole inline', 'BedrockRuntimeEndpoint']);
     for (const { statement } of bedrock) {
       assert.deepEqual(list(statement.Action).sort(), ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
       const arns = list(statement.Resource).map(render);
@@ -265,6 +265,19 @@ describe('packaged CloudFormation template', () => {
     const ask = props('AskLambdaFunction');
     assert.equal(ask.MemorySize, 1024);
     assert.ok((ask.Timeout as number) < 29, 'ask finishes before API Gateway gives up');
+  });
+
+  it('the functions that call the model (ask, admin previews and evaluations) are configured for it; no other is', () => {
+    for (const f of FUNCTIONS) {
+      const p = props(`${f}LambdaFunction`);
+      const vars = (p.Environment as { Variables: Record<string, Json> }).Variables;
+      if (f === 'Ask' || f === 'Admin') {
+        assert.equal(vars.BEDROCK_MODEL_ID, MODEL_ID, f);
+        assert.ok((p.Timeout as number) < 29, `${f} finishes before API Gateway gives up`);
+      } else {
+        assert.equal(vars.BEDROCK_MODEL_ID, undefined, f);
+      }
+    }
   });
 
   it('no environment variable holds a password or key', () => {
