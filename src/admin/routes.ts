@@ -78,7 +78,7 @@ async function dispatch(req: AdminRequest, ctx: AdminContext): Promise<AdminResp
     return ok({ events: await ctx.store.history(name) });
   }
   if (route('GET', a === 'eval' && parts.length === 2)) {
-    const job = ctx.jobs.get(b ?? '');
+    const job = await ctx.jobs.get(b ?? '');
     if (!job) throw new HttpError(404, 'JOB_NOT_FOUND', 'No evaluation job with that id.');
     return ok(job);
   }
@@ -108,7 +108,7 @@ async function dispatch(req: AdminRequest, ctx: AdminContext): Promise<AdminResp
     const draft = await ctx.store.get(name, version);
     if (draft.status !== 'draft')
       throw new HttpError(409, 'NOT_A_DRAFT', `Version ${version} is ${draft.status}; evaluate a draft.`);
-    const job = await ctx.jobs.start(draft, { store: ctx.store, ports: ctx.ports, cases: ctx.cases }, actor);
+    const job = await ctx.jobs.start(draft, actor);
     return { status: 202, body: { jobId: job.id, total: job.total } };
   }
   if (route('POST', e === 'publish' && parts.length === 5)) {

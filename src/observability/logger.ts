@@ -33,6 +33,10 @@ export const SAFE_EVENT_NAMES = [
   'rate_limited',
   'handler_error',
   'audit_failed',
+  'eval_job_started',
+  'eval_job_finished',
+  'eval_job_failed',
+  'eval_job_skipped',
 ] as const;
 export type SafeEventName = (typeof SAFE_EVENT_NAMES)[number];
 
@@ -62,6 +66,7 @@ export const SAFE_FIELD_NAMES = [
   'attempt',
   'mapped',
   'triggerSource',
+  'jobId',
 ] as const;
 export type SafeFieldName = (typeof SAFE_FIELD_NAMES)[number];
 export type SafeValue = string | number | boolean;

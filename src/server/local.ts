@@ -8,11 +8,14 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { PgEvalJobStore } from '../admin/eval-job-store.ts';
+import { EvalJobs } from '../admin/eval-jobs.ts';
 import { identityFromEvent } from '../auth/api-gateway.ts';
 import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.ts';
 import type { Role } from '../auth/identity.ts';
 import { createTokenVerifier } from '../auth/verify.ts';
 import { listFamilies } from '../db/seed.ts';
+import { casesFromFile } from '../eval/cases-file.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
 import { createAskHandler } from '../handlers/ask.ts';
 import { createHealthHandler } from '../handlers/health.ts';
@@ -87,6 +90,14 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
     runtime.ports.prompts instanceof PgPromptStore
       ? runtime.ports.prompts
       : new PgPromptStore(runtime.db.pool, { checkEveryMs: 0 });
+  // Evaluation jobs: state in the database (any process may poll), run here in the background.
+  const cases = casesFromFile();
+  const jobs = new EvalJobs({
+    jobs: new PgEvalJobStore(runtime.db.pool),
+    store: adminStore,
+    ports: runtime.ports,
+    cases,
+  });
   const routes: Record<string, { resource: string; handler: Handler }> = {
     '/v1/ask': {
       resource: '/v1/ask',
@@ -104,6 +115,8 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
         store: async () => adminStore,
         ports: async () => runtime.ports,
         identify,
+        cases,
+        jobs: async () => jobs,
       }),
     },
     '/v1/health': {

@@ -1,0 +1,236 @@
+/**
+ * Admin evaluation jobs on Lambda, through the deployed entry points: the admin handler (with
+ * EVAL_RUNNER_FUNCTION set) starts a job by an async Invoke through the real AWS SDK Lambda
+ * client, sent to a local stand-in for the Lambda Invoke API; the stand-in hands the payload to
+ * the eval runner handler, as Lambda would; polls go through the admin handler, which finds the
+ * job in the database. Also: the runner alone on a queued job, and a repeated delivery.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import pg from 'pg';
+import { PgEvalJobStore } from '../../src/admin/eval-job-store.ts';
+import { EvalJobs } from '../../src/admin/eval-jobs.ts';
+import { casesFromFile } from '../../src/eval/cases-file.ts';
+import { type BedrockStandin, startBedrockStandin } from '../../src/llm/standin.ts';
+import { FilePromptStore } from '../../src/prompts/file-store.ts';
+import { PROMPTS_DIR } from '../../src/prompts/from-env.ts';
+import { PgPromptStore } from '../../src/prompts/pg-store.ts';
+import { localContext } from '../../src/server/proxy-event.ts';
+import { freshDatabase, type TestDatabase } from '../support/db.ts';
+
+const RUNNER = 'claims-assistant-test-evalRunner';
+
+interface Invocation {
+  readonly path: string;
+  readonly type: string | undefined;
+  readonly body: unknown;
+}
+
+/** The fields of admin API answers these tests read. */
+interface Body {
+  readonly [key: string]: unknown;
+  jobId: string;
+  total: number;
+  state: string;
+  done: number;
+  version: number;
+  system: string;
+  body: string;
+  error: string & { code: string };
+  summary: { passed: boolean };
+}
+
+let db: TestDatabase;
+let standin: BedrockStandin;
+let extension: http.Server;
+let lambdaApi: http.Server;
+const invocations: Invocation[] = [];
+const runs: Promise<unknown>[] = [];
+let pool: pg.Pool;
+let templates: PgPromptStore;
+
+/** The Lambda Invoke API as the SDK calls it; an Event invoke is queued (202) and then run. */
+function startLambdaApi(): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => {
+      raw += c;
+    });
+    req.on('end', () => {
+      const body = JSON.parse(raw || 'null') as { evalJobId?: string };
+      invocations.push({ path: req.url ?? '', type: req.headers['x-amz-invocation-type'] as string, body });
+      if (req.method !== 'POST' || req.url !== `/2015-03-31/functions/${RUNNER}/invocations`) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ Type: 'User', message: 'Function not found' }));
+      }
+      res.writeHead(202, { 'x-amz-executed-version': '$LATEST' }).end();
+      // After answering, as Lambda's async queue does: run the eval runner with the payload.
+      runs.push(
+        import('../../src/handlers/eval-runner.ts').then(({ handler }) => handler(body, context('evalRunner'))),
+      );
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const context = (name: string): Context => localContext(crypto.randomUUID(), `claims-assistant-test-${name}`);
+
+function adminEvent(method: string, path: string, body?: unknown): APIGatewayProxyEvent {
+  return {
+    httpMethod: method,
+    path: `/v1/admin/${path}`,
+    resource: '/v1/admin/{proxy+}',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: { proxy: path },
+    stageVariables: null,
+    body: body === undefined ? null : JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: crypto.randomUUID(),
+      authorizer: {
+        claims: {
+          sub: 'admin-sub-1',
+          'custom:member_id': '1000000002',
+          'custom:person_id': '1000000002-01',
+          'custom:role': 'admin',
+        },
+      },
+    } as unknown as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+async function admin(method: string, path: string, body?: unknown) {
+  const { handler } = await import('../../src/handlers/admin.ts');
+  const res = await handler(adminEvent(method, path, body), context('admin'));
+  return { status: res.statusCode, body: JSON.parse(res.body) as Body };
+}
+
+/** A draft with v1's text plus a newline: it passes its evaluation. */
+async function passingDraft(): Promise<number> {
+  const v1 = await templates.get('sql', 1);
+  return (await templates.createDraft('sql', { system: v1.system, body: `${v1.body}\n` }, 'test')).version;
+}
+
+before(async () => {
+  db = await freshDatabase();
+  standin = await startBedrockStandin();
+  lambdaApi = await startLambdaApi();
+  const password = decodeURIComponent(new URL(db.appUrl).password);
+  extension = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ SecretString: JSON.stringify({ username: 'claims_app', password }) }));
+  });
+  await new Promise<void>((resolve) => extension.listen(0, '127.0.0.1', resolve));
+  const pgUrl = new URL(db.adminUrl);
+  Object.assign(process.env, {
+    DB_HOST: pgUrl.hostname,
+    DB_PORT: pgUrl.port,
+    DB_NAME: pgUrl.pathname.slice(1),
+    DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:claims-app',
+    DB_TLS: 'disable',
+    DB_POOL_MAX: '3',
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String((extension.address() as AddressInfo).port),
+    AWS_REGION: 'us-east-1',
+    // Dummy static credentials: the stand-ins accept any signature but the SDK must sign.
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
+    AWS_SECRET_ACCESS_KEY: 'local-standin-secret',
+    AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${(lambdaApi.address() as AddressInfo).port}`,
+    EVAL_RUNNER_FUNCTION: RUNNER,
+    BEDROCK_MODEL_ID: 'offline-engine-v1',
+    BEDROCK_ENDPOINT: standin.url,
+    PROMPT_STORE: 'postgres',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  });
+  pool = new pg.Pool({ connectionString: db.appUrl, max: 2 });
+  templates = new PgPromptStore(pool, { checkEveryMs: 0 });
+  const files = new FilePromptStore(PROMPTS_DIR);
+  await templates.importInitial([await files.load('sql'), await files.load('summary')], 'system');
+});
+
+after(async () => {
+  await Promise.allSettled(runs);
+  const { lambdaWiring } = await import('../../src/runtime/lambda.ts');
+  await (await lambdaWiring().catch(() => undefined))?.db.pool.end();
+  await pool?.end();
+  await standin?.stop();
+  extension?.close();
+  lambdaApi?.close();
+  await db?.drop();
+});
+
+test('admin starts a job by an async invoke of the runner; polls find it in the database; publish unlocks', {
+  timeout: 120_000,
+}, async () => {
+  const version = await passingDraft();
+  const started = await admin('POST', `templates/sql/versions/${version}/eval`);
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  assert.deepEqual(Object.keys(started.body).sort(), ['jobId', 'total']);
+  const jobId = started.body.jobId as string;
+
+  const invoke = invocations.at(-1);
+  assert.equal(invoke?.path, `/2015-03-31/functions/${RUNNER}/invocations`);
+  assert.equal(invoke?.type, 'Event');
+  assert.deepEqual(invoke?.body, { evalJobId: jobId });
+
+  let job = {} as Body;
+  for (let i = 0; i < 600; i++) {
+    const poll = await admin('GET', `eval/${jobId}`);
+    assert.equal(poll.status, 200);
+    job = poll.body;
+    if (job.state !== 'running') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(job.state, 'done', JSON.stringify(job.error));
+  assert.equal(job.done, job.total);
+  assert.equal(job.summary.passed, true);
+  assert.deepEqual(Object.keys(job).sort(), [
+    'cases',
+    'done',
+    'id',
+    'name',
+    'phase',
+    'startedAt',
+    'state',
+    'summary',
+    'total',
+    'version',
+  ]);
+  const published = await admin('POST', `templates/sql/versions/${version}/publish`, { note: 'ship' });
+  assert.equal(published.status, 200, JSON.stringify(published.body));
+  await admin('POST', 'templates/sql/rollback', { version: 1 });
+});
+
+test('the runner runs a queued job to done once; a second delivery of the same event is skipped', {
+  timeout: 120_000,
+}, async () => {
+  const { handler } = await import('../../src/handlers/eval-runner.ts');
+  const { lambdaWiring } = await import('../../src/runtime/lambda.ts');
+  const version = await passingDraft();
+  // Queue a job without running it (a starter that only records), as the admin function does.
+  const queued: string[] = [];
+  const jobs = new EvalJobs(
+    { jobs: new PgEvalJobStore(pool), store: templates, ports: (await lambdaWiring()).ports, cases: casesFromFile() },
+    { starter: { start: async (id) => void queued.push(id) } },
+  );
+  const job = await jobs.start(await templates.get('sql', version), 'admin-sub-1');
+  assert.deepEqual(queued, [job.id]);
+  assert.equal((await jobs.get(job.id))?.state, 'running', 'a queued job reads as running');
+
+  const out = await handler({ evalJobId: job.id }, context('evalRunner'));
+  assert.deepEqual(out, { jobId: job.id, state: 'done' });
+  const done = await jobs.get(job.id);
+  assert.equal(done?.state, 'done');
+  assert.equal(done?.cases.length, done?.total);
+  assert.equal((await templates.get('sql', version)).evalResult?.passed, true);
+  assert.equal((await templates.publish('sql', version, 'admin-sub-1')).status, 'published');
+
+  assert.deepEqual(await handler({ evalJobId: job.id }, context('evalRunner')), { jobId: job.id, state: 'skipped' });
+  assert.deepEqual(await handler({ nothing: 1 }, context('evalRunner')), { jobId: '', state: 'skipped' });
+  await templates.rollback('sql', 1, 'test');
+});
