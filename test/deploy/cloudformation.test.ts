@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OSLS = path.join(ROOT, 'node_modules', '.bin', 'osls');
-const HANDLERS = ['ask', 'admin', 'health', 'migrate', 'pre-token'];
-const FUNCTIONS = ['Ask', 'Admin', 'Health', 'Migrate', 'PreToken'];
+const HANDLERS = ['ask', 'admin', 'eval-runner', 'health', 'migrate', 'pre-token'];
+const FUNCTIONS = ['Ask', 'Admin', 'EvalRunner', 'Health', 'Migrate', 'PreToken'];
 const MODEL_ID = 'anthropic.claude-3-sonnet-20240229-v1:0';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -217,11 +217,16 @@ describe('packaged CloudFormation template', () => {
     }
   });
 
-  it('Bedrock access is the ask and admin roles only (admin previews and evaluates), scoped to the model ARN', () => {
+  it('Bedrock access is the ask, admin and eval runner roles only (previews, evaluations), scoped to the model ARN', () => {
     const bedrock = allStatements().filter(({ statement }) =>
       list(statement.Action).some((a) => String(a).startsWith('bedrock:')),
     );
-    assert.deepEqual(bedrock.map((b) => b.where).sort(), ['AdminRole inline', 'AskRole inline', 'BedrockRuntimeEndpoint']);
+    assert.deepEqual(bedrock.map((b) => b.where).sort(), [
+      'AdminRole inline',
+      'AskRole inline',
+      'BedrockRuntimeEndpoint',
+      'EvalRunnerRole inline',
+    ]);
     for (const { statement } of bedrock) {
       assert.deepEqual(list(statement.Action).sort(), ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
       const arns = list(statement.Resource).map(render);
@@ -244,6 +249,7 @@ describe('packaged CloudFormation template', () => {
     assert.deepEqual(secretsOf('AskRole'), ['<AppDbSecret>']);
     assert.deepEqual(secretsOf('PreTokenRole'), ['<AppDbSecret>']);
     assert.deepEqual(secretsOf('MigrateRole'), ['<AppDbSecret>', '<OwnerDbSecret>']);
+    assert.deepEqual(secretsOf('EvalRunnerRole'), ['<AppDbSecret>']);
     for (const f of FUNCTIONS) {
       const managed = list(props(`${f}Role`).ManagedPolicyArns).map(render);
       assert.ok(
@@ -267,17 +273,43 @@ describe('packaged CloudFormation template', () => {
     assert.ok((ask.Timeout as number) < 29, 'ask finishes before API Gateway gives up');
   });
 
-  it('the functions that call the model (ask, admin previews and evaluations) are configured for it; no other is', () => {
+  it('the functions that call the model (ask, admin previews, the eval runner) are configured for it; no other is', () => {
     for (const f of FUNCTIONS) {
       const p = props(`${f}LambdaFunction`);
       const vars = (p.Environment as { Variables: Record<string, Json> }).Variables;
       if (f === 'Ask' || f === 'Admin') {
         assert.equal(vars.BEDROCK_MODEL_ID, MODEL_ID, f);
         assert.ok((p.Timeout as number) < 29, `${f} finishes before API Gateway gives up`);
+      } else if (f === 'EvalRunner') {
+        // Not behind API Gateway: a whole evaluation run fits in one invocation.
+        assert.equal(vars.BEDROCK_MODEL_ID, MODEL_ID, f);
+        assert.equal(p.Timeout, 900, f);
+        assert.equal(p.MemorySize, 1024, f);
+        assert.equal(p.ReservedConcurrentExecutions, 2, f);
       } else {
         assert.equal(vars.BEDROCK_MODEL_ID, undefined, f);
       }
     }
+  });
+
+  it('the admin role may invoke the eval runner only; the admin function is told its name', () => {
+    const invokes = allStatements().filter(({ statement }) =>
+      list(statement.Action).some((a) => String(a).startsWith('lambda:')),
+    );
+    assert.deepEqual(
+      invokes.map((i) => i.where),
+      ['AdminRole inline'],
+    );
+    const [only] = invokes;
+    assert.deepEqual(list(only?.statement.Action), ['lambda:InvokeFunction']);
+    assert.deepEqual(list(only?.statement.Resource).map(render), ['<EvalRunnerLambdaFunction.Arn>']);
+    const vars = (props('AdminLambdaFunction').Environment as { Variables: Record<string, Json> }).Variables;
+    assert.equal(render(vars.EVAL_RUNNER_FUNCTION), '<EvalRunnerLambdaFunction>');
+    const runner = props('EvalRunnerLambdaFunction');
+    assert.equal(render(runner.Role), '<EvalRunnerRole.Arn>');
+    // No API route reaches the runner: only the admin function starts it.
+    const permissions = resources('AWS::Lambda::Permission').map(([, r]) => render(r.Properties?.FunctionName));
+    assert.ok(!permissions.some((f) => f.includes('EvalRunner')), permissions.join(' '));
   });
 
   it('no environment variable holds a password or key', () => {
@@ -344,6 +376,7 @@ describe('packaged CloudFormation template', () => {
       ['ask', 'ask'],
       ['preToken', 'pre-token'],
       ['health', 'health'],
+      ['evalRunner', 'eval-runner'],
     ] as const) {
       const zip = await readFile(path.join(packageDir, `${fn}.zip`));
       const text = zip.toString('latin1');
@@ -360,5 +393,8 @@ describe('packaged CloudFormation template', () => {
     const ask = (await readFile(path.join(packageDir, 'ask.zip'))).toString('latin1');
     assert.ok(ask.includes('prompts/'), 'prompt templates (fallback) in the ask package');
     assert.ok(!ask.includes('migrations/'), 'the ask package carries no migrations');
+    const runner = (await readFile(path.join(packageDir, 'evalRunner.zip'))).toString('latin1');
+    assert.ok(runner.includes('eval/cases.jsonl'), 'the evaluation set in the eval runner package');
+    assert.ok(runner.includes('prompts/'), 'prompt templates in the eval runner package');
   });
 });
