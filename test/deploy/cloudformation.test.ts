@@ -293,8 +293,10 @@ describe('packaged CloudFormation template', () => {
   });
 
   it('the admin role may invoke the eval runner only; the admin function is told its name', () => {
-    const invokes = allStatements().filter(({ statement }) =>
-      list(statement.Action).some((a) => String(a).startsWith('lambda:')),
+    // Role statements only: the Lambda API endpoint's own policy is checked with the endpoints.
+    const invokes = allStatements().filter(
+      ({ where, statement }) =>
+        where !== 'LambdaApiEndpoint' && list(statement.Action).some((a) => String(a).startsWith('lambda:')),
     );
     assert.deepEqual(
       invokes.map((i) => i.where),
@@ -342,12 +344,23 @@ describe('packaged CloudFormation template', () => {
     }
   });
 
-  it('Bedrock and Secrets Manager are reached through VPC interface endpoints', () => {
+  it('Bedrock, Secrets Manager and the Lambda API are reached through VPC interface endpoints', () => {
     const services = resources('AWS::EC2::VPCEndpoint').map(([, r]) => render(r.Properties?.ServiceName));
     assert.deepEqual(services.sort(), [
       'com.amazonaws.<AWS::Region>.bedrock-runtime',
+      'com.amazonaws.<AWS::Region>.lambda',
       'com.amazonaws.<AWS::Region>.secretsmanager',
     ]);
+    // With no NAT, the admin function's async invoke of the eval runner goes through this endpoint,
+    // and the endpoint lets nothing else through.
+    const lambdaApi = (props('LambdaApiEndpoint').PolicyDocument as { Statement: Json }).Statement;
+    assert.deepEqual(
+      list(lambdaApi).map((s) => {
+        const st = s as Record<string, Json>;
+        return [st.Effect, list(st.Action), list(st.Resource).map(render)];
+      }),
+      [['Allow', ['lambda:InvokeFunction'], ['<EvalRunnerLambdaFunction.Arn>']]],
+    );
     for (const [, r] of resources('AWS::EC2::VPCEndpoint')) {
       assert.equal(r.Properties?.VpcEndpointType, 'Interface');
       assert.equal(r.Properties?.PrivateDnsEnabled, true);
