@@ -20,6 +20,7 @@ import { PROMPTS_DIR } from '../../src/prompts/from-env.ts';
 import { PgPromptStore } from '../../src/prompts/pg-store.ts';
 import { localContext } from '../../src/server/proxy-event.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import { lambdaDbEnv, type SecretsExtension, startSecretsExtension } from '../support/lambda-env.ts';
 
 const RUNNER = 'claims-assistant-test-evalRunner';
 
@@ -45,7 +46,7 @@ interface Body {
 
 let db: TestDatabase;
 let standin: BedrockStandin;
-let extension: http.Server;
+let extension: SecretsExtension;
 let lambdaApi: http.Server;
 const invocations: Invocation[] = [];
 const runs: Promise<unknown>[] = [];
@@ -121,22 +122,9 @@ before(async () => {
   db = await freshDatabase();
   standin = await startBedrockStandin();
   lambdaApi = await startLambdaApi();
-  const password = decodeURIComponent(new URL(db.appUrl).password);
-  extension = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ SecretString: JSON.stringify({ username: 'claims_app', password }) }));
-  });
-  await new Promise<void>((resolve) => extension.listen(0, '127.0.0.1', resolve));
-  const pgUrl = new URL(db.adminUrl);
-  Object.assign(process.env, {
-    DB_HOST: pgUrl.hostname,
-    DB_PORT: pgUrl.port,
-    DB_NAME: pgUrl.pathname.slice(1),
-    DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:claims-app',
-    DB_TLS: 'disable',
+  extension = await startSecretsExtension(db);
+  Object.assign(process.env, lambdaDbEnv(db, extension), {
     DB_POOL_MAX: '3',
-    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String((extension.address() as AddressInfo).port),
-    AWS_REGION: 'us-east-1',
     // Dummy static credentials: the stand-ins accept any signature but the SDK must sign.
     AWS_ACCESS_KEY_ID: 'AKIDLOCALSTANDIN',
     AWS_SECRET_ACCESS_KEY: 'local-standin-secret',
@@ -145,7 +133,6 @@ before(async () => {
     BEDROCK_MODEL_ID: 'offline-engine-v1',
     BEDROCK_ENDPOINT: standin.url,
     PROMPT_STORE: 'postgres',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
   });
   pool = new pg.Pool({ connectionString: db.appUrl, max: 2 });
   templates = new PgPromptStore(pool, { checkEveryMs: 0 });

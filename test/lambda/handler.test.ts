@@ -5,38 +5,19 @@
  * authorizer claims. Local stand-ins replace the AWS endpoints; nothing is mocked in-process.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
 import { type BedrockStandin, startBedrockStandin } from '../../src/llm/standin.ts';
 import { localContext } from '../../src/server/proxy-event.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
+import { lambdaDbEnv, type SecretsExtension, startSecretsExtension } from '../support/lambda-env.ts';
 
 const FAMILY = DEMO_MEMBER_IDS.family;
-const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:claims-app-abc123';
-const SESSION_TOKEN = 'session-token-for-the-extension';
 
 let db: TestDatabase;
 let standin: BedrockStandin;
-let extension: http.Server;
-let secretReads = 0;
-
-/** The Parameters and Secrets Lambda Extension's local HTTP API, as the function sees it. */
-function startSecretsExtension(password: string): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.headers['x-aws-parameters-secrets-token'] !== SESSION_TOKEN) return res.writeHead(401).end();
-    if (url.pathname !== '/secretsmanager/get' || url.searchParams.get('secretId') !== SECRET_ARN) {
-      return res.writeHead(404).end();
-    }
-    secretReads++;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ SecretString: JSON.stringify({ username: 'claims_app', password }) }));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+let extension: SecretsExtension;
 
 function event(body: unknown, claims: Record<string, string> | undefined): APIGatewayProxyEvent {
   return {
@@ -68,21 +49,10 @@ const claimsOf = (personId: string) => ({
 before(async () => {
   db = await freshDatabase();
   standin = await startBedrockStandin();
-  const appPassword = new URL(db.appUrl).password;
-  extension = await startSecretsExtension(decodeURIComponent(appPassword));
-  const pgUrl = new URL(db.adminUrl);
-  Object.assign(process.env, {
-    DB_HOST: pgUrl.hostname,
-    DB_PORT: pgUrl.port,
-    DB_NAME: pgUrl.pathname.slice(1),
-    DB_SECRET_ARN: SECRET_ARN,
-    DB_TLS: 'disable',
-    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String((extension.address() as AddressInfo).port),
-    AWS_SESSION_TOKEN: SESSION_TOKEN,
-    AWS_REGION: 'us-east-1',
+  extension = await startSecretsExtension(db);
+  Object.assign(process.env, lambdaDbEnv(db, extension), {
     BEDROCK_MODEL_ID: 'offline-engine-v1',
     BEDROCK_ENDPOINT: standin.url,
-    POWERTOOLS_LOG_LEVEL: 'WARN',
   });
 });
 
@@ -106,7 +76,7 @@ test('the ask handler answers from authorizer claims, with the database secret f
   const body = JSON.parse(res.body);
   assert.equal(body.status, 'answered');
   assert.match(body.answer, /\d/);
-  assert.ok(secretReads >= 1, 'the secret came from the extension');
+  assert.ok(extension.reads() >= 1, 'the secret came from the extension');
 });
 
 test('without authorizer claims (and no verifier configured) the handler fails closed with 401', async () => {
@@ -118,7 +88,7 @@ test('without authorizer claims (and no verifier configured) the handler fails c
 
 test('a new connection re-reads the secret, so a rotated password is picked up by a warm container', async () => {
   const { handler } = await import('../../src/handlers/ask.ts');
-  const readsBefore = secretReads;
+  const readsBefore = extension.reads();
   // Drop the container's connections, as a proxy or a rotation would.
   await adminQuery(
     db.adminUrl,
@@ -130,7 +100,7 @@ test('a new connection re-reads the secret, so a rotated password is picked up b
     context(),
   );
   assert.equal(res.statusCode, 200, res.body);
-  assert.ok(secretReads > readsBefore, 'the password was read again for the new connection');
+  assert.ok(extension.reads() > readsBefore, 'the password was read again for the new connection');
 });
 
 test('the health handler checks the database and the template store', async () => {

@@ -3,36 +3,20 @@
  * (serverless.yml gives BEDROCK_MODEL_ID to the ask function only): it must still report healthy.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { localContext } from '../../src/server/proxy-event.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import { lambdaDbEnv, type SecretsExtension, startSecretsExtension } from '../support/lambda-env.ts';
 
 let db: TestDatabase;
-let extension: http.Server;
+let extension: SecretsExtension;
 
 before(async () => {
   db = await freshDatabase();
-  const password = decodeURIComponent(new URL(db.appUrl).password);
-  extension = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ SecretString: JSON.stringify({ username: 'claims_app', password }) }));
-  });
-  await new Promise<void>((resolve) => extension.listen(0, '127.0.0.1', resolve));
-  const pgUrl = new URL(db.adminUrl);
+  extension = await startSecretsExtension(db);
   delete process.env.BEDROCK_MODEL_ID;
-  Object.assign(process.env, {
-    DB_HOST: pgUrl.hostname,
-    DB_PORT: pgUrl.port,
-    DB_NAME: pgUrl.pathname.slice(1),
-    DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:claims-app',
-    DB_TLS: 'disable',
-    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String((extension.address() as AddressInfo).port),
-    AWS_REGION: 'us-east-1',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-  });
+  Object.assign(process.env, lambdaDbEnv(db, extension));
 });
 
 after(async () => {
