@@ -11,21 +11,8 @@ import { EvalJobs } from '../../src/admin/eval-jobs.ts';
 import { casesFromFile } from '../../src/eval/cases-file.ts';
 import { PgPromptStore } from '../../src/prompts/pg-store.ts';
 import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
+import type { AdminBody } from '../support/admin-api.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
-
-/** The fields of admin API answers these tests read. */
-interface Body {
-  readonly [key: string]: unknown;
-  jobId: string;
-  total: number;
-  state: string;
-  done: number;
-  version: number;
-  system: string;
-  body: string;
-  error: string & { code: string };
-  summary: { passed: boolean };
-}
 
 let db: TestDatabase;
 let first: LocalServer;
@@ -59,7 +46,7 @@ async function call(server: LocalServer, method: string, path: string, body?: un
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as Body };
+  return { status: res.status, body: (await res.json()) as AdminBody };
 }
 
 test('a job started on one server is polled to completion on another that shares only the database', {
@@ -71,7 +58,7 @@ test('a job started on one server is polled to completion on another that shares
   const started = await call(first, 'POST', `templates/sql/versions/${draft.body.version}/eval`);
   assert.equal(started.status, 202);
 
-  let job = {} as Body;
+  let job = {} as AdminBody;
   let sawProgress = false;
   for (let i = 0; i < 600; i++) {
     const poll = await call(second, 'GET', `eval/${started.body.jobId}`);

@@ -19,6 +19,7 @@ import { FilePromptStore } from '../../src/prompts/file-store.ts';
 import { PROMPTS_DIR } from '../../src/prompts/from-env.ts';
 import { PgPromptStore } from '../../src/prompts/pg-store.ts';
 import { localContext } from '../../src/server/proxy-event.ts';
+import type { AdminBody } from '../support/admin-api.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 import { lambdaDbEnv, type SecretsExtension, startSecretsExtension } from '../support/lambda-env.ts';
 
@@ -28,20 +29,6 @@ interface Invocation {
   readonly path: string;
   readonly type: string | undefined;
   readonly body: unknown;
-}
-
-/** The fields of admin API answers these tests read. */
-interface Body {
-  readonly [key: string]: unknown;
-  jobId: string;
-  total: number;
-  state: string;
-  done: number;
-  version: number;
-  system: string;
-  body: string;
-  error: string & { code: string };
-  summary: { passed: boolean };
 }
 
 let db: TestDatabase;
@@ -109,7 +96,7 @@ function adminEvent(method: string, path: string, body?: unknown): APIGatewayPro
 async function admin(method: string, path: string, body?: unknown) {
   const { handler } = await import('../../src/handlers/admin.ts');
   const res = await handler(adminEvent(method, path, body), context('admin'));
-  return { status: res.statusCode, body: JSON.parse(res.body) as Body };
+  return { status: res.statusCode, body: JSON.parse(res.body) as AdminBody };
 }
 
 /** A draft with v1's text plus a newline: it passes its evaluation. */
@@ -165,7 +152,7 @@ test('admin starts a job by an async invoke of the runner; polls find it in the 
   assert.equal(invoke?.type, 'Event');
   assert.deepEqual(invoke?.body, { evalJobId: jobId });
 
-  let job = {} as Body;
+  let job = {} as AdminBody;
   for (let i = 0; i < 600; i++) {
     const poll = await admin('GET', `eval/${jobId}`);
     assert.equal(poll.status, 200);
