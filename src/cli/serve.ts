@@ -10,7 +10,10 @@ chat page and the admin page. Stop with Ctrl-C.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { port: { type: 'string' }, 'data-dir': { type: 'string' } });
-  if (values.help) return (print(HELP), 0);
+  if (values.help) {
+    print(HELP);
+    return 0;
+  }
   const port = values.port === undefined ? 3000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError('--port needs a number from 0 to 65535');

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
+import type { AdminBody } from '../support/admin-api.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 
 let db: TestDatabase;
@@ -38,7 +39,7 @@ async function call(method: string, path: string, body?: unknown, token: string 
   });
   const text = await res.text();
   assert.doesNotMatch(text, /\n\s+at\s|node_modules|\.ts:\d+/, 'never a stack trace');
-  return { status: res.status, body: JSON.parse(text) as Record<string, any> };
+  return { status: res.status, body: JSON.parse(text) as AdminBody };
 }
 
 async function waitForJob(jobId: string) {
@@ -71,10 +72,12 @@ test('401 without a token, 403 for a member, on every admin path', async () => {
 test('list and read: the shipped files are published version 1 with their placeholders', async () => {
   const list = await call('GET', 'templates');
   assert.equal(list.status, 200);
-  const sql = list.body.templates.find((t: { name: string }) => t.name === 'sql');
+  const sql = list.body.templates.find((t) => t.name === 'sql');
+  assert.ok(sql, 'the sql template is listed');
   assert.equal(sql.publishedVersion, 1);
   assert.deepEqual(sql.placeholders.required, ['schema', 'member_id', 'question']);
-  assert.equal(sql.versions[0].body, undefined, 'the list carries no template text');
+  assert.ok(sql.versions.length > 0, 'the list carries the versions');
+  assert.equal(sql.versions[0]?.body, undefined, 'the list carries no template text');
   const one = await call('GET', 'templates/sql/versions/1');
   assert.equal(one.status, 200);
   assert.match(one.body.body, /\{\{question\}\}/);
@@ -161,7 +164,7 @@ test('draft → preview → evaluation → publish → rollback, with history', 
   const back = await call('POST', 'templates/sql/rollback', { version: 1, note: 'undo' });
   assert.equal(back.status, 200);
   const list = await call('GET', 'templates');
-  assert.equal(list.body.templates.find((t: { name: string }) => t.name === 'sql').publishedVersion, 1);
+  assert.equal(list.body.templates.find((t) => t.name === 'sql')?.publishedVersion, 1);
   assert.equal((await call('POST', 'templates/sql/rollback', { version: 1 })).status, 409);
 
   const history = await call('GET', 'history?name=sql');

@@ -9,5 +9,16 @@ export interface AdminBody {
   system: string;
   body: string;
   error: string & { code: string };
-  summary: { passed: boolean };
+  summary: { passed: boolean; accuracy: number; publishedAccuracy: number };
+  cases: { change: string }[];
+  templates: {
+    name: string;
+    publishedVersion: number;
+    placeholders: { required: string[] };
+    versions: { body?: string }[];
+  }[];
+  events: { action: string; actor: string }[];
+  placeholders: { missing: string[]; unknown: string[] };
+  prompt: string;
+  sql: string;
 }
