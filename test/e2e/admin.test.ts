@@ -7,41 +7,29 @@
  * Run: node --import tsx --test test/e2e/admin.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
-import { launchChromium } from '../support/browser.ts';
-import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import type { Page } from 'playwright-core';
+import type { LocalServer } from '../../src/server/local.ts';
+import { type AppPage, ARTIFACTS, openAppPage } from '../support/browser.ts';
 
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 const MEMBER_TAG = '<member_id>{{member_id}}</member_id>';
 const BROKEN_TAG = 'Member: {{member_id}}';
 
-let db: TestDatabase;
+let app: AppPage;
 let server: LocalServer;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
 
 before(
   async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    db = await freshDatabase();
-    server = await startLocalServer({ databaseUrl: db.adminUrl });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    app = await openAppPage({ width: 1280, height: 1000 });
+    ({ server, page } = app);
   },
   { timeout: 180_000 },
 );
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.drop();
+  await app?.close();
 });
 
 async function editBody(transform: (body: string) => string): Promise<void> {
@@ -135,5 +123,5 @@ test('fix it, evaluate, publish; then roll back to v1', { timeout: 240_000 }, as
   await page.locator('#version-list li[data-version="1"][data-status="published"]').waitFor();
   assert.equal((await server.runtime.ports.prompts.load('sql')).version, 1);
   await page.locator('#history-list li', { hasText: 'rollback v1' }).waitFor();
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(app.pageErrors, []);
 });

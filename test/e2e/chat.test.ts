@@ -6,16 +6,11 @@
  * Screenshots land in test/e2e/artifacts/ (git-ignored).
  */
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page, Route } from 'playwright-core';
-import { startLocalServer } from '../../src/server/local.ts';
-import { launchChromium } from '../support/browser.ts';
-import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import type { Page, Route } from 'playwright-core';
+import { type AppPage, ARTIFACTS, openAppPage } from '../support/browser.ts';
 
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 const NARROW = { width: 360, height: 800 };
 const WIDE = { width: 1280, height: 900 };
 
@@ -23,22 +18,16 @@ const WIDE = { width: 1280, height: 900 };
 const TECHNICAL_LEAK = /\bselect\b[\s\S]*\bfrom\b|claims_history|\bwhere\b\s+\w+\s*=|\n\s+at\s|Error:|stack/i;
 
 let server: { url: string; stop(): Promise<void> };
-let db: TestDatabase;
-let browser: Browser;
+let app: AppPage;
 let page: Page;
-const pageErrors: string[] = [];
 const cspViolations: string[] = [];
 /** Failed requests, for failure messages (the network-failure test causes one on purpose). */
 const failedRequests: string[] = [];
 
 before(
   async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    db = await freshDatabase();
-    server = await startLocalServer({ databaseUrl: db.adminUrl });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: NARROW });
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    app = await openAppPage(NARROW);
+    ({ server, page } = app);
     page.on('requestfailed', (req) => failedRequests.push(`${req.method()} ${req.url()} ${req.failure()?.errorText}`));
     page.on('console', (msg) => {
       if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
@@ -48,9 +37,7 @@ before(
 );
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
-  await db?.drop();
+  await app?.close();
 });
 
 /** Assistant bubbles that carry an outcome (not the progress indicator). */
@@ -240,6 +227,6 @@ test('the page fits 360 px, raised no errors, and is captured for review', { tim
   await page.setViewportSize(WIDE);
   await page.screenshot({ path: join(ARTIFACTS, 'chat-wide.png'), fullPage: true });
 
-  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  assert.deepEqual(app.pageErrors, [], 'no uncaught errors in the page');
   assert.deepEqual(cspViolations, [], 'no Content-Security-Policy violations');
 });

@@ -1,4 +1,8 @@
-import { type Browser, chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
+import { freshDatabase, type TestDatabase } from './db.ts';
 
 /**
  * Debian's Chromium, headless, as root. Never a downloaded browser. The background-networking
@@ -17,4 +21,44 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** A browser test's world: a fresh database, the real local server on it, and one Chromium page. */
+export interface AppPage {
+  readonly db: TestDatabase;
+  readonly server: LocalServer;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Uncaught errors thrown in the page, for a final `assert.deepEqual(pageErrors, [])`. */
+  readonly pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/** Where browser tests leave screenshots (git-ignored). */
+export const ARTIFACTS = fileURLToPath(new URL('../e2e/artifacts/', import.meta.url));
+
+/**
+ * Starts the local server on a fresh database and opens one Chromium page on it.
+ * @example const app = await openAppPage({ width: 1280, height: 1000 }); await app.page.goto(app.server.url);
+ */
+export async function openAppPage(viewport: { width: number; height: number }): Promise<AppPage> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const db = await freshDatabase();
+  const server = await startLocalServer({ databaseUrl: db.adminUrl });
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  return {
+    db,
+    server,
+    browser,
+    page,
+    pageErrors,
+    async close() {
+      await browser.close();
+      await server.stop();
+      await db.drop();
+    },
+  };
 }
