@@ -16,7 +16,7 @@ before(async () => {
   db = await freshDatabase();
   pool = createAppPool(db.appUrl, { max: 3 });
   store = new PgPromptStore(pool, { checkEveryMs: 0 });
-  await store.importInitial([await files.load('sql'), await files.load('summary')], 'system');
+  await store.importShipped(files);
 });
 
 after(async () => {

@@ -112,7 +112,7 @@ const COLUMNS =
  * The template store over a claims_app pool.
  * @example
  * const store = new PgPromptStore(pool, { checkEveryMs: 5000 });
- * await store.importInitial([await files.load('sql'), await files.load('summary')], 'system');
+ * await store.importShipped(files);
  * const tpl = await store.load('sql'); // the published version
  */
 export class PgPromptStore implements PromptStore {
@@ -151,6 +151,14 @@ export class PgPromptStore implements PromptStore {
     const tpl: PromptTemplate = { name, version, system: full.system, body: full.body };
     this.#cache.set(name, { tpl, checkedAt: now });
     return tpl;
+  }
+
+  /**
+   * Imports every shipped template file (`prompts/<name>.prompt`) as version 1 where a name has none.
+   * @example await store.importShipped(new FilePromptStore(PROMPTS_DIR)); // ['sql', 'summary'] on an empty table
+   */
+  async importShipped(files: Pick<PromptStore, 'load'>, actor = 'system'): Promise<TemplateName[]> {
+    return this.importInitial(await Promise.all(TEMPLATE_NAMES.map((name) => files.load(name))), actor);
   }
 
   /**

@@ -123,7 +123,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
 async function databasePrompts(db: PgMemberDb, dir: string): Promise<PgPromptStore> {
   const files = new FilePromptStore(dir);
   const store = new PgPromptStore(db.pool, { checkEveryMs: 1000, fallback: files });
-  await store.importInitial([await files.load('sql'), await files.load('summary')], 'system');
+  await store.importShipped(files);
   return store;
 }
 

@@ -124,7 +124,7 @@ before(async () => {
   pool = new pg.Pool({ connectionString: db.appUrl, max: 2 });
   templates = new PgPromptStore(pool, { checkEveryMs: 0 });
   const files = new FilePromptStore(PROMPTS_DIR);
-  await templates.importInitial([await files.load('sql'), await files.load('summary')], 'system');
+  await templates.importShipped(files);
 });
 
 after(async () => {
