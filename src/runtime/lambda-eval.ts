@@ -4,7 +4,6 @@
  */
 import { PgEvalJobStore } from '../admin/eval-job-store.ts';
 import { EvalJobs } from '../admin/eval-jobs.ts';
-import { evalStarterFromEnv } from '../admin/lambda-starter.ts';
 import { casesFromFile } from '../eval/cases-file.ts';
 import { FilePromptStore } from '../prompts/file-store.ts';
 import { PROMPTS_DIR } from '../prompts/from-env.ts';
@@ -23,7 +22,7 @@ export function lambdaTemplateStore(env: NodeJS.ProcessEnv = process.env): Promi
   store ??= (async () => {
     const s = new PgPromptStore((await lambdaWiring(env)).db.pool, { checkEveryMs: 0 });
     const files = new FilePromptStore(PROMPTS_DIR);
-    await s.importInitial([await files.load('sql'), await files.load('summary')], 'system');
+    await s.importShipped(files);
     return s;
   })().catch((err) => {
     store = undefined; // let the next invocation retry instead of caching the failure
@@ -51,7 +50,12 @@ export function lambdaEvalJobs(env: NodeJS.ProcessEnv = process.env): Promise<Ev
         cases: casesFromFile(),
         ...(env.BEDROCK_MODEL_ID ? { modelId: env.BEDROCK_MODEL_ID } : {}),
       },
-      { starter: evalStarterFromEnv(env) },
+      // Only the admin function starts jobs elsewhere: the runner never loads the Lambda client.
+      {
+        starter: env.EVAL_RUNNER_FUNCTION
+          ? (await import('../admin/lambda-starter.ts')).evalStarterFromEnv(env)
+          : undefined,
+      },
     );
   })().catch((err) => {
     jobs = undefined;
