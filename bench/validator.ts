@@ -9,7 +9,7 @@
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
-import { validateSql } from '../src/validate/index.ts';
+import { normalizeSql, validateSql } from '../src/validate/index.ts';
 import { parseStatement } from '../src/validate/parse.ts';
 import { Rejection } from '../src/validate/rejection.ts';
 import { loadCorpus } from './lib/corpus.ts';
@@ -84,8 +84,8 @@ export async function benchValidator(opts: ValidatorOptions): Promise<PartResult
   await new Promise((resolve) => setImmediate(resolve));
   const gcStats = gc.stop();
 
-  // The parser alone, on the text validateSql would hand it (trimmed, one trailing ';' off).
-  const texts = cases.map((c) => c.sql.trim().replace(/;$/, '').trimEnd());
+  // The parser alone, on the text validateSql hands it.
+  const texts = cases.map((c) => normalizeSql(c.sql));
   const parseSamples = await roundRobin(texts.length, opts.timeMs, (i) => {
     try {
       parseStatement(texts[i] as string);

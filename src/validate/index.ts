@@ -21,8 +21,11 @@ export type Validation =
   | { readonly ok: true; readonly sql: string }
   | { readonly ok: false; readonly code: ReasonCode; readonly reason: string };
 
-/** Trims, and drops one trailing semicolon: the exact string that is checked and run. */
-function normalize(sql: string): string {
+/**
+ * Trims, and drops one trailing semicolon: the exact string that is checked and run.
+ * @example normalizeSql('  SELECT 1 ;\n') // 'SELECT 1'
+ */
+export function normalizeSql(sql: string): string {
   const trimmed = sql.trim();
   return trimmed.endsWith(';') ? trimmed.slice(0, -1).trimEnd() : trimmed;
 }
@@ -38,7 +41,7 @@ export function validateSql(sql: string, ctx: ValidateContext): Validation {
   try {
     if (!/^\d+$/.test(ctx.memberId)) reject(Reason.SQL_UNSUPPORTED, 'member id must be digits');
     if (sql.length > LIMITS.sqlMaxChars * 4) reject(Reason.SQL_TOO_LONG, 'SQL is too long');
-    const checked = normalize(sql);
+    const checked = normalizeSql(sql);
     if (checked === '') reject(Reason.SQL_EMPTY, 'SQL is empty');
     if (checked.length > LIMITS.sqlMaxChars) reject(Reason.SQL_TOO_LONG, 'SQL is too long');
     checkTokens(tokenize(checked));
