@@ -4,11 +4,12 @@
  * the model. Targets: p50 < 5 ms, p99 < 20 ms. Also the prompt tokens per template and the
  * row cap: no summary prompt may carry more than LIMITS.rowCap rows.
  */
+
+import type { MemberScope } from '../src/core/ports.ts';
+import { Reason } from '../src/core/reasons.ts';
 import { listFamilies, mulberry32 } from '../src/db/seed.ts';
 import { OfflineLlm } from '../src/llm/offline/index.ts';
 import { type AskPorts, ask } from '../src/pipeline/ask.ts';
-import type { MemberScope } from '../src/pipeline/ports.ts';
-import { Reason } from '../src/pipeline/reasons.ts';
 import type { LocalRuntime } from '../src/runtime/local.ts';
 import { LIMITS } from '../src/schema/catalog.ts';
 import { COMMON_QUESTIONS } from './lib/questions.ts';

@@ -10,13 +10,13 @@
  * index use.
  */
 import pg from 'pg';
+import type { MemberScope } from '../src/core/ports.ts';
 import { PgMemberDb } from '../src/db/member-db.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { configureAppRole } from '../src/db/roles.ts';
 import { seedDatabase } from '../src/db/seed.ts';
 import { fillReference } from '../src/eval/cases.ts';
 import { parseQuestion, writeSql } from '../src/llm/offline/index.ts';
-import type { MemberScope } from '../src/pipeline/ports.ts';
 import { LIMITS } from '../src/schema/catalog.ts';
 import { validateSql } from '../src/validate/index.ts';
 import type { BenchCluster } from './lib/cluster.ts';

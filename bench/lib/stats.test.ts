@@ -31,7 +31,7 @@ describe('corpus extraction', () => {
   it('keeps the lists, drops the test imports and points relative imports at the source dir', () => {
     const src = [
       "import { describe, it } from 'node:test';",
-      "import { Reason } from '../pipeline/reasons.ts';",
+      "import { Reason } from '../core/reasons.ts';",
       "const M = '1';",
       'const ACCEPTED = [`x`];',
       'const REJECTED = [];',
@@ -39,7 +39,7 @@ describe('corpus extraction', () => {
     ].join('\n');
     const out = extractUnitLists(src, '/repo/src/validate');
     assert.ok(!out.includes('node:test'));
-    assert.ok(out.includes("from 'file:///repo/src/pipeline/reasons.ts'"));
+    assert.ok(out.includes("from 'file:///repo/src/core/reasons.ts'"));
     assert.ok(!out.includes('describe('));
     assert.ok(out.endsWith('export { ACCEPTED, REJECTED, M };\n'));
   });

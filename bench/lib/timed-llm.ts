@@ -2,8 +2,9 @@
  * Wraps the zero-latency OfflineLlm: times each call (so the bench can subtract LLM time),
  * counts the rows each summary prompt carries, and can script the next SQL reply.
  */
-import { readTag } from '../../src/llm/prompt-tags.ts';
-import type { Llm, LlmRequest, LlmResponse } from '../../src/pipeline/ports.ts';
+
+import type { Llm, LlmRequest, LlmResponse } from '../../src/core/ports.ts';
+import { readTag } from '../../src/core/prompt-tags.ts';
 
 export class TimedLlm implements Llm {
   /** Milliseconds spent inside the wrapped model since the last `take()`. */

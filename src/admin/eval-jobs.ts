@@ -15,13 +15,13 @@
  * this works across containers, where an in-process cache would mostly miss.
  */
 import { randomUUID } from 'node:crypto';
+import type { TemplateName } from '../core/ports.ts';
 import type { EvalCase } from '../eval/cases.ts';
 import { draftPasses, PASS_THRESHOLD } from '../eval/gate.ts';
 import { type CaseResult, type EvalSummary, runEval, withTemplate } from '../eval/run.ts';
 import { HttpError } from '../http/errors.ts';
 import { safeLogger } from '../observability/logger.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
-import type { TemplateName } from '../pipeline/ports.ts';
 import { contentHash, type PgPromptStore, type StoredEval, type TemplateVersion } from '../prompts/pg-store.ts';
 import type { PgEvalJobStore, Progress, StoredJob } from './eval-job-store.ts';
 

@@ -14,6 +14,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../auth/identity.ts';
+import type { MemberScope, TemplateName } from '../core/ports.ts';
+import { Reason } from '../core/reasons.ts';
 import type { EvalCase } from '../eval/cases.ts';
 import { withTemplate } from '../eval/run.ts';
 import { extractSql } from '../generate/extract.ts';
@@ -21,8 +23,6 @@ import { checkPlaceholders, TEMPLATE_PLACEHOLDERS } from '../generate/placeholde
 import { renderSqlPrompt } from '../generate/render.ts';
 import { HttpError } from '../http/errors.ts';
 import { type AskPorts, ask } from '../pipeline/ask.ts';
-import type { MemberScope, TemplateName } from '../pipeline/ports.ts';
-import { Reason } from '../pipeline/reasons.ts';
 import { isTemplateName, type PgPromptStore, TemplateStoreError } from '../prompts/pg-store.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { validateSql } from '../validate/index.ts';

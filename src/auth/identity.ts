@@ -3,6 +3,7 @@
  * adds the custom claims from the identity mapping table; nothing a client sends in a body or
  * query string is ever consulted.
  */
+import { isMemberId, isPersonId } from '../core/ids.ts';
 import { AuthError, ForbiddenError } from './errors.ts';
 
 export const ROLES = ['member', 'admin'] as const;
@@ -25,9 +26,6 @@ export interface Identity {
   readonly subject: string;
 }
 
-// No leading zero: member_id is a BIGINT in the database, so '0123456789' could not round-trip.
-const MEMBER_ID = /^[1-9]\d{9}$/;
-const PERSON_ID = /^(\d{10})-(\d{2})$/;
 const MAX_SUBJECT_LENGTH = 256;
 
 function claimsInvalid(why: string): AuthError {
@@ -52,17 +50,16 @@ export function identityFromClaims(claims: Record<string, unknown>): Identity {
   }
 
   const memberId = claims[IdentityClaim.MEMBER_ID];
-  if (typeof memberId !== 'string' || !MEMBER_ID.test(memberId)) {
+  if (!isMemberId(memberId)) {
     throw claimsInvalid(`${IdentityClaim.MEMBER_ID} is missing or not a 10-digit id`);
   }
 
   const personId = claims[IdentityClaim.PERSON_ID];
-  const personMatch = typeof personId === 'string' ? PERSON_ID.exec(personId) : null;
-  if (typeof personId !== 'string' || personMatch === null) {
+  if (!isPersonId(personId)) {
     throw claimsInvalid(`${IdentityClaim.PERSON_ID} is missing or not <member id>-NN`);
   }
   // A person id names its family; one from another family means the mapping is broken.
-  if (personMatch[1] !== memberId) {
+  if (!isPersonId(personId, memberId)) {
     throw claimsInvalid(`${IdentityClaim.PERSON_ID} does not belong to ${IdentityClaim.MEMBER_ID}`);
   }
 

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { isMemberId, isPersonId } from '../core/ids.ts';
 
 /** A usage mistake: printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -26,10 +27,19 @@ export function parse<O extends Options>(argv: string[], options: O, allowPositi
   }
 }
 
-/** A member id as the database stores it: 1 to 18 digits (BIGINT). */
+/** `--member`: a member id (10 digits, see core/ids.ts). */
 export function memberIdArg(value: unknown): string {
-  if (typeof value !== 'string' || !/^\d{1,18}$/.test(value)) {
-    throw new UsageError('--member needs a member id made of digits, for example --member 1000000001');
+  if (!isMemberId(value)) {
+    throw new UsageError('--member needs a 10-digit member id, for example --member 1000000001');
+  }
+  return value;
+}
+
+/** `--person`: a person id of that member's family (`<member id>-NN`). */
+export function personIdArg(value: unknown, memberId: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isPersonId(value, memberId)) {
+    throw new UsageError(`--person needs a person id of that family, for example --person ${memberId}-02`);
   }
   return value;
 }

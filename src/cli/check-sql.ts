@@ -1,4 +1,4 @@
-import type { QueryResult } from '../pipeline/ports.ts';
+import type { QueryResult } from '../core/ports.ts';
 import { startLocalRuntime } from '../runtime/local.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { validateSql } from '../validate/index.ts';

@@ -2,7 +2,7 @@
  * Typed database errors. `message` is generic on purpose (the raw PostgreSQL message can echo
  * member SQL literals); the original error is kept in `cause` for server-side debugging only.
  */
-import { Reason, type ReasonCode } from '../pipeline/reasons.ts';
+import { Reason, type ReasonCode } from '../core/reasons.ts';
 
 export class DbError extends Error {
   override name = 'DbError';

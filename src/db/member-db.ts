@@ -3,9 +3,11 @@
  * transaction that carries its own scope row, under SET LOCAL ROLE claims_member, read-only,
  * with timeouts, and always ends in ROLLBACK.
  */
+
 import pg from 'pg';
-import type { Asker, MemberDb, MemberScope, QueryResult, Row } from '../pipeline/ports.ts';
-import type { ReasonCode } from '../pipeline/reasons.ts';
+import { isMemberId, isPersonId } from '../core/ids.ts';
+import type { Asker, MemberDb, MemberScope, QueryResult, Row } from '../core/ports.ts';
+import type { ReasonCode } from '../core/reasons.ts';
 import type { RelationshipCode } from '../schema/catalog.ts';
 import { DbConnectionError, DbScopeError, toDbError } from './errors.ts';
 import { jsonSafeTypes } from './type-parsers.ts';
@@ -40,9 +42,6 @@ const DEFAULTS = {
   workMemKb: 8192,
   tempFileLimitKb: 65536,
 } as const satisfies Required<MemberDbOptions>;
-
-const MEMBER_ID = /^[1-9][0-9]{9}$/;
-const PERSON_ID = /^[1-9][0-9]{9}-[0-9]{2}$/;
 
 /**
  * A small pool connected as claims_app, with JSON-safe type parsers (this pool only).
@@ -248,11 +247,11 @@ export class PgMemberDb implements MemberDb {
 }
 
 function checkScope(scope: { memberId: string; personId?: string }): void {
-  if (!MEMBER_ID.test(scope.memberId)) throw new DbScopeError('member id must be 10 digits');
-  if (scope.personId !== undefined && !PERSON_ID.test(scope.personId)) {
+  if (!isMemberId(scope.memberId)) throw new DbScopeError('member id must be 10 digits');
+  if (scope.personId !== undefined && !isPersonId(scope.personId)) {
     throw new DbScopeError('person id must look like <member_id>-NN');
   }
-  if (scope.personId !== undefined && !scope.personId.startsWith(`${scope.memberId}-`)) {
+  if (scope.personId !== undefined && !isPersonId(scope.personId, scope.memberId)) {
     throw new DbScopeError('person id belongs to another member');
   }
 }

@@ -1,9 +1,9 @@
 /**
- * Per-pool type parsers that keep every cell JSON-safe (see `Cell` in src/pipeline/ports.ts).
+ * Per-pool type parsers that keep every cell JSON-safe (see `Cell` in src/core/ports.ts).
  * Passed as a pool's `types` option, so pg's global parsers stay untouched for other pools.
  */
 import pg from 'pg';
-import type { Cell } from '../pipeline/ports.ts';
+import type { Cell } from '../core/ports.ts';
 
 const OID = {
   BOOL: 16,

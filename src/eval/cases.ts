@@ -11,9 +11,9 @@
  * `person` is optional (default: the subscriber). Reference SQL may use `{{today}}` (the run's
  * date, 'YYYY-MM-DD', the same `<today>` the model sees) and `{{member_id}}`; write relative dates
  * with PostgreSQL date arithmetic, e.g. `DATE '{{today}}' - INTERVAL '12 months'`.
- * `refusal` is a reason code (src/pipeline/reasons.ts) or an outcome status ('withheld').
+ * `refusal` is a reason code (src/core/reasons.ts) or an outcome status ('withheld').
  */
-import { Reason } from '../pipeline/reasons.ts';
+import { Reason } from '../core/reasons.ts';
 
 export interface EvalCase {
   readonly id: string;

@@ -3,7 +3,7 @@
  * sorted list of its normalized cell values (so column order and names do not matter); rows are
  * compared as a multiset, or in order when the reference query orders them.
  */
-import type { Cell, Row } from '../pipeline/ports.ts';
+import type { Cell, Row } from '../core/ports.ts';
 
 /** '12.50' and 12.5 are the same value; dates and text stay as they are. */
 export function normalizeCell(c: Cell): string {

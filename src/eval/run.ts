@@ -5,9 +5,9 @@
  * Refusal cases: the outcome's reason code (or status) must equal the expected one.
  */
 import { randomUUID } from 'node:crypto';
+import type { Stage } from '../core/ask-result.ts';
+import type { MemberScope, PromptStore, PromptTemplate, TemplateName } from '../core/ports.ts';
 import { type AskPorts, ask } from '../pipeline/ask.ts';
-import type { MemberScope, PromptStore, PromptTemplate, TemplateName } from '../pipeline/ports.ts';
-import type { Stage } from '../pipeline/types.ts';
 import type { EvalCase } from './cases.ts';
 import { fillReference } from './cases.ts';
 import { isOrdered, sameResults } from './compare.ts';

@@ -1,4 +1,4 @@
-import type { TemplateName } from '../pipeline/ports.ts';
+import type { TemplateName } from '../core/ports.ts';
 
 /**
  * The placeholders each template must use and may use. A template that drops a required one

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Reason } from '../pipeline/reasons.ts';
+import { Reason } from '../core/reasons.ts';
 import { checkQuestion } from './question-guard.ts';
 
 describe('checkQuestion', () => {

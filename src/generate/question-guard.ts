@@ -1,4 +1,4 @@
-import { Reason, type ReasonCode } from '../pipeline/reasons.ts';
+import { Reason, type ReasonCode } from '../core/reasons.ts';
 import { LIMITS } from '../schema/catalog.ts';
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { readTag } from '../llm/prompt-tags.ts';
+import { readTag } from '../core/prompt-tags.ts';
 import { FilePromptStore } from '../prompts/file-store.ts';
 import { MEMBER_TABLES } from '../schema/catalog.ts';
 import { checkPlaceholders, placeholdersIn } from './placeholders.ts';

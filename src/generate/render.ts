@@ -1,5 +1,5 @@
-import { escapeTagContent } from '../llm/prompt-tags.ts';
-import type { Asker, PromptTemplate, Row } from '../pipeline/ports.ts';
+import type { Asker, PromptTemplate, Row } from '../core/ports.ts';
+import { escapeTagContent } from '../core/prompt-tags.ts';
 import { renderSchemaDdl } from '../schema/catalog.ts';
 import { fillPlaceholders } from './placeholders.ts';
 

@@ -4,14 +4,14 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Identity } from '../auth/identity.ts';
+import type { AskResult } from '../core/ask-result.ts';
+import { AskStatus, Reason } from '../core/reasons.ts';
 import { readJsonBody } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import { httpErrorMiddleware, requestIdOf } from '../http/middleware.ts';
 import { json } from '../http/response.ts';
 import { observabilityMiddleware } from '../observability/middleware.ts';
 import { type AskPorts, ask } from '../pipeline/ask.ts';
-import { AskStatus, Reason } from '../pipeline/reasons.ts';
-import type { AskResult } from '../pipeline/types.ts';
 import { lambdaIdentify, lambdaWiring } from '../runtime/lambda.ts';
 import { LIMITS } from '../schema/catalog.ts';
 

@@ -10,7 +10,7 @@ import {
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Llm, LlmRequest, LlmResponse } from '../pipeline/ports.ts';
+import type { Llm, LlmRequest, LlmResponse } from '../core/ports.ts';
 import { LlmError, LlmErrorKind } from './errors.ts';
 
 export interface BedrockLlmOptions {

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import type { LlmPurpose } from '../pipeline/ports.ts';
+import type { LlmPurpose } from '../core/ports.ts';
 import { estimateTokens, offlineReply, purposeOf } from './offline/engine.ts';
 
 export interface StandinRequest {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { AskTelemetry } from '../pipeline/types.ts';
+import type { AskTelemetry } from '../core/ask-result.ts';
 import { captureJsonLines } from './capture.ts';
 import { ASK_LOG_KEYS, createSafeLogger, REDACTED, sanitizeFields } from './logger.ts';
 

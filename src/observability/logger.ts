@@ -5,7 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import type { AskTelemetry, Stage } from '../pipeline/types.ts';
+import type { AskTelemetry, Stage } from '../core/ask-result.ts';
 
 export const SERVICE_NAME = 'claims-assistant';
 

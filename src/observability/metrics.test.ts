@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { AskTelemetry } from '../pipeline/types.ts';
+import type { AskTelemetry } from '../core/ask-result.ts';
 import { captureJsonLines } from './capture.ts';
 import { createAskMetrics, DEFAULT_TOKEN_PRICES, estimateCostUsd, METRICS_NAMESPACE, MetricName } from './metrics.ts';
 

@@ -3,7 +3,7 @@
  * CloudWatch Logs: no API calls, no extra latency). Values come from the PHI-free telemetry only.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { AskTelemetry } from '../pipeline/types.ts';
+import type { AskTelemetry } from '../core/ask-result.ts';
 import { SAFE_STRING, SERVICE_NAME } from './logger.ts';
 
 export const METRICS_NAMESPACE = 'ClaimsAssistant';

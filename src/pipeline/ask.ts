@@ -2,14 +2,15 @@
  * One member question, four stages: generate → validate → retrieve → summarize.
  * Each stage's detail lives in its own module; this file only says the order and the outcomes.
  */
+
+import type { AskResult, Stage, StageTimings, TokenUsage } from '../core/ask-result.ts';
+import type { Asker, Clock, Llm, MemberDb, MemberScope, PromptStore } from '../core/ports.ts';
+import { AskStatus, friendlyMessage, Reason, type ReasonCode } from '../core/reasons.ts';
 import { extractSql } from '../generate/extract.ts';
 import { checkQuestion } from '../generate/question-guard.ts';
 import { renderSqlPrompt, renderSummaryPrompt } from '../generate/render.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { validateSql } from '../validate/index.ts';
-import type { Asker, Clock, Llm, MemberDb, MemberScope, PromptStore } from './ports.ts';
-import { AskStatus, friendlyMessage, Reason, type ReasonCode } from './reasons.ts';
-import type { AskResult, Stage, StageTimings, TokenUsage } from './types.ts';
 
 export interface AskPorts {
   readonly llm: Llm;

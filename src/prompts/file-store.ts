@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PromptStore, PromptTemplate, TemplateName } from '../pipeline/ports.ts';
+import type { PromptStore, PromptTemplate, TemplateName } from '../core/ports.ts';
 
 /** The `[system]` / `[body]` sections of a `.prompt` file. */
 export function parsePromptFile(text: string): { system: string; body: string } {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import type { PromptStore } from '../pipeline/ports.ts';
+import type { PromptStore } from '../core/ports.ts';
 import { FilePromptStore } from './file-store.ts';
 import { PgPromptStore } from './pg-store.ts';
 

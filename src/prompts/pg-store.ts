@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import type { PromptStore, PromptTemplate, TemplateName } from '../core/ports.ts';
 import { checkPlaceholders, type PlaceholderProblems } from '../generate/placeholders.ts';
-import type { PromptStore, PromptTemplate, TemplateName } from '../pipeline/ports.ts';
 
 export const TEMPLATE_NAMES = ['sql', 'summary'] as const satisfies readonly TemplateName[];
 export const TemplateStatus = { DRAFT: 'draft', PUBLISHED: 'published', ARCHIVED: 'archived' } as const;

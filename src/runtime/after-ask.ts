@@ -1,8 +1,8 @@
 import type { Identity } from '../auth/identity.ts';
+import { type AskResult, telemetryOf } from '../core/ask-result.ts';
 import type { AuditEntry } from '../db/member-db.ts';
 import { safeLogger } from '../observability/logger.ts';
 import { askMetrics } from '../observability/metrics.ts';
-import { type AskResult, telemetryOf } from '../pipeline/types.ts';
 
 interface AuditSink {
   writeAudit(entry: AuditEntry): Promise<void>;

@@ -8,6 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { type Clock, type PromptStore, systemClock } from '../core/ports.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { PgMemberDb } from '../db/member-db.ts';
 import { migrate } from '../db/migrate.ts';
@@ -16,7 +17,6 @@ import { seedIfEmpty } from '../db/seed.ts';
 import { BedrockLlm } from '../llm/bedrock.ts';
 import { type BedrockStandin, startBedrockStandin } from '../llm/standin.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
-import { type Clock, type PromptStore, systemClock } from '../pipeline/ports.ts';
 import { FilePromptStore } from '../prompts/file-store.ts';
 import { PgPromptStore } from '../prompts/pg-store.ts';
 

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { Identity } from '../auth/identity.ts';
+import { friendlyMessage, Reason } from '../core/reasons.ts';
 import { createRateLimiter } from '../db/rate-limit.ts';
 import { HttpError } from '../http/errors.ts';
-import { friendlyMessage, Reason } from '../pipeline/reasons.ts';
 
 /**
  * The ask handler's `rateLimit` dependency: ASK_RATE_LIMIT asks per ASK_RATE_WINDOW_SECONDS per

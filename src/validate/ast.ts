@@ -1,5 +1,5 @@
 /** Narrow, typed access to node-sql-parser's loosely typed AST (deny what we cannot read). */
-import { Reason } from '../pipeline/reasons.ts';
+import { Reason } from '../core/reasons.ts';
 import { reject } from './rejection.ts';
 
 export type Node = Readonly<Record<string, unknown>>;

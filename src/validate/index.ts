@@ -3,7 +3,8 @@
  * catalog's member tables, calls only allowlisted functions, and pins every member-table
  * reference to the signed-in family.
  */
-import { Reason, type ReasonCode } from '../pipeline/reasons.ts';
+import { isMemberId } from '../core/ids.ts';
+import { Reason, type ReasonCode } from '../core/reasons.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { asNode } from './ast.ts';
 import { checkTokens, tokenize } from './lexer.ts';
@@ -39,7 +40,7 @@ export function normalizeSql(sql: string): string {
  */
 export function validateSql(sql: string, ctx: ValidateContext): Validation {
   try {
-    if (!/^\d+$/.test(ctx.memberId)) reject(Reason.SQL_UNSUPPORTED, 'member id must be digits');
+    if (!isMemberId(ctx.memberId)) reject(Reason.SQL_UNSUPPORTED, 'member id must be a 10-digit id');
     if (sql.length > LIMITS.sqlMaxChars * 4) reject(Reason.SQL_TOO_LONG, 'SQL is too long');
     const checked = normalizeSql(sql);
     if (checked === '') reject(Reason.SQL_EMPTY, 'SQL is empty');

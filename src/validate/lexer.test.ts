@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Reason } from '../pipeline/reasons.ts';
+import { Reason } from '../core/reasons.ts';
 import { checkTokens, tokenize } from './lexer.ts';
 import { Rejection } from './rejection.ts';
 

@@ -3,7 +3,7 @@
  * to find comments, extra statements and exotic literals outside string literals, which the
  * parser would otherwise swallow or misread.
  */
-import { Reason } from '../pipeline/reasons.ts';
+import { Reason } from '../core/reasons.ts';
 import { reject } from './rejection.ts';
 
 export type TokenKind = 'word' | 'string' | 'ident' | 'number' | 'punct';

@@ -3,7 +3,7 @@
  * signed-in family by a plain top-level `<ref>.member_id = <literal>` in that SELECT's WHERE;
  * any other use of member_id in a predicate is refused, because it can only widen or probe scope.
  */
-import { Reason } from '../pipeline/reasons.ts';
+import { Reason } from '../core/reasons.ts';
 import { MEMBER_TABLES } from '../schema/catalog.ts';
 import { columnName, columnQualifier, isNode, literalText, type Node, subqueryOf } from './ast.ts';
 import { reject } from './rejection.ts';

@@ -4,7 +4,7 @@
  */
 // The PostgreSQL-only build: same parser, a ninth of the full build's size (cold start, bundle).
 import pkg from 'node-sql-parser/build/postgresql.js';
-import { Reason } from '../pipeline/reasons.ts';
+import { Reason } from '../core/reasons.ts';
 import { reject } from './rejection.ts';
 
 const { Parser } = pkg;

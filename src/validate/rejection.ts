@@ -1,4 +1,4 @@
-import type { ReasonCode } from '../pipeline/reasons.ts';
+import type { ReasonCode } from '../core/reasons.ts';
 
 /** Thrown inside the validator to stop at the first broken rule; never escapes `validateSql`. */
 export class Rejection extends Error {

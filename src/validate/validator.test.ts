@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Reason, type ReasonCode } from '../pipeline/reasons.ts';
+import { Reason, type ReasonCode } from '../core/reasons.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { validateSql } from './index.ts';
 

@@ -3,7 +3,7 @@
  * It enforces the catalog allowlists (tables, columns, functions, casts) and records, per SELECT,
  * the facts the member-scope rules need.
  */
-import { Reason } from '../pipeline/reasons.ts';
+import { Reason } from '../core/reasons.ts';
 import { ALLOWED_CAST_TYPES, ALLOWED_FUNCTION_NAMES, MEMBER_TABLES, type MemberTableName } from '../schema/catalog.ts';
 import {
   asArray,

@@ -4,7 +4,7 @@
  * validator skipped and prove the database holds on its own. `code` is what the validator
  * must answer.
  */
-import { Reason, type ReasonCode } from '../../src/pipeline/reasons.ts';
+import { Reason, type ReasonCode } from '../../src/core/reasons.ts';
 
 export const ATTACK_FAMILIES = [
   'dml_ddl',

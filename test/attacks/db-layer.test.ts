@@ -11,9 +11,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { QueryResult } from '../../src/core/ports.ts';
 import { PgMemberDb } from '../../src/db/member-db.ts';
 import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
-import type { QueryResult } from '../../src/pipeline/ports.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { ATTACKS, renderAttack } from './corpus.ts';
 

@@ -3,9 +3,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { MemberScope } from '../../src/core/ports.ts';
 import { PgMemberDb } from '../../src/db/member-db.ts';
 import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
-import type { MemberScope } from '../../src/pipeline/ports.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 
 const CAP = { rowCap: 10_000 };

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import type { MemberScope } from '../../src/core/ports.ts';
+import { Reason } from '../../src/core/reasons.ts';
 import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
 import { ask } from '../../src/pipeline/ask.ts';
-import type { MemberScope } from '../../src/pipeline/ports.ts';
-import { Reason } from '../../src/pipeline/reasons.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../src/runtime/local.ts';
 import { freshDatabase, TEMPLATE_SEED, type TestDatabase } from '../support/db.ts';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { escapeTagContent } from '../../core/prompt-tags.ts';
 import { renderSchemaDdl } from '../../schema/catalog.ts';
-import { escapeTagContent } from '../prompt-tags.ts';
 import {
   estimateTokens,
   NULL_SQL_REPLY,

@@ -3,9 +3,10 @@
  * tagged prompt a real model reads and answers the same contract (`<sql>…</sql>`,
  * `<sql>NULL</sql>`, or plain text for summaries). No network.
  */
-import type { Asker, Llm, LlmPurpose, LlmRequest, LlmResponse, Row } from '../../pipeline/ports.ts';
+import { isMemberId } from '../../core/ids.ts';
+import type { Asker, Llm, LlmPurpose, LlmRequest, LlmResponse, Row } from '../../core/ports.ts';
+import { readTag } from '../../core/prompt-tags.ts';
 import { RELATIONSHIP_CODES, type RelationshipCode } from '../../schema/catalog.ts';
-import { readTag } from '../prompt-tags.ts';
 import { type CalendarDate, parseIsoDate, todayUtc } from './dates.ts';
 import { type Intent, parseQuestion } from './question.ts';
 import { writeSql } from './sql-writer.ts';
@@ -50,7 +51,7 @@ function intentOf(prompt: string, memberId: string): Intent | undefined {
  */
 export function sqlReply(prompt: string): string {
   const memberId = readTag(prompt, 'member_id') ?? '';
-  if (!/^\d{1,19}$/.test(memberId)) return NULL_SQL_REPLY;
+  if (!isMemberId(memberId)) return NULL_SQL_REPLY;
   const intent = intentOf(prompt, memberId);
   if (!intent) return NULL_SQL_REPLY;
   return `<sql>${writeSql(intent, memberId, parseAsker(readTag(prompt, 'asker')))}</sql>`;

@@ -2,7 +2,7 @@
  * Money for people, from the decimal strings the database returns, without float drift:
  * the digits are rounded as integers of cents (half away from zero).
  */
-import type { Cell } from '../../pipeline/ports.ts';
+import type { Cell } from '../../core/ports.ts';
 
 const DECIMAL = /^\s*(-)?(\d*)(?:\.(\d*))?\s*$/;
 

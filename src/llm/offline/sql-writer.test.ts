@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import nodeSqlParser from 'node-sql-parser';
-import type { Asker } from '../../pipeline/ports.ts';
+import type { Asker } from '../../core/ports.ts';
 import { parseQuestion } from './question.ts';
 import { sqlString, writeSql } from './sql-writer.ts';
 

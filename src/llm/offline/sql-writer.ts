@@ -3,7 +3,7 @@
  * `FROM claims_history WHERE member_id = <id> AND ...`, the member scope a top-level conjunct;
  * the validator still checks it like any model's SQL. Dates are literals computed from `<today>`.
  */
-import type { Asker } from '../../pipeline/ports.ts';
+import type { Asker } from '../../core/ports.ts';
 import { type Intent, Measure, type PersonRef, safeLiteralText } from './question.ts';
 
 const CLAIM_COLUMNS =

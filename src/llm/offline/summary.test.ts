@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Row } from '../../pipeline/ports.ts';
+import type { Row } from '../../core/ports.ts';
 import { type Intent, parseQuestion } from './question.ts';
 import { cellText, NOTHING_FOUND, summarize } from './summary.ts';
 

@@ -3,7 +3,7 @@
  * it is quoted into sentences, never read as instructions. Shapes the SQL writer produces get
  * their own sentence; any other rows get a generic, readable fallback.
  */
-import type { Cell, Row } from '../../pipeline/ports.ts';
+import type { Cell, Row } from '../../core/ports.ts';
 import { formatLongDate, parseIsoDate } from './dates.ts';
 import { formatMoney } from './money.ts';
 import type { Intent, PersonRef } from './question.ts';
