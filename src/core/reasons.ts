@@ -29,6 +29,10 @@ export const Reason = {
   SQL_WRONG_MEMBER: 'SQL_WRONG_MEMBER',
   SQL_SCOPE_ESCAPE: 'SQL_SCOPE_ESCAPE',
   SQL_CARTESIAN_PRODUCT: 'SQL_CARTESIAN_PRODUCT',
+  /** Too deep or too large to check within a few milliseconds (nesting, tokens, expression size). */
+  SQL_TOO_COMPLEX: 'SQL_TOO_COMPLEX',
+  /** Would cost too much to run (joined relations, or the database's own plan estimate). */
+  SQL_TOO_EXPENSIVE: 'SQL_TOO_EXPENSIVE',
   SQL_UNSUPPORTED: 'SQL_UNSUPPORTED',
   // retrieval
   NO_ROWS: 'NO_ROWS',
@@ -36,6 +40,8 @@ export const Reason = {
   WITHHELD: 'WITHHELD',
   DB_TIMEOUT: 'DB_TIMEOUT',
   DB_ERROR: 'DB_ERROR',
+  /** The database could not be reached or dropped the connection: try again shortly (HTTP 503). */
+  DB_UNAVAILABLE: 'DB_UNAVAILABLE',
   // summarization and the rest
   SUMMARY_ERROR: 'SUMMARY_ERROR',
   RATE_LIMITED: 'RATE_LIMITED',
@@ -77,6 +83,11 @@ export function friendlyMessage(code: ReasonCode): string {
       return "I can't share that. Those claims belong to someone in your family whose information is private to them.";
     case Reason.RATE_LIMITED:
       return "You've asked a lot of questions in a short time. Please wait a minute and try again.";
+    case Reason.SQL_TOO_COMPLEX:
+    case Reason.SQL_TOO_EXPENSIVE:
+      return 'That question needs a bigger search than I can do at once. Could you ask about one person, one year or one kind of claim?';
+    case Reason.DB_UNAVAILABLE:
+      return "I can't reach your claims right now. Please try again in a minute.";
     case Reason.DB_TIMEOUT:
       return 'That took longer than expected. Could you ask about a shorter period or a single person?';
     default:
