@@ -4,7 +4,7 @@
  * talks to the parent over IPC only: { url, tokens, poolMax } once ready, then pool stats on ask.
  * Usage (by bench/load.ts): DATABASE_URL=... node --import tsx bench/load-server.ts
  */
-import { listFamilies } from '../src/db/seed.ts';
+import { listFamilies } from '../src/db/families.ts';
 import { OfflineLlm } from '../src/llm/offline/index.ts';
 import { startLocalRuntime } from '../src/runtime/local.ts';
 import { startLocalServer } from '../src/server/local.ts';

@@ -7,7 +7,8 @@
 
 import type { MemberScope } from '../src/core/ports.ts';
 import { Reason } from '../src/core/reasons.ts';
-import { listFamilies, mulberry32 } from '../src/db/seed.ts';
+import { listFamilies } from '../src/db/families.ts';
+import { mulberry32 } from '../src/db/seed/random.ts';
 import { OfflineLlm } from '../src/llm/offline/index.ts';
 import { type AskPorts, ask } from '../src/pipeline/ask.ts';
 import type { LocalRuntime } from '../src/runtime/local.ts';

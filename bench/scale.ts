@@ -14,7 +14,7 @@ import type { MemberScope } from '../src/core/ports.ts';
 import { PgMemberDb } from '../src/db/member-db.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { configureAppRole } from '../src/db/roles.ts';
-import { seedDatabase } from '../src/db/seed.ts';
+import { seedDatabase } from '../src/db/seed/load.ts';
 import { fillReference } from '../src/eval/cases.ts';
 import { parseQuestion, writeSql } from '../src/llm/offline/index.ts';
 import { LIMITS } from '../src/schema/catalog.ts';

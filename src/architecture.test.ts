@@ -89,7 +89,7 @@ test('import statements are read in every form, and not from comments', () => {
     "import type { A } from '../core/ports.ts';",
     'import {',
     '  b,',
-    "  type C,",
+    '  type C,',
     "} from '../schema/catalog.ts';",
     "export { d } from './d.ts';",
     "import './side-effect.ts';",

@@ -1,4 +1,4 @@
-import { listFamilies } from '../db/seed.ts';
+import { listFamilies } from '../db/families.ts';
 import { startLocalRuntime } from '../runtime/local.ts';
 import { parse, print, printJson } from './args.ts';
 

@@ -13,7 +13,7 @@ import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { PgMemberDb } from '../db/member-db.ts';
 import { migrate } from '../db/migrate.ts';
 import { configureAppRole, withDatabase } from '../db/roles.ts';
-import { seedIfEmpty } from '../db/seed.ts';
+import { seedIfEmpty } from '../db/seed/load.ts';
 import { BedrockLlm } from '../llm/bedrock.ts';
 import { type BedrockStandin, startBedrockStandin } from '../llm/standin.ts';
 import type { AskPorts } from '../pipeline/ask.ts';

@@ -14,7 +14,7 @@ import { identityFromEvent } from '../auth/api-gateway.ts';
 import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.ts';
 import type { Role } from '../auth/identity.ts';
 import { createTokenVerifier } from '../auth/verify.ts';
-import { listFamilies } from '../db/seed.ts';
+import { listFamilies } from '../db/families.ts';
 import { casesFromFile } from '../eval/cases-file.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
 import { createAskHandler } from '../handlers/ask.ts';

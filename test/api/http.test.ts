@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
 import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 

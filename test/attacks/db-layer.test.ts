@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { QueryResult } from '../../src/core/ports.ts';
 import { PgMemberDb } from '../../src/db/member-db.ts';
-import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { ATTACKS, renderAttack } from './corpus.ts';
 

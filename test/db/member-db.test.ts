@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Reason } from '../../src/core/reasons.ts';
 import { DbConnectionError, DbQueryError, DbScopeError, DbTimeoutError, toDbError } from '../../src/db/errors.ts';
 import { PgMemberDb } from '../../src/db/member-db.ts';
-import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 
 const scope = { memberId: DEMO_MEMBER_IDS.family };

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { Reason } from '../../src/core/reasons.ts';
 import { DbQueryError, DbTimeoutError } from '../../src/db/errors.ts';
 import { PgMemberDb } from '../../src/db/member-db.ts';
-import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 
 const FAMILY = DEMO_MEMBER_IDS.family; // subscriber, spouse, adult daughter, minor son

@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { listFamilies } from '../../src/db/families.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { buildSeedData, DEMO_MEMBER_IDS, listFamilies, seedDatabase, seedIfEmpty } from '../../src/db/seed.ts';
+import { buildSeedData } from '../../src/db/seed/generate.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
+import { seedDatabase, seedIfEmpty } from '../../src/db/seed/load.ts';
 import { adminQuery, emptyDatabase, freshDatabase, TEMPLATE_SEED, type TestDatabase } from '../support/db.ts';
 
 const CHECKSUM_SQL = `SELECT md5(string_agg(concat_ws('|', claim_id, member_id, person_id, member_name, relationship_code,

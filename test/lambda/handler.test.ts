@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
 import { type BedrockStandin, startBedrockStandin } from '../../src/llm/standin.ts';
 import { localContext } from '../../src/server/proxy-event.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { MemberScope } from '../../src/core/ports.ts';
 import { Reason } from '../../src/core/reasons.ts';
-import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
 import { ask } from '../../src/pipeline/ask.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../src/runtime/local.ts';
 import { freshDatabase, TEMPLATE_SEED, type TestDatabase } from '../support/db.ts';

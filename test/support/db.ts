@@ -12,7 +12,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { appConnectionString, configureAppRole, withDatabase } from '../../src/db/roles.ts';
-import { seedDatabase } from '../../src/db/seed.ts';
+import { seedDatabase } from '../../src/db/seed/load.ts';
 
 export interface TestDatabase {
   readonly name: string;
