@@ -10,8 +10,8 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { EvalJobs } from '../admin/eval-jobs.ts';
+import { observabilityMiddleware } from '../http/observability-middleware.ts';
 import { safeLogger } from '../observability/logger.ts';
-import { observabilityMiddleware } from '../observability/middleware.ts';
 import { lambdaEvalJobs } from '../runtime/lambda-eval.ts';
 
 export interface EvalRunnerOutcome {

@@ -6,8 +6,8 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { migrate } from '../db/migrate.ts';
 import { configureAppRole } from '../db/roles.ts';
+import { observabilityMiddleware } from '../http/observability-middleware.ts';
 import { safeLogger } from '../observability/logger.ts';
-import { observabilityMiddleware } from '../observability/middleware.ts';
 import { databaseUrl, readDbSecret } from '../runtime/db-secret.ts';
 
 export interface MigrateOutcome {

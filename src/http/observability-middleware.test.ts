@@ -4,11 +4,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { HttpError } from '../http/errors.ts';
-import { captureJsonLines } from './capture.ts';
-import { createSafeLogger } from './logger.ts';
-import { createAskMetrics, METRICS_NAMESPACE } from './metrics.ts';
-import { observabilityMiddleware } from './middleware.ts';
+import { captureJsonLines } from '../observability/capture.ts';
+import { createSafeLogger } from '../observability/logger.ts';
+import { createAskMetrics, METRICS_NAMESPACE } from '../observability/metrics.ts';
+import { HttpError } from './errors.ts';
+import { observabilityMiddleware } from './observability-middleware.ts';
 
 function lambdaContext(requestId: string): Context {
   return {

@@ -1,14 +1,16 @@
 /**
  * One middy middleware that wires logs, metrics and traces into a handler: Lambda context on
  * every log line, cold start flagged, metrics flushed at the end of every invocation (also on error).
+ * Edge code (it reads HTTP statuses: a 4xx is the caller's mistake, logged as info), so it lives
+ * in src/http and imports the observability adapters, not the other way round.
  */
 
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { isStatusError } from '../http/errors.ts';
-import { errorFields, type SafeLogger, safeLogger } from './logger.ts';
-import { type AskMetrics, askMetrics } from './metrics.ts';
-import { annotateInvocation, tracer } from './tracer.ts';
+import { errorFields, type SafeLogger, safeLogger } from '../observability/logger.ts';
+import { type AskMetrics, askMetrics } from '../observability/metrics.ts';
+import { annotateInvocation, tracer } from '../observability/tracer.ts';
+import { isStatusError } from './errors.ts';
 
 export interface ObservabilityOptions {
   readonly logger: SafeLogger;
