@@ -8,8 +8,8 @@
  * least every heartbeat, far inside the limit. Times are the database's, not the containers'.
  */
 import type pg from 'pg';
-import type { StoredEval } from '../prompts/pg-store.ts';
 import type { CaseDiff, EvalJob, JobPhase } from './eval-jobs.ts';
+import type { StoredEval } from './template-repository.ts';
 
 /** A running job with no write for this long is reported as failed ('STALLED'). */
 export const STALE_RUNNING_MS = 2 * 60_000;

@@ -19,11 +19,17 @@ import type { TemplateName } from '../core/ports.ts';
 import type { EvalCase } from '../eval/cases.ts';
 import { draftPasses, PASS_THRESHOLD } from '../eval/gate.ts';
 import { type CaseResult, type EvalSummary, runEval, withTemplate } from '../eval/run.ts';
-import { HttpError } from '../http/errors.ts';
 import { safeLogger } from '../observability/logger.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
-import { contentHash, type PgPromptStore, type StoredEval, type TemplateVersion } from '../prompts/pg-store.ts';
+import { AdminErrorCode, EvalJobError, TemplateError } from './errors.ts';
 import type { PgEvalJobStore, Progress, StoredJob } from './eval-job-store.ts';
+import {
+  contentHash,
+  type StoredEval,
+  type TemplateRepository,
+  TemplateStatus,
+  type TemplateVersion,
+} from './template-repository.ts';
 
 export type JobState = 'running' | 'done' | 'failed';
 export type JobPhase = 'baseline' | 'draft' | 'done';
@@ -68,7 +74,7 @@ export interface EvalJobStarter {
 
 export interface EvalJobsDeps {
   readonly jobs: PgEvalJobStore;
-  readonly store: PgPromptStore;
+  readonly store: TemplateRepository;
   readonly ports: AskPorts;
   readonly cases: () => Promise<readonly EvalCase[]>;
   /** The model the runs use, when known: a baseline is reused only from a run on the same model. */
@@ -129,7 +135,7 @@ function stored(
  * Starts, runs and reports evaluation jobs.
  * @example
  * const jobs = new EvalJobs({ jobs: new PgEvalJobStore(pool), store, ports, cases });
- * const job = await jobs.start(draft, actor); // 202 { jobId: job.id }
+ * const job = await jobs.start(draft, actor); // the API answers 202 { jobId: job.id }
  * await jobs.get(job.id);                     // from this or any other process
  */
 export class EvalJobs {
@@ -158,8 +164,16 @@ export class EvalJobs {
     return job ? publicView(job) : undefined;
   }
 
-  /** Queues a job for `draft` and hands it to the starter. 503 when the starter fails. */
+  /**
+   * Queues a job for `draft` and hands it to the starter. Throws NOT_A_DRAFT for a version that
+   * is not a draft, EVAL_NOT_STARTED when the starter fails.
+   */
   async start(draft: TemplateVersion, actor: string): Promise<EvalJob> {
+    if (draft.status !== TemplateStatus.DRAFT)
+      throw new TemplateError(
+        AdminErrorCode.NOT_A_DRAFT,
+        `Version ${draft.version} is ${draft.status}; evaluate a draft.`,
+      );
     const { jobs, store } = this.#deps;
     const cases = await this.#deps.cases();
     const published = await store.published(draft.name).catch(() => undefined);
@@ -180,7 +194,9 @@ export class EvalJobs {
     } catch (err) {
       await jobs.fail(job.id, 'START_FAILED').catch(() => undefined);
       safeLogger.logError('eval_job_failed', err, { jobId: job.id, errorCode: 'START_FAILED' });
-      throw new HttpError(503, 'EVAL_NOT_STARTED', 'The evaluation could not be started; try again.');
+      throw new EvalJobError(AdminErrorCode.EVAL_NOT_STARTED, 'The evaluation could not be started; try again.', {
+        cause: err,
+      });
     }
     safeLogger.logEvent('eval_job_started', {
       jobId: job.id,

@@ -6,16 +6,12 @@
  */
 import { InvokeCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { traceAwsClient } from '../observability/tracer.ts';
+import { EvalStartError } from './errors.ts';
 import type { EvalJobStarter } from './eval-jobs.ts';
 
 /** The event the eval runner receives. */
 export interface EvalRunnerEvent {
   readonly evalJobId: string;
-}
-
-/** Lambda answered something other than "queued" (202) to an async invoke. */
-export class EvalStartError extends Error {
-  override readonly name = 'EvalStartError';
 }
 
 /**

@@ -4,10 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AdminError } from '../admin/errors.ts';
+import { isTemplateName, TemplateRepository } from '../admin/template-repository.ts';
 import { EvalSetError, parseCases } from '../eval/cases.ts';
 import { caseLine, summaryLines } from '../eval/report.ts';
 import { runEval, withTemplate } from '../eval/run.ts';
-import { isTemplateName, PgPromptStore, TemplateStoreError } from '../prompts/pg-store.ts';
 import { REPO_ROOT, startLocalRuntime } from '../runtime/local.ts';
 import { CliError, parse, print, printJson, UsageError } from './args.ts';
 
@@ -64,12 +65,12 @@ export async function run(argv: string[]): Promise<number> {
   try {
     let ports = runtime.ports;
     if (template) {
-      const store = new PgPromptStore(runtime.db.pool);
+      const store = new TemplateRepository(runtime.db.pool);
       try {
         const tpl = await store.get(template.name, template.version);
         ports = { ...ports, prompts: withTemplate(ports.prompts, tpl) };
       } catch (err) {
-        if (err instanceof TemplateStoreError) throw new CliError(err.message);
+        if (err instanceof AdminError) throw new CliError(err.message);
         throw err;
       }
     }

@@ -5,7 +5,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { EvalJobs } from '../admin/eval-jobs.ts';
-import { handleAdmin } from '../admin/routes.ts';
+import type { TemplateRepository } from '../admin/template-repository.ts';
 import { type Identity, requireRole } from '../auth/identity.ts';
 import type { EvalCase } from '../eval/cases.ts';
 import { casesFromFile } from '../eval/cases-file.ts';
@@ -14,13 +14,13 @@ import { httpErrorMiddleware } from '../http/middleware.ts';
 import { observabilityMiddleware } from '../http/observability-middleware.ts';
 import { json } from '../http/response.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
-import type { PgPromptStore } from '../prompts/pg-store.ts';
 import { lambdaIdentify, lambdaWiring } from '../runtime/lambda.ts';
 import { lambdaEvalJobs, lambdaTemplateStore } from '../runtime/lambda-eval.ts';
+import { handleAdmin } from './admin-routes.ts';
 
 export interface AdminHandlerDeps {
-  /** The template store (claims_app pool). */
-  readonly store: () => Promise<PgPromptStore>;
+  /** The template repository (claims_app pool). */
+  readonly store: () => Promise<TemplateRepository>;
   /** The pipeline's ports: previews and evaluations run through the real pipeline. */
   readonly ports: () => Promise<AskPorts>;
   readonly identify: (event: APIGatewayProxyEvent) => Promise<Identity>;

@@ -1,11 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PromptStore, PromptTemplate, TemplateName } from '../core/ports.ts';
+import { PromptsError, PromptsErrorCode } from './errors.ts';
 
 /** The `[system]` / `[body]` sections of a `.prompt` file. */
 export function parsePromptFile(text: string): { system: string; body: string } {
   const m = /^\[system\]\s*\n([\s\S]*?)\n\[body\]\s*\n([\s\S]*)$/m.exec(text.replace(/\r\n/g, '\n'));
-  if (!m) throw new Error('A .prompt file needs a [system] section followed by a [body] section');
+  if (!m)
+    throw new PromptsError(
+      PromptsErrorCode.BAD_PROMPT_FILE,
+      'A .prompt file needs a [system] section followed by a [body] section',
+    );
   return { system: (m[1] ?? '').trim(), body: (m[2] ?? '').trim() };
 }
 

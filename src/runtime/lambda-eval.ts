@@ -4,23 +4,23 @@
  */
 import { PgEvalJobStore } from '../admin/eval-job-store.ts';
 import { EvalJobs } from '../admin/eval-jobs.ts';
+import { TemplateRepository } from '../admin/template-repository.ts';
 import { casesFromFile } from '../eval/cases-file.ts';
 import { FilePromptStore } from '../prompts/file-store.ts';
 import { PROMPTS_DIR } from '../prompts/from-env.ts';
-import { PgPromptStore } from '../prompts/pg-store.ts';
 import { lambdaWiring } from './lambda.ts';
 
-let store: Promise<PgPromptStore> | undefined;
+let store: Promise<TemplateRepository> | undefined;
 
 /**
- * The container's template store; the shipped files become version 1 the first time it is used
+ * The container's template repository; the shipped files become version 1 the first time it is used
  * (a no-op afterwards).
  * @example
  * const templates = await lambdaTemplateStore();
  */
-export function lambdaTemplateStore(env: NodeJS.ProcessEnv = process.env): Promise<PgPromptStore> {
+export function lambdaTemplateStore(env: NodeJS.ProcessEnv = process.env): Promise<TemplateRepository> {
   store ??= (async () => {
-    const s = new PgPromptStore((await lambdaWiring(env)).db.pool, { checkEveryMs: 0 });
+    const s = new TemplateRepository((await lambdaWiring(env)).db.pool);
     const files = new FilePromptStore(PROMPTS_DIR);
     await s.importShipped(files);
     return s;

@@ -8,6 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { TemplateRepository } from '../admin/template-repository.ts';
 import { type Clock, type PromptStore, systemClock } from '../core/ports.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { PgMemberDb } from '../db/member-db.ts';
@@ -123,7 +124,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
 async function databasePrompts(db: PgMemberDb, dir: string): Promise<PgPromptStore> {
   const files = new FilePromptStore(dir);
   const store = new PgPromptStore(db.pool, { checkEveryMs: 1000, fallback: files });
-  await store.importShipped(files);
+  await new TemplateRepository(db.pool).importShipped(files);
   return store;
 }
 

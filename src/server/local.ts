@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { PgEvalJobStore } from '../admin/eval-job-store.ts';
 import { EvalJobs } from '../admin/eval-jobs.ts';
+import { TemplateRepository } from '../admin/template-repository.ts';
 import { identityFromEvent } from '../auth/api-gateway.ts';
 import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.ts';
 import type { Role } from '../auth/identity.ts';
@@ -85,11 +86,11 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   });
   const identify = (event: APIGatewayProxyEvent) => identityFromEvent(event, verifier);
 
-  // Share the pipeline's store when it is the database one, so a publish is served at once.
-  const adminStore =
-    runtime.ports.prompts instanceof PgPromptStore
-      ? runtime.ports.prompts
-      : new PgPromptStore(runtime.db.pool, { checkEveryMs: 0 });
+  // A publish drops the pipeline's cached version when it reads the database, so it is served at once.
+  const prompts = runtime.ports.prompts;
+  const adminStore = new TemplateRepository(runtime.db.pool, {
+    onPublish: (name) => (prompts instanceof PgPromptStore ? prompts.invalidate(name) : undefined),
+  });
   // Evaluation jobs: state in the database (any process may poll), run here in the background.
   const cases = casesFromFile();
   const jobs = new EvalJobs({

@@ -8,8 +8,8 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { PgEvalJobStore, type Progress, STALLED } from '../../src/admin/eval-job-store.ts';
 import { EvalJobs } from '../../src/admin/eval-jobs.ts';
+import { TemplateRepository } from '../../src/admin/template-repository.ts';
 import { casesFromFile } from '../../src/eval/cases-file.ts';
-import { PgPromptStore } from '../../src/prompts/pg-store.ts';
 import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
 import type { AdminBody } from '../support/admin-api.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
@@ -127,7 +127,7 @@ test('progress writes are batched: a 72-case run makes a handful of writes, not 
       return super.progress(id, p);
     }
   }
-  const templates = new PgPromptStore(pool, { checkEveryMs: 0 });
+  const templates = new TemplateRepository(pool);
   const v1 = await templates.get('sql', 1);
   const draft = await templates.createDraft('sql', { system: v1.system, body: `${v1.body}\n\n` }, 'test');
   const jobs = new EvalJobs(

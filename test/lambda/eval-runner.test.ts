@@ -13,11 +13,11 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import pg from 'pg';
 import { PgEvalJobStore } from '../../src/admin/eval-job-store.ts';
 import { EvalJobs } from '../../src/admin/eval-jobs.ts';
+import { TemplateRepository } from '../../src/admin/template-repository.ts';
 import { casesFromFile } from '../../src/eval/cases-file.ts';
 import { type BedrockStandin, startBedrockStandin } from '../../src/llm/standin.ts';
 import { FilePromptStore } from '../../src/prompts/file-store.ts';
 import { PROMPTS_DIR } from '../../src/prompts/from-env.ts';
-import { PgPromptStore } from '../../src/prompts/pg-store.ts';
 import { localContext } from '../../src/server/proxy-event.ts';
 import type { AdminBody } from '../support/admin-api.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
@@ -38,7 +38,7 @@ let lambdaApi: http.Server;
 const invocations: Invocation[] = [];
 const runs: Promise<unknown>[] = [];
 let pool: pg.Pool;
-let templates: PgPromptStore;
+let templates: TemplateRepository;
 
 /** The Lambda Invoke API as the SDK calls it; an Event invoke is queued (202) and then run. */
 function startLambdaApi(): Promise<http.Server> {
@@ -122,7 +122,7 @@ before(async () => {
     PROMPT_STORE: 'postgres',
   });
   pool = new pg.Pool({ connectionString: db.appUrl, max: 2 });
-  templates = new PgPromptStore(pool, { checkEveryMs: 0 });
+  templates = new TemplateRepository(pool);
   const files = new FilePromptStore(PROMPTS_DIR);
   await templates.importShipped(files);
 });

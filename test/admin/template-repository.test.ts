@@ -1,21 +1,33 @@
+/**
+ * The admin repository of prompt templates (src/admin/template-repository.ts) on a real database:
+ * versions, drafts, the publish gate, publish/rollback as one transaction, history, and the
+ * `onPublish` hook that lets the pipeline's cached read side (src/prompts/pg-store.ts) notice.
+ */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
-import { adminQuery, freshDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { createAppPool } from '../db/member-db.ts';
-import { FilePromptStore } from './file-store.ts';
-import { PROMPTS_DIR } from './from-env.ts';
-import { contentHash, PgPromptStore, TemplateStoreError } from './pg-store.ts';
+import type pg from 'pg';
+import { AdminError } from '../../src/admin/errors.ts';
+import { contentHash, TemplateRepository } from '../../src/admin/template-repository.ts';
+import type { TemplateName } from '../../src/core/ports.ts';
+import { createAppPool } from '../../src/db/member-db.ts';
+import { FilePromptStore } from '../../src/prompts/file-store.ts';
+import { PROMPTS_DIR } from '../../src/prompts/from-env.ts';
+import { PgPromptStore } from '../../src/prompts/pg-store.ts';
+import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 
 let db: TestDatabase;
 let pool: pg.Pool;
-let store: PgPromptStore;
+let store: TemplateRepository;
+/** The pipeline's read side, uncached: what a member's question would be answered with. */
+let served: PgPromptStore;
+const published: TemplateName[] = [];
 const files = new FilePromptStore(PROMPTS_DIR);
 
 before(async () => {
   db = await freshDatabase();
   pool = createAppPool(db.appUrl, { max: 3 });
-  store = new PgPromptStore(pool, { checkEveryMs: 0 });
+  store = new TemplateRepository(pool, { onPublish: (name) => published.push(name) });
+  served = new PgPromptStore(pool, { checkEveryMs: 0 });
   await store.importShipped(files);
 });
 
@@ -36,7 +48,8 @@ async function evaluatedDraft(body: string, passed = true) {
 }
 
 async function rejects(p: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(p, (e: unknown) => e instanceof TemplateStoreError && e.code === code);
+  // A domain code only: the HTTP status is the admin routes' business.
+  await assert.rejects(p, (e: unknown) => e instanceof AdminError && e.code === code && !('status' in e));
 }
 
 test('the shipped files are imported once as published version 1', async () => {
@@ -44,7 +57,7 @@ test('the shipped files are imported once as published version 1', async () => {
   const sql = await store.published('sql');
   assert.equal(sql.version, 1);
   assert.equal(sql.body, (await files.load('sql')).body);
-  assert.equal((await store.load('summary')).version, 1);
+  assert.equal((await served.load('summary')).version, 1);
 });
 
 test('drafts get the next version, are not served, and only drafts can be edited', async () => {
@@ -52,7 +65,7 @@ test('drafts get the next version, are not served, and only drafts can be edited
   const d = await store.createDraft('sql', { system: base.system, body: `${base.body}\n`, changeNote: 'n' }, 'ann');
   assert.equal(d.status, 'draft');
   assert.ok(d.version > 1);
-  assert.equal((await store.load('sql')).version, (await store.published('sql')).version);
+  assert.equal((await served.load('sql')).version, (await store.published('sql')).version);
   const edited = await store.updateDraft('sql', d.version, { system: 'S', body: 'B' }, 'bob');
   assert.equal(edited.body, 'B');
   assert.equal(edited.author, 'bob');
@@ -89,7 +102,7 @@ test('publish and rollback keep exactly one published version and record who did
   const published = await store.publish('sql', d.version, 'ann', 'better wording');
   assert.equal(published.status, 'published');
   assert.equal((await store.get('sql', 1)).status, 'archived');
-  assert.equal((await store.load('sql')).version, d.version);
+  assert.equal((await served.load('sql')).version, d.version);
   await rejects(store.publish('sql', d.version, 'ann'), 'NOT_A_DRAFT');
   await rejects(store.rollback('sql', d.version, 'ann'), 'NOT_A_PREVIOUS_VERSION');
 
@@ -144,43 +157,22 @@ test('a failed step inside publish leaves the previous version published (atomic
   }
 });
 
-test('the cache serves its copy until the check interval, then notices a new version', async () => {
-  let clock = 0;
-  const other = createAppPool(db.appUrl, { max: 1 });
-  try {
-    const cached = new PgPromptStore(other, { checkEveryMs: 10_000, now: () => clock });
-    const first = await cached.load('sql');
-    const base = await files.load('sql');
-    const d = await evaluatedDraft(`${base.body}\n<!-- cache -->`);
-    await store.publish('sql', d.version, 'ann'); // through another instance, as another Lambda would
-    clock = 9_999;
-    assert.equal((await cached.load('sql')).version, first.version, 'within the interval: the cached copy');
-    clock = 10_000;
-    const fresh = await cached.load('sql');
-    assert.equal(fresh.version, d.version, 'after the interval: the new published version');
-    assert.match(fresh.body, /cache/);
-  } finally {
-    await other.end();
-  }
-});
+test('onPublish is called after a publish or rollback commits, so a cached read side notices at once', async () => {
+  const reader = new PgPromptStore(pool, { checkEveryMs: 3_600_000 });
+  const repo = new TemplateRepository(pool, { onPublish: (name) => reader.invalidate(name) });
+  const before = await reader.load('sql');
+  const base = await files.load('sql');
+  const d = await evaluatedDraft(`${base.body}\n<!-- hook -->`);
+  const calls = published.length;
+  await repo.publish('sql', d.version, 'ann');
+  assert.equal((await reader.load('sql')).version, d.version, 'served at once, not after the hour');
+  await repo.rollback('sql', before.version, 'ann');
+  assert.equal((await reader.load('sql')).version, before.version);
+  assert.equal(published.length, calls, "another repository's hook is not called");
 
-test('claims_member cannot read the templates; a store without a published row uses its fallback', async () => {
-  const c = new pg.Client({ connectionString: db.appUrl });
-  await c.connect();
-  try {
-    await c.query('BEGIN; SET LOCAL ROLE claims_member');
-    await assert.rejects(c.query('SELECT * FROM prompt_templates'), /permission denied/);
-    await c.query('ROLLBACK');
-  } finally {
-    await c.end();
-  }
-  const empty = await freshDatabase();
-  const p = createAppPool(empty.appUrl, { max: 1 });
-  try {
-    await rejects(new PgPromptStore(p).load('sql'), 'NOT_PUBLISHED');
-    assert.equal((await new PgPromptStore(p, { fallback: files }).load('sql')).version, 1);
-  } finally {
-    await p.end();
-    await empty.drop();
-  }
+  const refused = await store.createDraft('sql', { system: base.system, body: base.body }, 'ann');
+  await rejects(store.publish('sql', refused.version, 'ann'), 'NOT_EVALUATED');
+  assert.equal(published.length, calls, 'no call when the publish was refused');
+  await store.publish('sql', (await evaluatedDraft(`${base.body}\n<!-- hook 2 -->`)).version, 'ann');
+  assert.deepEqual(published.slice(calls), ['sql']);
 });

@@ -12,24 +12,22 @@
  *   POST templates/{name}/rollback                   {version, note} → an earlier published version again
  *   GET  history[?name=sql]                          who changed what
  */
-import { randomUUID } from 'node:crypto';
+import { AdminError, type AdminErrorCode } from '../admin/errors.ts';
+import type { EvalJobs } from '../admin/eval-jobs.ts';
+import { previewTemplate } from '../admin/preview.ts';
+import { isTemplateName, type TemplateRepository } from '../admin/template-repository.ts';
 import type { Identity } from '../auth/identity.ts';
+import { isMemberId, isPersonId } from '../core/ids.ts';
 import type { MemberScope, TemplateName } from '../core/ports.ts';
-import { Reason } from '../core/reasons.ts';
 import type { EvalCase } from '../eval/cases.ts';
-import { withTemplate } from '../eval/run.ts';
-import { extractSql } from '../generate/extract.ts';
 import { checkPlaceholders, TEMPLATE_PLACEHOLDERS } from '../generate/placeholders.ts';
-import { renderSqlPrompt } from '../generate/render.ts';
 import { HttpError } from '../http/errors.ts';
-import { type AskPorts, ask } from '../pipeline/ask.ts';
-import { isTemplateName, type PgPromptStore, TemplateStoreError } from '../prompts/pg-store.ts';
+import type { AskPorts } from '../pipeline/ask.ts';
 import { LIMITS } from '../schema/catalog.ts';
-import { validateSql } from '../validate/index.ts';
-import type { EvalJobs } from './eval-jobs.ts';
 
 export interface AdminContext {
-  readonly store: PgPromptStore;
+  /** The template repository (drafts, publish, rollback, history). */
+  readonly store: TemplateRepository;
   readonly ports: AskPorts;
   readonly jobs: EvalJobs;
   readonly cases: () => Promise<readonly EvalCase[]>;
@@ -52,7 +50,24 @@ export interface AdminResponse {
 const MAX_TEXT = 40_000;
 
 /**
- * Routes one admin request. Throws HttpError for 400/404/405/409.
+ * The HTTP status of each admin service error: the one place the admin API maps domain codes to
+ * statuses (a new code without a status here does not compile).
+ */
+export const ADMIN_ERROR_STATUS: Readonly<Record<AdminErrorCode, 404 | 409 | 503>> = {
+  TEMPLATE_NOT_FOUND: 404,
+  NOT_PUBLISHED: 404,
+  NOT_A_DRAFT: 409,
+  NOT_A_PREVIOUS_VERSION: 409,
+  PLACEHOLDERS: 409,
+  NOT_EVALUATED: 409,
+  EVAL_FAILED: 409,
+  CONFLICT: 409,
+  EVAL_NOT_STARTED: 503,
+};
+
+/**
+ * Routes one admin request. Throws HttpError for 400/404/405/409/503: the request's own
+ * mistakes directly, the services' refusals (AdminError) through ADMIN_ERROR_STATUS.
  * @example
  * await handleAdmin({ method: 'GET', path: 'templates', query: {}, body: undefined }, ctx)
  */
@@ -60,8 +75,8 @@ export async function handleAdmin(req: AdminRequest, ctx: AdminContext): Promise
   try {
     return await dispatch(req, ctx);
   } catch (err) {
-    if (err instanceof TemplateStoreError)
-      throw new HttpError(err.status, err.code, err.message, { cause: err.details });
+    if (err instanceof AdminError)
+      throw new HttpError(ADMIN_ERROR_STATUS[err.code], err.code, err.message, { cause: err });
     throw err;
   }
 }
@@ -105,10 +120,7 @@ async function dispatch(req: AdminRequest, ctx: AdminContext): Promise<AdminResp
   }
   if (route('POST', e === 'preview' && parts.length === 5)) return ok(await preview(name, version, req.body, ctx));
   if (route('POST', e === 'eval' && parts.length === 5)) {
-    const draft = await ctx.store.get(name, version);
-    if (draft.status !== 'draft')
-      throw new HttpError(409, 'NOT_A_DRAFT', `Version ${version} is ${draft.status}; evaluate a draft.`);
-    const job = await ctx.jobs.start(draft, actor);
+    const job = await ctx.jobs.start(await ctx.store.get(name, version), actor);
     return { status: 202, body: { jobId: job.id, total: job.total } };
   }
   if (route('POST', e === 'publish' && parts.length === 5)) {
@@ -182,21 +194,13 @@ function templateText(body: unknown): { system: string; body: string; changeNote
   return { system: b.system as string, body: b.body as string, changeNote: noteOf(b.changeNote) };
 }
 
-/**
- * Renders a version for a sample question and member. SQL template: the prompt, the model's
- * reply, the extracted SQL and the validator's verdict (no rows). Summary template: the answer
- * the pipeline gives with this version.
- */
+/** A preview request's body: who asks, and the sample question (checked before the version is read). */
 async function preview(name: TemplateName, version: number, raw: unknown, ctx: AdminContext) {
   const body = objectBody(raw);
   const member = body.member;
-  if (typeof member !== 'string' || !/^[1-9]\d{9}$/.test(member))
-    throw new HttpError(400, 'BAD_MEMBER', '"member" must be a 10-digit member id.');
+  if (!isMemberId(member)) throw new HttpError(400, 'BAD_MEMBER', '"member" must be a 10-digit member id.');
   const person = body.person;
-  if (
-    person !== undefined &&
-    (typeof person !== 'string' || !/^\d{10}-\d{2}$/.test(person) || !person.startsWith(`${member}-`))
-  )
+  if (person !== undefined && !isPersonId(person, member))
     throw new HttpError(400, 'BAD_PERSON', '"person" must be someone in that family (<member>-NN).');
   const question = body.question;
   if (typeof question !== 'string' || question.trim() === '' || question.length > LIMITS.questionMaxChars)
@@ -205,35 +209,6 @@ async function preview(name: TemplateName, version: number, raw: unknown, ctx: A
       'QUESTION_MISSING',
       `"question" must be text of 1 to ${LIMITS.questionMaxChars} characters.`,
     );
-  const tpl = await ctx.store.get(name, version);
-  const scope: MemberScope = { memberId: member, ...(typeof person === 'string' ? { personId: person } : {}) };
-  const placeholders = checkPlaceholders(name, tpl.system, tpl.body);
-
-  if (name === 'summary') {
-    const r = await ask(
-      { requestId: `preview-${randomUUID()}`, scope, question },
-      { ...ctx.ports, prompts: withTemplate(ctx.ports.prompts, tpl) },
-    );
-    return { name, version, placeholders, status: r.status, code: r.code, answer: r.answer, sql: r.sql ?? null };
-  }
-  const asker = (await ctx.ports.db.describeAsker(scope)) ?? { name: 'Member', relationship: 'subscriber' as const };
-  const today = ctx.ports.clock.now().toISOString().slice(0, 10);
-  const rendered = renderSqlPrompt(tpl, { memberId: member, question: question.trim(), asker, today });
-  const reply = await ctx.ports.llm.generate({ purpose: 'sql', ...rendered, maxTokens: 600 });
-  const extracted = extractSql(reply.text);
-  const validation =
-    extracted.kind === 'sql'
-      ? validateSql(extracted.sql, scope)
-      : { ok: false as const, code: extracted.kind === 'cannot_answer' ? Reason.CANNOT_ANSWER : Reason.LLM_NO_SQL };
-  return {
-    name,
-    version,
-    placeholders,
-    system: rendered.system,
-    prompt: rendered.prompt,
-    reply: reply.text,
-    modelId: reply.modelId,
-    sql: extracted.kind === 'sql' ? extracted.sql : null,
-    validation: validation.ok ? { ok: true } : { ok: false, code: validation.code },
-  };
+  const scope: MemberScope = { memberId: member, ...(person === undefined ? {} : { personId: person }) };
+  return previewTemplate(await ctx.store.get(name, version), { scope, question }, ctx.ports);
 }
