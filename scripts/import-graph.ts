@@ -6,6 +6,8 @@
  *
  *   npx tsx scripts/import-graph.ts            # folder → the folders it imports
  *   npx tsx scripts/import-graph.ts --files    # every import that leaves its folder, file by file
+ *   npx tsx scripts/import-graph.ts DIR        # the same for another src/ (e.g. an older commit's,
+ *                                              # from `git archive <commit> src | tar -x -C DIR/..`)
  *
  * Imports are read from the text, not a compiler: statements start a line (biome formats every
  * file so), and comment blocks are skipped, so an `import` quoted in a doc comment is not counted.
@@ -100,7 +102,8 @@ export function folderGraph(edges: readonly ImportEdge[]): Map<string, string[]>
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const edges = importEdges();
+  const dir = process.argv.slice(2).find((a) => !a.startsWith('--'));
+  const edges = importEdges(dir === undefined ? SRC_DIR : path.resolve(dir));
   if (process.argv.includes('--files')) {
     for (const e of edges)
       if (e.toFolder !== undefined && e.toFolder !== e.fromFolder) console.log(`${e.file} → ${e.specifier}`);
