@@ -40,16 +40,16 @@ export function lambdaInvokeStarter(
 }
 
 /**
- * The Lambda starter when EVAL_RUNNER_FUNCTION names the runner function; undefined otherwise
- * (jobs then run in this process, as locally).
+ * The Lambda starter when a runner function is named (EVAL_RUNNER_FUNCTION, passed by the
+ * wiring); undefined otherwise (jobs then run in this process, as locally).
  * @example
- * new EvalJobs(deps, { starter: evalStarterFromEnv(process.env) });
+ * new EvalJobs(deps, { starter: evalStarter(config.eval.runnerFunction) });
  */
-export function evalStarterFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
+export function evalStarter(
+  functionName: string | undefined,
   config: LambdaClientConfig = {},
 ): EvalJobStarter | undefined {
-  const name = env.EVAL_RUNNER_FUNCTION?.trim();
+  const name = functionName?.trim();
   if (!name) return undefined;
   return lambdaInvokeStarter(name, traceAwsClient(new LambdaClient(config)));
 }

@@ -15,7 +15,7 @@ import type { TokenVerifier } from './verify.ts';
  *
  * @example
  * ```ts
- * const verifier = process.env.AUTH_JWKS_URL ? createTokenVerifier({ issuer, audience, jwksUrl }) : undefined;
+ * const verifier = config.auth ? createTokenVerifier(config.auth) : undefined;
  * const identity = await identityFromEvent(event, verifier);
  * ```
  */

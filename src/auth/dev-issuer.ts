@@ -3,7 +3,8 @@
  * It mints RS256 tokens with Cognito-like claims from a key pair generated at start (never
  * stored), and publishes the public half as a JWKS that the local server serves at
  * `/.well-known/jwks.json`; the API then verifies through the same `createTokenVerifier`
- * + `jwksUrl` path as production.
+ * + `jwksUrl` path as production. Its one caller, the local server, refuses to start inside AWS
+ * Lambda (src/server/local.ts), so a deployed function never mints tokens.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
@@ -47,7 +48,7 @@ const ALG = 'RS256';
 const JWKS_PATH = '/.well-known/jwks.json';
 
 /**
- * Generates a fresh key pair and returns an issuer for it. Refuses to run inside AWS Lambda.
+ * Generates a fresh key pair and returns an issuer for it (local development and tests only).
  *
  * @example
  * ```ts
@@ -58,9 +59,6 @@ const JWKS_PATH = '/.well-known/jwks.json';
  * ```
  */
 export async function createDevIssuer(options: DevIssuerOptions = {}): Promise<DevIssuer> {
-  if (process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined) {
-    throw new Error('createDevIssuer is for local development only and must not run in Lambda');
-  }
   const issuer = options.issuer ?? `http://127.0.0.1:${options.port ?? 3000}/dev`;
   const audience = options.audience ?? DEV_AUDIENCE;
   const { privateKey, publicKey } = await generateKeyPair(ALG, { modulusLength: 2048 });

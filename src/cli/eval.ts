@@ -1,6 +1,6 @@
 /**
  * `claims eval`: the evaluation set through the real pipeline (local PostgreSQL; the offline
- * engine via the Bedrock stand-in, or real Bedrock when BEDROCK_MODEL_ID is set).
+ * engine via the Bedrock stand-in, or real Bedrock with LLM_PROVIDER=bedrock and BEDROCK_MODEL_ID).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,7 +22,7 @@ Runs an evaluation set through the same pipeline as the API and prints execution
 --template      evaluate a stored version instead of the published one, e.g. sql@3
 --json          print one JSON summary instead of lines
 --min-accuracy  exit 1 when overall accuracy is below X (0..1); otherwise exit 0 when it ran
-Set BEDROCK_MODEL_ID (and AWS credentials) to measure a real Bedrock model.`;
+Set LLM_PROVIDER=bedrock and BEDROCK_MODEL_ID (and AWS credentials) to measure a real Bedrock model.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {

@@ -24,7 +24,8 @@ Commands:
   eval        Run the evaluation set and report accuracy
 
 Run 'claims <command> --help' for a command's options.
-Environment: DATABASE_URL (external PostgreSQL), BEDROCK_MODEL_ID / AWS_REGION / BEDROCK_ENDPOINT (real Bedrock).`;
+Environment: DATABASE_URL (external PostgreSQL), LLM_PROVIDER=bedrock with BEDROCK_MODEL_ID / AWS_REGION
+(real Bedrock; BEDROCK_ENDPOINT for a compatible endpoint). All variables: README, Configuration.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

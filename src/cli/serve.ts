@@ -5,7 +5,7 @@ const HELP = `Usage: claims serve [--port N] [--data-dir DIR]
 
 Starts the whole product locally: embedded PostgreSQL (data kept in DIR, default .data/;
 DATABASE_URL uses an external server instead), migrations, synthetic seed data, the Bedrock
-stand-in (or real Bedrock when BEDROCK_MODEL_ID is set without BEDROCK_ENDPOINT), the API, the
+stand-in (or Bedrock with LLM_PROVIDER=bedrock and BEDROCK_MODEL_ID), the API, the
 chat page and the admin page. Stop with Ctrl-C.`;
 
 export async function run(argv: string[]): Promise<number> {

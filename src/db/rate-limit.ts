@@ -2,10 +2,10 @@ import type pg from 'pg';
 import { toDbError } from './errors.ts';
 
 export interface RateLimitOptions {
-  /** Asks allowed per window (default 20). */
-  readonly limit?: number;
-  /** Window length in seconds (default 60). */
-  readonly windowSeconds?: number;
+  /** Asks allowed per window (ASK_RATE_LIMIT; the default is in src/config). */
+  readonly limit: number;
+  /** Window length in seconds (ASK_RATE_WINDOW_SECONDS). */
+  readonly windowSeconds: number;
 }
 
 /**
@@ -15,9 +15,8 @@ export interface RateLimitOptions {
  * const allowed = createRateLimiter(pool, { limit: 20, windowSeconds: 60 });
  * if (!(await allowed('1000000001'))) throw new HttpError(429, 'RATE_LIMITED', '...');
  */
-export function createRateLimiter(pool: pg.Pool, opts: RateLimitOptions = {}) {
-  const limit = opts.limit ?? 20;
-  const windowSeconds = opts.windowSeconds ?? 60;
+export function createRateLimiter(pool: pg.Pool, opts: RateLimitOptions) {
+  const { limit, windowSeconds } = opts;
   return async (memberId: string): Promise<boolean> => {
     try {
       const res = await pool.query<{ allowed: boolean }>('SELECT app.take_ask($1::bigint, $2, $3) AS allowed', [

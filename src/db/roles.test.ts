@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { appConnectionString, appPassword, LOCAL_APP_PASSWORD, withDatabase } from './roles.ts';
+import { appConnectionString, LOCAL_APP_PASSWORD, withDatabase } from './roles.ts';
 
 test('appConnectionString swaps in claims_app and keeps host, port and database', () => {
   const url = new URL(
@@ -13,9 +13,8 @@ test('appConnectionString swaps in claims_app and keeps host, port and database'
   assert.equal(url.searchParams.get('sslmode'), 'require');
 });
 
-test('the app password comes from CLAIMS_APP_PASSWORD, else the local default', () => {
-  assert.equal(appPassword({ CLAIMS_APP_PASSWORD: 'from-secret' }), 'from-secret');
-  assert.equal(appPassword({}), LOCAL_APP_PASSWORD);
+test('without a password the local default is used (a deployment passes its own)', () => {
+  assert.equal(decodeURIComponent(new URL(appConnectionString('postgres://u:p@h:1/d')).password), LOCAL_APP_PASSWORD);
 });
 
 test('withDatabase points a URL at another database', () => {

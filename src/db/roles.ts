@@ -3,13 +3,8 @@ import pg from 'pg';
 
 export const APP_ROLE = 'claims_app';
 
-/** Local development default; a real deployment sets CLAIMS_APP_PASSWORD (from a secret store). */
+/** Local development default; a deployment passes its own (CLAIMS_APP_PASSWORD, or the app secret). */
 export const LOCAL_APP_PASSWORD = 'claims-app-local-dev';
-
-/** The claims_app password: `CLAIMS_APP_PASSWORD`, else the local default. */
-export function appPassword(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CLAIMS_APP_PASSWORD || LOCAL_APP_PASSWORD;
-}
 
 /**
  * Sets claims_app's password (roles are cluster-wide: this affects every database on the server)
@@ -18,7 +13,7 @@ export function appPassword(env: NodeJS.ProcessEnv = process.env): string {
  * @example
  * const appUrl = await configureAppRole(adminUrl); // postgres://claims_app:...@host:port/db
  */
-export async function configureAppRole(adminUrl: string, password = appPassword()): Promise<string> {
+export async function configureAppRole(adminUrl: string, password = LOCAL_APP_PASSWORD): Promise<string> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -37,7 +32,7 @@ export async function configureAppRole(adminUrl: string, password = appPassword(
  * appConnectionString('postgres://postgres:x@127.0.0.1:5432/claims', 'pw')
  * // → 'postgres://claims_app:pw@127.0.0.1:5432/claims'
  */
-export function appConnectionString(adminUrl: string, password = appPassword()): string {
+export function appConnectionString(adminUrl: string, password = LOCAL_APP_PASSWORD): string {
   const url = new URL(adminUrl);
   url.username = APP_ROLE;
   url.password = encodeURIComponent(password);

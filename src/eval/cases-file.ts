@@ -10,12 +10,12 @@ import { type EvalCase, parseCases } from './cases.ts';
 export const DEFAULT_EVAL_SET = fileURLToPath(new URL('../../eval/cases.jsonl', import.meta.url));
 
 /**
- * The evaluation set read once from a file (EVAL_SET overrides the path).
+ * The evaluation set read once from a file (the wiring passes EVAL_SET when it is set).
  * @example
  * const cases = casesFromFile();
  * (await cases()).length // 72
  */
-export function casesFromFile(file = process.env.EVAL_SET ?? DEFAULT_EVAL_SET): () => Promise<readonly EvalCase[]> {
+export function casesFromFile(file = DEFAULT_EVAL_SET): () => Promise<readonly EvalCase[]> {
   let cached: Promise<readonly EvalCase[]> | undefined;
   return () => {
     cached ??= readFile(path.resolve(file), 'utf8').then(parseCases);

@@ -14,8 +14,7 @@ import { httpErrorMiddleware } from '../http/middleware.ts';
 import { observabilityMiddleware } from '../http/observability-middleware.ts';
 import { json } from '../http/response.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
-import { lambdaIdentify, lambdaWiring } from '../runtime/lambda.ts';
-import { lambdaEvalJobs, lambdaTemplateStore } from '../runtime/lambda-eval.ts';
+import { lambdaAdminDeps } from '../runtime/lambda-eval.ts';
 import { handleAdmin } from './admin-routes.ts';
 
 export interface AdminHandlerDeps {
@@ -75,10 +74,5 @@ export function createAdminHandler(deps: AdminHandlerDeps) {
     });
 }
 
-/** The Lambda entry point (serverless.yml: src/handlers/admin.handler). */
-export const handler = createAdminHandler({
-  store: () => lambdaTemplateStore(),
-  ports: async () => (await lambdaWiring()).ports,
-  identify: lambdaIdentify(),
-  jobs: () => lambdaEvalJobs(),
-});
+/** The Lambda entry point (serverless.yml: src/handlers/admin.handler); the config is read here, at the cold start. */
+export const handler = createAdminHandler(lambdaAdminDeps());

@@ -12,7 +12,7 @@ import { httpErrorMiddleware, requestIdOf } from '../http/middleware.ts';
 import { observabilityMiddleware } from '../http/observability-middleware.ts';
 import { json } from '../http/response.ts';
 import { type AskPorts, ask } from '../pipeline/ask.ts';
-import { lambdaIdentify, lambdaWiring } from '../runtime/lambda.ts';
+import { lambdaAskDeps } from '../runtime/lambda.ts';
 import { LIMITS } from '../schema/catalog.ts';
 
 export interface AskHandlerDeps {
@@ -78,10 +78,5 @@ export function createAskHandler(deps: AskHandlerDeps) {
     });
 }
 
-/** The Lambda entry point (serverless.yml: src/handlers/ask.handler). */
-export const handler = createAskHandler({
-  ports: async () => (await lambdaWiring()).ports,
-  identify: lambdaIdentify(),
-  rateLimit: async (identity) => (await lambdaWiring()).rateLimit(identity),
-  onResult: async (result, identity) => (await lambdaWiring()).onResult(result, identity),
-});
+/** The Lambda entry point (serverless.yml: src/handlers/ask.handler); the config is read here, at the cold start. */
+export const handler = createAskHandler(lambdaAskDeps());

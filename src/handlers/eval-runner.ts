@@ -12,7 +12,7 @@ import type { Context } from 'aws-lambda';
 import type { EvalJobs } from '../admin/eval-jobs.ts';
 import { observabilityMiddleware } from '../http/observability-middleware.ts';
 import { safeLogger } from '../observability/logger.ts';
-import { lambdaEvalJobs } from '../runtime/lambda-eval.ts';
+import { lambdaEvalRunnerDeps } from '../runtime/lambda-eval.ts';
 
 export interface EvalRunnerOutcome {
   readonly jobId: string;
@@ -46,4 +46,4 @@ export function createEvalRunnerHandler(deps: EvalRunnerDeps) {
 }
 
 /** The Lambda entry point (serverless.yml: src/handlers/eval-runner.handler). */
-export const handler = createEvalRunnerHandler({ jobs: () => lambdaEvalJobs() });
+export const handler = createEvalRunnerHandler(lambdaEvalRunnerDeps());

@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { httpErrorMiddleware } from '../http/middleware.ts';
 import { json } from '../http/response.ts';
-import { lambdaWiring } from '../runtime/lambda.ts';
+import { lambdaHealthChecks } from '../runtime/lambda.ts';
 
 export interface HealthDeps {
   /** Named checks; each resolves when its part works. */
@@ -57,10 +57,5 @@ export function createHealthHandler(deps: HealthDeps) {
     });
 }
 
-/** The Lambda entry point (serverless.yml: src/handlers/health.handler). */
-export const handler = createHealthHandler({
-  checks: {
-    database: async () => (await lambdaWiring()).db.pool.query('SELECT 1'),
-    templates: async () => (await lambdaWiring()).prompts.load('sql'),
-  },
-});
+/** The Lambda entry point (serverless.yml: src/handlers/health.handler): the checks of src/runtime/app.ts. */
+export const handler = createHealthHandler({ checks: lambdaHealthChecks() });

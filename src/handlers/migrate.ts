@@ -4,40 +4,36 @@
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { Config } from '../config/config.ts';
 import { migrate } from '../db/migrate.ts';
 import { configureAppRole } from '../db/roles.ts';
 import { observabilityMiddleware } from '../http/observability-middleware.ts';
 import { safeLogger } from '../observability/logger.ts';
-import { databaseUrl, readDbSecret } from '../runtime/db-secret.ts';
+import { lambdaOwnerUrl, readDbSecret } from '../runtime/db-secret.ts';
+import { processConfig } from '../runtime/process-config.ts';
 
 export interface MigrateOutcome {
   readonly applied: number[];
-}
-
-/** The owner connection: DATABASE_URL when set, else DB_HOST + the owner secret. */
-async function ownerUrl(env: NodeJS.ProcessEnv): Promise<string> {
-  if (env.DATABASE_URL) return env.DATABASE_URL;
-  if (!env.DB_HOST || !env.DB_SECRET_ARN) throw new Error('DB_HOST and DB_SECRET_ARN (or DATABASE_URL) must be set');
-  const url = databaseUrl(await readDbSecret(env.DB_SECRET_ARN, env), env);
-  url.searchParams.set('sslmode', 'verify-full');
-  return url.toString();
 }
 
 /**
  * @example
  * aws lambda invoke --function-name claims-assistant-prod-migrate out.json
  */
-export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promise<MigrateOutcome> {
-  const url = await ownerUrl(env);
+export async function runMigrations(config: Config): Promise<MigrateOutcome> {
+  // The owner login: DATABASE_URL, else DB_HOST + the owner secret (DB_SECRET_ARN), TLS per DB_TLS.
+  const url = await lambdaOwnerUrl(config.db);
   const { applied } = await migrate(url);
   for (const version of applied) safeLogger.logEvent('migration_applied', { migration: version });
-  if (env.APP_DB_SECRET_ARN) {
-    const app = await readDbSecret(env.APP_DB_SECRET_ARN, env);
+  if (config.db.appSecretArn) {
+    const app = await readDbSecret(config.db.appSecretArn, config.db.secretsExtension);
     await configureAppRole(url, app.password);
   }
   return { applied };
 }
 
+const config = processConfig(); // at the cold start
+
 export const handler = middy<unknown, MigrateOutcome, Error, Context>()
   .use(observabilityMiddleware())
-  .handler(() => runMigrations());
+  .handler(() => runMigrations(config));

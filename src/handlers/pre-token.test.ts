@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { PreTokenGenerationTriggerEvent, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import pg from 'pg';
@@ -9,7 +7,6 @@ import { captureJsonLines } from '../observability/capture.ts';
 import {
   applyIdentity,
   createPreTokenHandler,
-  databaseUrlFromEnv,
   IDENTITY_CLAIMS,
   type IdentityClaims,
   pgIdentityLookup,
@@ -97,52 +94,6 @@ describe('createPreTokenHandler', () => {
     assert.equal(line.role, 'member');
     const text = JSON.stringify(lines);
     assert.ok(!text.includes('jane@example.com') && !text.includes('1234567890'), text);
-  });
-});
-
-describe('databaseUrlFromEnv', () => {
-  it('prefers DATABASE_URL', async () => {
-    assert.equal(await databaseUrlFromEnv({ DATABASE_URL: 'postgres://a:b@h:1/d' }), 'postgres://a:b@h:1/d');
-  });
-
-  it('reads the secret through the extension endpoint and points at the proxy host', async () => {
-    let token: string | undefined;
-    let secretId: string | null = null;
-    const server = http.createServer((req, res) => {
-      token = req.headers['x-aws-parameters-secrets-token'] as string | undefined;
-      secretId = new URL(req.url ?? '/', 'http://localhost').searchParams.get('secretId');
-      res.setHeader('content-type', 'application/json');
-      res.end(
-        JSON.stringify({
-          SecretString: JSON.stringify({
-            username: 'claims_app',
-            password: 'p@ss/word',
-            host: 'cluster.internal',
-            port: 5432,
-          }),
-        }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const port = (server.address() as AddressInfo).port;
-      const url = await databaseUrlFromEnv({
-        DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf',
-        DB_HOST: 'proxy.internal',
-        DB_NAME: 'claims',
-        AWS_SESSION_TOKEN: 'session-token',
-        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
-      });
-      assert.equal(url, 'postgres://claims_app:p%40ss%2Fword@proxy.internal:5432/claims?sslmode=require');
-      assert.equal(token, 'session-token');
-      assert.equal(secretId, 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf');
-    } finally {
-      server.close();
-    }
-  });
-
-  it('fails without either setting', async () => {
-    await assert.rejects(databaseUrlFromEnv({}), /DB_SECRET_ARN/);
   });
 });
 

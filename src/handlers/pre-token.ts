@@ -5,9 +5,10 @@
  * (ID token only) and the V2 event (ID and access tokens).
  */
 import type { PreTokenGenerationTriggerEvent, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
-import pg from 'pg';
+import type pg from 'pg';
 import { type SafeLogger, safeLogger } from '../observability/logger.ts';
-import { databaseUrl, readDbSecret } from '../runtime/db-secret.ts';
+import { lambdaAppPool } from '../runtime/db-secret.ts';
+import { processConfig } from '../runtime/process-config.ts';
 
 export const IDENTITY_CLAIMS = ['custom:member_id', 'custom:person_id', 'custom:role'] as const;
 
@@ -98,30 +99,15 @@ export function createPreTokenHandler(deps: PreTokenDeps): (event: PreTokenEvent
   };
 }
 
-/**
- * The connection string: `DATABASE_URL` when set (local, tests); in Lambda, the secret named by
- * `DB_SECRET_ARN`, read through the AWS Parameters and Secrets Lambda Extension on localhost (it
- * caches, and needs no SDK), with `DB_HOST` (the RDS Proxy endpoint) replacing the secret's host.
- *
- * @example
- * const url = await databaseUrlFromEnv({ DATABASE_URL: 'postgres://claims_app:pw@127.0.0.1:5432/claims' });
- */
-export async function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  if (env.DATABASE_URL) return env.DATABASE_URL;
-  const secretArn = env.DB_SECRET_ARN;
-  if (!secretArn) throw new Error('DATABASE_URL or DB_SECRET_ARN must be set');
-  const url = databaseUrl(await readDbSecret(secretArn, env), env);
-  // RDS Proxy requires TLS; its certificate chains to a public Amazon root, so it is verified.
-  if (env.DB_SSL !== 'false') url.searchParams.set('sslmode', 'require');
-  return url.toString();
-}
+const config = processConfig(); // at the cold start
 
 let pool: pg.Pool | undefined;
 
 async function sharedPool(): Promise<pg.Pool> {
   if (!pool) {
     // One connection per container: Cognito calls one at a time per container, and RDS Proxy pools.
-    const created = new pg.Pool({ connectionString: await databaseUrlFromEnv(), max: 1, idleTimeoutMillis: 60_000 });
+    // claims_app, as every function: DATABASE_APP_URL, else DB_HOST + the secret, TLS per DB_TLS.
+    const created = await lambdaAppPool(config.db, { max: 1 });
     created.on('error', () => {
       // A dropped idle connection (e.g. after secret rotation): start over on the next call.
       if (pool === created) pool = undefined;

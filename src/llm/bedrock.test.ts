@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { BedrockLlm, bedrockLlmFromEnv, toLlmError } from './bedrock.ts';
+import { BedrockLlm, toLlmError } from './bedrock.ts';
 import { LlmError, LlmErrorKind } from './errors.ts';
 import { type BedrockStandin, startBedrockStandin } from './standin.ts';
 
@@ -13,7 +13,6 @@ const SQL_PROMPT = [
   '<asker>Maria Lopez (subscriber)</asker>',
   '<question>How many claims did I have this year?</question>',
 ].join('\n');
-const NO_KEYS = {} as const;
 
 /** A real HTTP server that answers every request with one fixed Bedrock-style error. */
 async function errorServer(status: number, errorType: string): Promise<{ url: string; server: Server }> {
@@ -33,7 +32,7 @@ describe('BedrockLlm through the AWS SDK against the stand-in', () => {
   after(() => standin.stop());
 
   it('sends system + one user message and returns the text and usage', async () => {
-    const llm = new BedrockLlm({ modelId: MODEL, region: 'us-east-1', endpoint: standin.url, env: NO_KEYS });
+    const llm = new BedrockLlm({ modelId: MODEL, region: 'us-east-1', endpoint: standin.url });
     const res = await llm.generate({ purpose: 'sql', system: 'Write SQL.', prompt: SQL_PROMPT, maxTokens: 300 });
     llm.destroy();
     assert.equal(res.modelId, MODEL);
@@ -46,8 +45,24 @@ describe('BedrockLlm through the AWS SDK against the stand-in', () => {
     assert.deepEqual(seen, { modelId: MODEL, system: 'Write SQL.', prompt: SQL_PROMPT, purpose: 'sql' });
   });
 
+  it('a step with its own model id is sent to that model; the other step to the default', async () => {
+    const llm = new BedrockLlm({
+      modelId: MODEL,
+      modelIds: { summary: 'small-summary-model' },
+      region: 'us-east-1',
+      endpoint: standin.url,
+    });
+    standin.script(['<sql>NULL</sql>', 'An answer.']);
+    const sql = await llm.generate({ purpose: 'sql', system: 's', prompt: SQL_PROMPT, maxTokens: 300 });
+    assert.equal(standin.requests.at(-1)?.modelId, MODEL);
+    const summary = await llm.generate({ purpose: 'summary', system: 's', prompt: 'p', maxTokens: 50 });
+    llm.destroy();
+    assert.equal(standin.requests.at(-1)?.modelId, 'small-summary-model');
+    assert.deepEqual([sql.modelId, summary.modelId], [MODEL, 'small-summary-model']);
+  });
+
   it('returns scripted replies verbatim (e.g. a malicious SQL for validator tests)', async () => {
-    const llm = new BedrockLlm({ modelId: MODEL, region: 'us-east-1', endpoint: standin.url, env: NO_KEYS });
+    const llm = new BedrockLlm({ modelId: MODEL, region: 'us-east-1', endpoint: standin.url });
     standin.script(['<sql>DELETE FROM claims_history</sql>']);
     const res = await llm.generate({ purpose: 'sql', system: 's', prompt: SQL_PROMPT, maxTokens: 300 });
     llm.destroy();
@@ -55,7 +70,7 @@ describe('BedrockLlm through the AWS SDK against the stand-in', () => {
   });
 
   it('an empty reply is an LlmError, not an empty answer', async () => {
-    const llm = new BedrockLlm({ modelId: MODEL, region: 'us-east-1', endpoint: standin.url, env: NO_KEYS });
+    const llm = new BedrockLlm({ modelId: MODEL, region: 'us-east-1', endpoint: standin.url });
     standin.script(['']);
     await assert.rejects(
       llm.generate({ purpose: 'sql', system: 's', prompt: SQL_PROMPT, maxTokens: 10 }),
@@ -72,7 +87,7 @@ describe('BedrockLlm through the AWS SDK against the stand-in', () => {
 describe('BedrockLlm error mapping', () => {
   it('a throttling response becomes a retryable LlmError without the prompt in its message', async () => {
     const { url, server } = await errorServer(429, 'ThrottlingException');
-    const llm = new BedrockLlm({ modelId: MODEL, region: 'us-east-1', endpoint: url, maxAttempts: 1, env: NO_KEYS });
+    const llm = new BedrockLlm({ modelId: MODEL, region: 'us-east-1', endpoint: url, maxAttempts: 1 });
     try {
       await assert.rejects(
         llm.generate({ purpose: 'sql', system: 's', prompt: 'SECRET-QUESTION', maxTokens: 10 }),
@@ -96,7 +111,7 @@ describe('BedrockLlm error mapping', () => {
 
   it('validation errors are not retryable; a closed port is a network error', async () => {
     const { url, server } = await errorServer(400, 'ValidationException');
-    const bad = new BedrockLlm({ modelId: MODEL, region: 'us-east-1', endpoint: url, maxAttempts: 1, env: NO_KEYS });
+    const bad = new BedrockLlm({ modelId: MODEL, region: 'us-east-1', endpoint: url, maxAttempts: 1 });
     await assert.rejects(bad.generate({ purpose: 'sql', system: 's', prompt: 'p', maxTokens: 10 }), (e: unknown) => {
       assert.ok(e instanceof LlmError);
       assert.equal(e.kind, LlmErrorKind.INVALID_REQUEST);
@@ -114,7 +129,6 @@ describe('BedrockLlm error mapping', () => {
       region: 'us-east-1',
       endpoint: free.url,
       maxAttempts: 1,
-      env: NO_KEYS,
     });
     await assert.rejects(down.generate({ purpose: 'sql', system: 's', prompt: 'p', maxTokens: 10 }), (e: unknown) => {
       assert.ok(e instanceof LlmError);
@@ -128,22 +142,5 @@ describe('BedrockLlm error mapping', () => {
     const e = toLlmError({ name: 'SomethingNew', $metadata: { httpStatusCode: 503 } });
     assert.equal(e.kind, LlmErrorKind.UNAVAILABLE);
     assert.equal(toLlmError('boom').kind, LlmErrorKind.UNKNOWN);
-  });
-});
-
-describe('bedrockLlmFromEnv', () => {
-  it('reads the model, region and endpoint', () => {
-    const llm = bedrockLlmFromEnv({
-      BEDROCK_MODEL_ID: MODEL,
-      AWS_REGION: 'us-west-2',
-      BEDROCK_ENDPOINT: 'http://127.0.0.1:1',
-    });
-    assert.equal(llm.modelId, MODEL);
-    llm.destroy();
-  });
-
-  it('fails with an LlmError when the model id or region is missing', () => {
-    assert.throws(() => bedrockLlmFromEnv({ AWS_REGION: 'us-east-1' }), LlmError);
-    assert.throws(() => bedrockLlmFromEnv({ BEDROCK_MODEL_ID: MODEL }), /AWS_REGION/);
   });
 });

@@ -10,12 +10,14 @@ import {
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Llm, LlmRequest, LlmResponse } from '../core/ports.ts';
+import type { Llm, LlmPurpose, LlmRequest, LlmResponse } from '../core/ports.ts';
 import { LlmError, LlmErrorKind } from './errors.ts';
 
 export interface BedrockLlmOptions {
   /** A model id or inference profile id/ARN, e.g. 'anthropic.claude-3-sonnet-20240229-v1:0'. */
   readonly modelId: string;
+  /** Another model for one step (e.g. a smaller one for the summary); the others use `modelId`. */
+  readonly modelIds?: Readonly<Partial<Record<LlmPurpose, string>>>;
   readonly region: string;
   /** Override the endpoint (a local stand-in, a VPC endpoint). */
   readonly endpoint?: string;
@@ -23,13 +25,14 @@ export interface BedrockLlmOptions {
   readonly maxAttempts?: number;
   /** Per-attempt socket timeout in ms (default 30000). */
   readonly requestTimeoutMs?: number;
-  /** Environment for credentials of local endpoints (default `process.env`). */
-  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Wraps the SDK client once, e.g. X-Ray capture in Lambda (`traceAwsClient`). */
   readonly instrument?: (client: BedrockRuntimeClient) => BedrockRuntimeClient;
 }
 
-/** Dummy keys for a local stand-in: it accepts any SigV4 signature but requires one. */
+/**
+ * Dummy keys for a plain-http endpoint (a local stand-in: it accepts any SigV4 signature but
+ * requires one). Real keys are never sent to an unencrypted endpoint.
+ */
 const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALSTANDIN', secretAccessKey: 'local-standin-secret' } as const;
 
 function isLocalHttp(endpoint: string | undefined): boolean {
@@ -37,7 +40,6 @@ function isLocalHttp(endpoint: string | undefined): boolean {
 }
 
 function clientConfig(opts: BedrockLlmOptions): BedrockRuntimeClientConfig {
-  const env = opts.env ?? process.env;
   const requestTimeout = opts.requestTimeoutMs ?? 30_000;
   const config: BedrockRuntimeClientConfig = {
     region: opts.region,
@@ -47,7 +49,7 @@ function clientConfig(opts: BedrockLlmOptions): BedrockRuntimeClientConfig {
   if (isLocalHttp(opts.endpoint)) {
     // The SDK defaults to HTTP/2 (needed by bidirectional streams); a plain local server speaks HTTP/1.1.
     config.requestHandler = new NodeHttpHandler({ requestTimeout, connectionTimeout: 5_000 });
-    if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) config.credentials = LOCAL_CREDENTIALS;
+    config.credentials = LOCAL_CREDENTIALS;
   } else {
     config.requestHandler = { requestTimeout } as BedrockRuntimeClientConfig['requestHandler'];
   }
@@ -133,22 +135,30 @@ function replyText(out: ConverseCommandOutput): string {
  */
 export class BedrockLlm implements Llm {
   readonly modelId: string;
+  readonly #modelIds: Readonly<Partial<Record<LlmPurpose, string>>>;
   readonly #client: BedrockRuntimeClient;
 
   constructor(opts: BedrockLlmOptions) {
     if (!opts.modelId) throw new LlmError('Bedrock model id is required', { kind: LlmErrorKind.INVALID_REQUEST });
     if (!opts.region) throw new LlmError('AWS region is required', { kind: LlmErrorKind.INVALID_REQUEST });
     this.modelId = opts.modelId;
+    this.#modelIds = opts.modelIds ?? {};
     const client = new BedrockRuntimeClient(clientConfig(opts));
     this.#client = opts.instrument ? opts.instrument(client) : client;
   }
 
+  /** The model a step runs on. */
+  modelFor(purpose: LlmPurpose): string {
+    return this.#modelIds[purpose] || this.modelId;
+  }
+
   async generate(req: LlmRequest): Promise<LlmResponse> {
+    const modelId = this.modelFor(req.purpose);
     let out: ConverseCommandOutput;
     try {
       out = await this.#client.send(
         new ConverseCommand({
-          modelId: this.modelId,
+          modelId,
           system: [{ text: req.system }],
           messages: [{ role: 'user', content: [{ text: req.prompt }] }],
           inferenceConfig: { maxTokens: req.maxTokens, temperature: 0 },
@@ -165,7 +175,7 @@ export class BedrockLlm implements Llm {
     }
     return {
       text,
-      modelId: this.modelId,
+      modelId,
       inputTokens: out.usage?.inputTokens ?? 0,
       outputTokens: out.usage?.outputTokens ?? 0,
     };
@@ -175,31 +185,4 @@ export class BedrockLlm implements Llm {
   destroy(): void {
     this.#client.destroy();
   }
-}
-
-/**
- * A `BedrockLlm` from `BEDROCK_MODEL_ID`, `AWS_REGION` (or `AWS_DEFAULT_REGION`) and optional
- * `BEDROCK_ENDPOINT`; throws an {@link LlmError} when the model id or region is missing.
- *
- * @example
- * const llm = bedrockLlmFromEnv(process.env);
- */
-export function bedrockLlmFromEnv(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  instrument?: BedrockLlmOptions['instrument'],
-): BedrockLlm {
-  const modelId = env.BEDROCK_MODEL_ID?.trim();
-  const region = (env.AWS_REGION ?? env.AWS_DEFAULT_REGION)?.trim();
-  if (!modelId) throw new LlmError('BEDROCK_MODEL_ID is not set', { kind: LlmErrorKind.INVALID_REQUEST });
-  if (!region) throw new LlmError('AWS_REGION is not set', { kind: LlmErrorKind.INVALID_REQUEST });
-  const endpoint = env.BEDROCK_ENDPOINT?.trim();
-  const attempts = Number(env.BEDROCK_MAX_ATTEMPTS);
-  return new BedrockLlm({
-    modelId,
-    region,
-    env,
-    instrument,
-    ...(endpoint ? { endpoint } : {}),
-    ...(Number.isInteger(attempts) && attempts > 0 ? { maxAttempts: attempts } : {}),
-  });
 }

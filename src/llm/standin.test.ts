@@ -62,14 +62,14 @@ describe('Bedrock stand-in', () => {
 
   it('model ids with ":" and "/" are URL-encoded by the SDK and decoded by the stand-in', async () => {
     const arn = 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-sonnet-20240229-v1:0';
-    const llm = new BedrockLlm({ modelId: arn, region: 'us-east-1', endpoint: standin.url, env: {} });
+    const llm = new BedrockLlm({ modelId: arn, region: 'us-east-1', endpoint: standin.url });
     await llm.generate({ purpose: 'summary', system: 's', prompt: SUMMARY_PROMPT, maxTokens: 50 });
     llm.destroy();
     assert.equal(standin.requests.at(-1)?.modelId, arn);
   });
 
   it('scripted replies come first in, first out, then the default responder again', async () => {
-    const llm = new BedrockLlm({ modelId: 'm', region: 'us-east-1', endpoint: standin.url, env: {} });
+    const llm = new BedrockLlm({ modelId: 'm', region: 'us-east-1', endpoint: standin.url });
     standin.script(['first', 'second']);
     const req = { purpose: 'summary' as const, system: 's', prompt: SUMMARY_PROMPT, maxTokens: 50 };
     const texts = [];
@@ -116,7 +116,7 @@ describe('Bedrock stand-in', () => {
   it('a custom responder gets the model id, system, prompt and purpose', async () => {
     const custom = await startBedrockStandin({ respond: (r) => `${r.purpose}:${r.modelId}:${r.system}` });
     try {
-      const llm = new BedrockLlm({ modelId: 'my-model', region: 'us-east-1', endpoint: custom.url, env: {} });
+      const llm = new BedrockLlm({ modelId: 'my-model', region: 'us-east-1', endpoint: custom.url });
       const res = await llm.generate({ purpose: 'sql', system: 'sys', prompt: '<question>q</question>', maxTokens: 5 });
       llm.destroy();
       assert.equal(res.text, 'sql:my-model:sys');

@@ -138,6 +138,8 @@ export interface SafeLogger {
   logError(event: SafeEventName, error: unknown, fields?: SafeFields): void;
   /** Adds the Lambda context (request id, function name, cold start) to the following lines. */
   addContext(context: Context): void;
+  /** The deployment stage logged on every following line (the wiring sets it once, at start). */
+  setStage(stage: string): void;
   /** The wrapped Powertools logger, for the middleware only. */
   readonly powertools: Logger;
 }
@@ -145,7 +147,7 @@ export interface SafeLogger {
 export interface SafeLoggerOptions {
   /** Defaults to a new Powertools Logger for {@link SERVICE_NAME}. */
   readonly logger?: Logger;
-  /** Deployment stage, logged on every line (defaults to env STAGE). */
+  /** Deployment stage, logged on every line (default 'local'; the wiring calls `setStage`). */
   readonly stage?: string;
 }
 
@@ -170,9 +172,9 @@ export function errorFields(error: unknown): SafeFields {
  * log.logEvent('pre_token_mapped', { role: 'member', durationMs: 12 });
  */
 export function createSafeLogger(options: SafeLoggerOptions = {}): SafeLogger {
-  const stage = sanitizeValue(options.stage ?? process.env.STAGE ?? 'local');
   const logger = options.logger ?? new Logger({ serviceName: SERVICE_NAME });
-  logger.appendPersistentKeys({ stage: String(stage) });
+  const setStage = (stage: string): void => logger.appendPersistentKeys({ stage: String(sanitizeValue(stage)) });
+  setStage(options.stage ?? 'local');
 
   const emit = (level: 'info' | 'warn' | 'error', event: SafeEventName, raw: Record<string, unknown>): void => {
     const message = SAFE_EVENTS.has(event) ? event : 'unknown_event';
@@ -222,6 +224,7 @@ export function createSafeLogger(options: SafeLoggerOptions = {}): SafeLogger {
     addContext(context) {
       logger.addContext(context);
     },
+    setStage,
     powertools: logger,
   };
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AskTelemetry } from '../core/ask-result.ts';
 import { captureJsonLines } from './capture.ts';
-import { createAskMetrics, DEFAULT_TOKEN_PRICES, estimateCostUsd, METRICS_NAMESPACE, MetricName } from './metrics.ts';
+import { createAskMetrics, estimateCostUsd, METRICS_NAMESPACE, MetricName } from './metrics.ts';
 
 interface EmfLine {
   _aws: {
@@ -17,7 +17,8 @@ function newMetrics() {
   delete process.env.POWERTOOLS_DEV;
   return createAskMetrics({
     metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'claims-assistant' }),
-    prices: DEFAULT_TOKEN_PRICES,
+    // Claude 3 Sonnet on-demand list price, the configured default.
+    prices: { inputPer1k: 0.003, outputPer1k: 0.015 },
   });
 }
 
@@ -120,6 +121,26 @@ describe('ask metrics', () => {
   it('flush with nothing recorded prints nothing', async () => {
     const m = newMetrics();
     assert.deepEqual(await captureJsonLines(() => m.flush()), []);
+  });
+
+  it('no cost metric until prices are set; then the set prices are used', async () => {
+    delete process.env.POWERTOOLS_DEV;
+    const m = createAskMetrics({
+      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'claims-assistant' }),
+    });
+    const before = await captureJsonLines(() => {
+      m.recordAsk(answered);
+      m.flush();
+    });
+    assert.ok(!before.some((l) => names(l).includes(MetricName.COST_PER_ANSWER)));
+    m.setPrices({ inputPer1k: 0.01, outputPer1k: 0.1 });
+    const after = await captureJsonLines(() => {
+      m.recordAsk(answered);
+      m.flush();
+    });
+    const line = after.find((l) => names(l).includes(MetricName.COST_PER_ANSWER));
+    // 3000 input and 300 output tokens: 0.03 + 0.03
+    assert.ok(Math.abs((line?.[MetricName.COST_PER_ANSWER] as number) - 0.06) < 1e-9);
   });
 
   it('estimateCostUsd adds both calls at the per-1K prices', () => {

@@ -36,29 +36,10 @@ export interface TokenPrices {
 }
 
 /**
- * Defaults: Claude 3 Sonnet on-demand list price ($3 / $15 per million tokens). Override with
- * LLM_PRICE_INPUT_PER_1K_USD and LLM_PRICE_OUTPUT_PER_1K_USD when the model changes.
- */
-export const DEFAULT_TOKEN_PRICES: TokenPrices = { inputPer1k: 0.003, outputPer1k: 0.015 };
-
-function priceFromEnv(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return process.env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
-}
-
-/** Token prices from env, or the documented defaults. */
-export function tokenPricesFromEnv(): TokenPrices {
-  return {
-    inputPer1k: priceFromEnv('LLM_PRICE_INPUT_PER_1K_USD', DEFAULT_TOKEN_PRICES.inputPer1k),
-    outputPer1k: priceFromEnv('LLM_PRICE_OUTPUT_PER_1K_USD', DEFAULT_TOKEN_PRICES.outputPer1k),
-  };
-}
-
-/**
  * Estimated model cost of one ask, both LLM calls together.
  *
  * @example
- * estimateCostUsd({ sql: { inputTokens: 1000, outputTokens: 100 } }, DEFAULT_TOKEN_PRICES) // 0.0045
+ * estimateCostUsd({ sql: { inputTokens: 1000, outputTokens: 100 } }, { inputPer1k: 0.003, outputPer1k: 0.015 }) // 0.0045
  */
 export function estimateCostUsd(tokens: AskTelemetry['tokens'], prices: TokenPrices): number {
   let cost = 0;
@@ -76,6 +57,8 @@ export interface AskMetrics {
   recordError(errorName: string): void;
   /** Emits a cold-start metric once per container. */
   captureColdStart(): void;
+  /** The token prices the cost metric uses from now on (the wiring sets them once, at start). */
+  setPrices(prices: TokenPrices): void;
   /** Writes the buffered metrics as one EMF line. Call at the end of every invocation. */
   flush(): void;
   readonly powertools: Metrics;
@@ -100,7 +83,8 @@ function dimensionValue(value: string): string {
  */
 export function createAskMetrics(options: AskMetricsOptions = {}): AskMetrics {
   const metrics = options.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
-  const prices = options.prices ?? tokenPricesFromEnv();
+  // Set by the wiring from the config (LLM_PRICE_*_PER_1K_USD); no cost metric until then.
+  let prices = options.prices;
 
   /** A counter with one dimension, emitted on its own line so the dimension stays on it alone. */
   const countBy = (name: MetricName, dimension: string, value: string): void => {
@@ -131,7 +115,7 @@ export function createAskMetrics(options: AskMetricsOptions = {}): AskMetrics {
       count(MetricName.INPUT_TOKENS_SUMMARY, t.tokens.summary?.inputTokens);
       count(MetricName.OUTPUT_TOKENS_SUMMARY, t.tokens.summary?.outputTokens);
       count(MetricName.ROWS_RETURNED, t.rowCount);
-      if (t.tokens.sql || t.tokens.summary) {
+      if (prices && (t.tokens.sql || t.tokens.summary)) {
         metrics.addMetric(MetricName.COST_PER_ANSWER, MetricUnit.NoUnit, estimateCostUsd(t.tokens, prices));
       }
 
@@ -144,6 +128,9 @@ export function createAskMetrics(options: AskMetricsOptions = {}): AskMetrics {
     },
     captureColdStart() {
       metrics.captureColdStartMetric();
+    },
+    setPrices(next) {
+      prices = next;
     },
     flush() {
       // Publishing an empty buffer only prints a warning line.

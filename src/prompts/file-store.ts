@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PromptStore, PromptTemplate, TemplateName } from '../core/ports.ts';
 import { PromptsError, PromptsErrorCode } from './errors.ts';
+
+/** The shipped templates (the initial published versions); PROMPTS_DIR overrides it. */
+export const PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));
 
 /** The `[system]` / `[body]` sections of a `.prompt` file. */
 export function parsePromptFile(text: string): { system: string; body: string } {

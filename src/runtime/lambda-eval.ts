@@ -1,34 +1,42 @@
 /**
- * Evaluation-job wiring shared by the admin and eval runner Lambda functions, built once per
- * container on top of `lambdaWiring()` (same pool, same model client).
+ * Admin and evaluation-job wiring shared by the admin and eval runner Lambda functions, built once
+ * per container on top of `lambdaApp()` (same pool, same model client). Kept apart from
+ * runtime/lambda.ts so the ask function's bundle does not carry the admin modules.
  */
-import { PgEvalJobStore } from '../admin/eval-job-store.ts';
-import { EvalJobs } from '../admin/eval-jobs.ts';
-import { TemplateRepository } from '../admin/template-repository.ts';
+import type { EvalJobs } from '../admin/eval-jobs.ts';
+import type { TemplateRepository } from '../admin/template-repository.ts';
 import { casesFromFile } from '../eval/cases-file.ts';
-import { FilePromptStore } from '../prompts/file-store.ts';
-import { PROMPTS_DIR } from '../prompts/from-env.ts';
-import { lambdaWiring } from './lambda.ts';
+import { buildEvalJobs, templateRepository } from './admin.ts';
+import { shippedTemplates } from './app.ts';
+import { lambdaApp, lambdaConfig, lambdaIdentify } from './lambda.ts';
+import { checkLlmConfig } from './llm.ts';
 
 let store: Promise<TemplateRepository> | undefined;
 
 /**
- * The container's template repository; the shipped files become version 1 the first time it is used
- * (a no-op afterwards).
+ * The container's template repository; the shipped files become version 1 the first time it is
+ * used (a no-op afterwards).
  * @example
  * const templates = await lambdaTemplateStore();
  */
-export function lambdaTemplateStore(env: NodeJS.ProcessEnv = process.env): Promise<TemplateRepository> {
+export function lambdaTemplateStore(): Promise<TemplateRepository> {
   store ??= (async () => {
-    const s = new TemplateRepository((await lambdaWiring(env)).db.pool);
-    const files = new FilePromptStore(PROMPTS_DIR);
-    await s.importShipped(files);
+    const s = templateRepository(await lambdaApp());
+    await s.importShipped(shippedTemplates(lambdaConfig()));
     return s;
   })().catch((err) => {
     store = undefined; // let the next invocation retry instead of caching the failure
     throw err;
   });
   return store;
+}
+
+let cases: ReturnType<typeof casesFromFile> | undefined;
+
+/** The evaluation set (EVAL_SET, else eval/cases.jsonl), read once per container. */
+export function lambdaCases(): ReturnType<typeof casesFromFile> {
+  cases ??= casesFromFile(lambdaConfig().eval.setFile);
+  return cases;
 }
 
 let jobs: Promise<EvalJobs> | undefined;
@@ -39,27 +47,36 @@ let jobs: Promise<EvalJobs> | undefined;
  * @example
  * const job = await (await lambdaEvalJobs()).run(jobId);
  */
-export function lambdaEvalJobs(env: NodeJS.ProcessEnv = process.env): Promise<EvalJobs> {
+export function lambdaEvalJobs(): Promise<EvalJobs> {
   jobs ??= (async () => {
-    const wiring = await lambdaWiring(env);
-    return new EvalJobs(
-      {
-        jobs: new PgEvalJobStore(wiring.db.pool),
-        store: await lambdaTemplateStore(env),
-        ports: wiring.ports,
-        cases: casesFromFile(),
-        ...(env.BEDROCK_MODEL_ID ? { modelId: env.BEDROCK_MODEL_ID } : {}),
-      },
+    const runner = lambdaConfig().eval.runnerFunction;
+    return buildEvalJobs(await lambdaApp(), {
+      store: await lambdaTemplateStore(),
+      cases: lambdaCases(),
       // Only the admin function starts jobs elsewhere: the runner never loads the Lambda client.
-      {
-        starter: env.EVAL_RUNNER_FUNCTION
-          ? (await import('../admin/lambda-starter.ts')).evalStarterFromEnv(env)
-          : undefined,
-      },
-    );
+      starter: runner ? (await import('../admin/lambda-starter.ts')).evalStarter(runner) : undefined,
+    });
   })().catch((err) => {
     jobs = undefined;
     throw err;
   });
   return jobs;
+}
+
+/** What the admin handler needs, on Lambda (previews and evaluations call the model: checked at start). */
+export function lambdaAdminDeps() {
+  checkLlmConfig(lambdaConfig().llm);
+  return {
+    store: () => lambdaTemplateStore(),
+    ports: async () => (await lambdaApp()).ports,
+    identify: lambdaIdentify(),
+    cases: lambdaCases(),
+    jobs: () => lambdaEvalJobs(),
+  };
+}
+
+/** What the eval runner needs, on Lambda. */
+export function lambdaEvalRunnerDeps() {
+  checkLlmConfig(lambdaConfig().llm);
+  return { jobs: () => lambdaEvalJobs() };
 }

@@ -1,90 +1,41 @@
 /**
- * Production wiring, built once per Lambda container (outside the handler) and reused across
- * invocations: one small pool to RDS Proxy, the Bedrock client, the template store.
+ * Production wiring. The config is read at the cold start (the handler module's init), so a bad
+ * value fails the function's start with one line; the app (one small pool to RDS Proxy, the
+ * template store, the model) is built on first use and kept for the container's life.
  */
 
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type pg from 'pg';
 import { identityFromEvent } from '../auth/api-gateway.ts';
 import type { Identity } from '../auth/identity.ts';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verify.ts';
+import type { Config } from '../config/config.ts';
 import type { AskResult } from '../core/ask-result.ts';
-import { type Llm, type PromptStore, systemClock } from '../core/ports.ts';
-import { createAppPool, PgMemberDb } from '../db/member-db.ts';
-import { bedrockLlmFromEnv } from '../llm/bedrock.ts';
 import { traceAwsClient, traceStage } from '../observability/tracer.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
-import { promptStoreFromEnv } from '../prompts/from-env.ts';
-import { afterAsk } from './after-ask.ts';
-import { databaseUrl, readDbSecret } from './db-secret.ts';
-import { memberRateLimit } from './rate-limit.ts';
+import { type App, buildApp, deferredHealthChecks, type HealthChecks } from './app.ts';
+import { lambdaAppPool } from './db-secret.ts';
+import { checkLlmConfig, createLlm, lazyLlm } from './llm.ts';
+import { processConfig as lambdaConfig } from './process-config.ts';
 
-/** The app pool: DATABASE_APP_URL when set (tests, other hosts), else RDS Proxy + the secret. */
-async function appPool(env: NodeJS.ProcessEnv): Promise<pg.Pool> {
-  // Lambda runs one request at a time per container: two connections cover the ask and its audit.
-  const poolOptions = { max: Number(env.DB_POOL_MAX ?? 2), idleTimeoutMillis: 60_000 };
-  if (env.DATABASE_APP_URL) return createAppPool(env.DATABASE_APP_URL, poolOptions);
-  if (!env.DB_HOST || !env.DB_SECRET_ARN)
-    throw new Error('DB_HOST and DB_SECRET_ARN (or DATABASE_APP_URL) must be set');
-  const secretId = env.DB_SECRET_ARN;
-  const url = databaseUrl(await readDbSecret(secretId, env), env, { password: false });
-  // The password is read for every new connection (the extension caches it for its TTL), so a
-  // rotated secret is picked up by warm containers without a redeploy or a recycle.
-  const password = async () => (await readDbSecret(secretId, env)).password;
-  // RDS Proxy requires TLS and its certificates chain to Amazon's public CAs: verify them.
-  // DB_TLS=disable is for a plain local server only.
-  const ssl = env.DB_TLS === 'disable' ? false : { rejectUnauthorized: true };
-  return createAppPool(url.toString(), { ...poolOptions, password, ssl });
-}
+export { lambdaConfig };
 
-export interface LambdaWiring {
-  readonly ports: AskPorts;
-  readonly db: PgMemberDb;
-  readonly prompts: PromptStore;
-  readonly rateLimit: (identity: Identity) => Promise<void>;
-  readonly onResult: (result: AskResult, identity: Identity) => Promise<void>;
-}
+let app: Promise<App> | undefined;
 
-/**
- * The model client, built on first use: the health and admin functions share this wiring but
- * have no model configured (BEDROCK_MODEL_ID is the ask function's), and must still start.
- */
-function lazyLlm(make: () => Llm): Llm {
-  let llm: Llm | undefined;
-  return {
-    generate: async (req) => {
-      llm ??= make();
-      return llm.generate(req);
-    },
-  };
-}
-
-let wiring: Promise<LambdaWiring> | undefined;
-
-/** The container's ports, created on first use and kept for the container's life. */
-export function lambdaWiring(env: NodeJS.ProcessEnv = process.env): Promise<LambdaWiring> {
-  wiring ??= (async () => {
-    const pool = await appPool(env);
-    const db = new PgMemberDb(pool, { statementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS ?? 5000) });
-    const prompts = promptStoreFromEnv(env, pool);
-    return {
-      ports: {
-        llm: lazyLlm(() => bedrockLlmFromEnv(env, traceAwsClient)),
-        db,
-        prompts,
-        clock: systemClock,
-        trace: traceStage,
-      },
-      db,
-      prompts,
-      rateLimit: memberRateLimit(pool, env),
-      onResult: afterAsk(db),
-    };
+/** The container's app, created on first use and kept for the container's life. */
+export function lambdaApp(): Promise<App> {
+  app ??= (async () => {
+    const cfg = lambdaConfig();
+    return buildApp(cfg, {
+      pool: await lambdaAppPool(cfg.db),
+      // Built on the first model call: the health function never builds one.
+      llm: lazyLlm(() => createLlm(cfg.llm, { instrument: traceAwsClient })),
+      trace: traceStage,
+    });
   })().catch((err) => {
-    wiring = undefined; // let the next invocation retry instead of caching the failure
+    app = undefined; // let the next invocation retry instead of caching the failure
     throw err;
   });
-  return wiring;
+  return app;
 }
 
 let verifier: TokenVerifier | undefined;
@@ -93,13 +44,25 @@ let verifier: TokenVerifier | undefined;
  * Identity behind API Gateway: the Cognito authorizer's claims. When AUTH_ISSUER, AUTH_AUDIENCE
  * and AUTH_JWKS_URL are set (no authorizer in front), bearer tokens are verified here instead.
  */
-export function lambdaIdentify(env: NodeJS.ProcessEnv = process.env) {
-  if (env.AUTH_ISSUER && env.AUTH_AUDIENCE && env.AUTH_JWKS_URL) {
-    verifier ??= createTokenVerifier({
-      issuer: env.AUTH_ISSUER,
-      audience: env.AUTH_AUDIENCE,
-      jwksUrl: env.AUTH_JWKS_URL,
-    });
-  }
+export function lambdaIdentify(cfg: Config = lambdaConfig()) {
+  if (cfg.auth) verifier ??= createTokenVerifier(cfg.auth);
   return (event: APIGatewayProxyEvent) => identityFromEvent(event, verifier);
+}
+
+/** What the ask handler needs, on Lambda. Checked at the cold start: the model must be configured. */
+export function lambdaAskDeps() {
+  const cfg = lambdaConfig();
+  checkLlmConfig(cfg.llm);
+  return {
+    ports: async (): Promise<AskPorts> => (await lambdaApp()).ports,
+    identify: lambdaIdentify(cfg),
+    rateLimit: async (identity: Identity) => (await lambdaApp()).rateLimit(identity),
+    onResult: async (result: AskResult, identity: Identity) => (await lambdaApp()).onResult(result, identity),
+  };
+}
+
+/** The health checks on Lambda (the same checks as locally; no model needed). */
+export function lambdaHealthChecks(): HealthChecks {
+  lambdaConfig();
+  return deferredHealthChecks(lambdaApp);
 }

@@ -1,7 +1,8 @@
 /**
- * The product on one machine: PostgreSQL (embedded, or DATABASE_URL), migrated and seeded;
- * the model (the Bedrock stand-in reached through the real AWS SDK, or real Bedrock when
- * configured); the prompt store. `claims serve`, `claims ask` and the tests all start it here.
+ * The product on one machine: PostgreSQL (embedded, or DATABASE_URL), migrated and seeded; the
+ * model from the one LLM factory (LLM_PROVIDER: the offline engine behind the local Bedrock
+ * stand-in by default, or Bedrock); the template store. The app itself is built by `buildApp`,
+ * as in Lambda. `claims serve`, `claims ask` and the tests all start it here.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -9,17 +10,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { TemplateRepository } from '../admin/template-repository.ts';
+import { type Config, parseConfig } from '../config/config.ts';
 import { type Clock, type PromptStore, systemClock } from '../core/ports.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
-import { PgMemberDb } from '../db/member-db.ts';
+import { createAppPool } from '../db/member-db.ts';
 import { migrate } from '../db/migrate.ts';
 import { configureAppRole, withDatabase } from '../db/roles.ts';
 import { seedIfEmpty } from '../db/seed/load.ts';
-import { BedrockLlm } from '../llm/bedrock.ts';
-import { type BedrockStandin, startBedrockStandin } from '../llm/standin.ts';
-import type { AskPorts } from '../pipeline/ask.ts';
-import { FilePromptStore } from '../prompts/file-store.ts';
-import { PgPromptStore } from '../prompts/pg-store.ts';
+import type { BedrockStandin } from '../llm/standin.ts';
+import { type App, buildApp, shippedTemplates } from './app.ts';
+import { createLlm } from './llm.ts';
+import { applyObservability, processConfig } from './process-config.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_DATA_DIR = path.join(REPO_ROOT, '.data');
@@ -28,10 +29,10 @@ const DATABASE_NAME = 'claims';
 export interface LocalRuntimeOptions {
   /** Keeps the embedded cluster between runs (default `.data/` in the repo). */
   readonly dataDir?: string;
-  /** An external PostgreSQL (owner credentials); replaces the embedded one. */
+  /** An external PostgreSQL (owner credentials); replaces the embedded one (and DATABASE_URL). */
   readonly databaseUrl?: string;
-  /** Real Bedrock when set (and no BEDROCK_ENDPOINT); otherwise the local stand-in. */
-  readonly env?: NodeJS.ProcessEnv;
+  /** Variables to configure from instead of this process's environment (tests); see src/config. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly clock?: Clock;
   readonly prompts?: PromptStore;
   /** Families to seed into an empty database (default 500). */
@@ -40,15 +41,16 @@ export interface LocalRuntimeOptions {
   readonly onProgress?: (line: string) => void;
 }
 
-export interface LocalRuntime {
-  readonly ports: AskPorts;
-  readonly db: PgMemberDb;
+export interface LocalRuntime extends App {
   /** Owner connection (migrations, seed, admin tooling); member queries never use it. */
   readonly adminPool: pg.Pool;
   readonly adminUrl: string;
   readonly appUrl: string;
-  /** Where the model is: 'bedrock' or the stand-in's URL. */
+  /** Where the model is: 'bedrock' or an endpoint's URL (the stand-in's, offline). */
   readonly llmEndpoint: string;
+  /** The model the SQL step runs on. */
+  readonly modelId: string;
+  /** The offline engine's Bedrock stand-in (LLM_PROVIDER=offline). */
   readonly standin?: BedrockStandin;
   close(): Promise<void>;
 }
@@ -66,12 +68,13 @@ interface SharedDatabase {
  * await rt.close();
  */
 export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  const env = opts.env ?? process.env;
+  const config: Config = opts.env ? parseConfig(opts.env) : processConfig();
+  if (opts.env) applyObservability(config);
   const progress = opts.onProgress ?? (() => undefined);
   const closers: (() => Promise<void>)[] = [];
   try {
     const database = await openDatabase(
-      opts.databaseUrl ?? env.DATABASE_URL,
+      opts.databaseUrl ?? config.db.ownerUrl,
       opts.dataDir ?? DEFAULT_DATA_DIR,
       progress,
     );
@@ -79,7 +82,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     const adminUrl = database.adminUrl;
     const { applied } = await migrate(adminUrl);
     if (applied.length) progress(`applied migrations ${applied.join(', ')}`);
-    const appUrl = await configureAppRole(adminUrl);
+    const appUrl = await configureAppRole(adminUrl, config.db.appPassword);
     const adminPool = new pg.Pool({ connectionString: adminUrl, max: 2 });
     adminPool.on('error', () => undefined);
     closers.push(() => adminPool.end());
@@ -87,45 +90,29 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     if (await seedIfEmpty(adminPool, { families: opts.families, today: clock.now() }))
       progress('seeded synthetic families');
 
-    const db = PgMemberDb.connect(appUrl, {}, { max: 4 });
-    closers.push(() => db.pool.end());
+    const pool = createAppPool(appUrl, { max: config.db.poolMax });
+    closers.push(() => pool.end());
+    // The shipped files become published version 1 of an empty template table (the admin page
+    // edits from there); the pipeline's store then reads what is published.
+    await new TemplateRepository(pool).importShipped(shippedTemplates(config));
 
-    let standin: BedrockStandin | undefined;
-    let llm: BedrockLlm;
-    if (env.BEDROCK_MODEL_ID && !env.BEDROCK_ENDPOINT) {
-      llm = new BedrockLlm({ modelId: env.BEDROCK_MODEL_ID, region: env.AWS_REGION ?? 'us-east-1' });
-    } else {
-      standin = await startBedrockStandin();
-      closers.push(() => standin?.stop() ?? Promise.resolve());
-      llm = new BedrockLlm({
-        modelId: env.BEDROCK_MODEL_ID ?? 'offline-engine-v1',
-        region: env.AWS_REGION ?? 'us-east-1',
-        endpoint: env.BEDROCK_ENDPOINT ?? standin.url,
-      });
-    }
-    const prompts = opts.prompts ?? (await databasePrompts(db, path.join(REPO_ROOT, 'prompts')));
+    const model = await createLlm(config.llm);
+    closers.push(model.close);
+    const app = buildApp(config, { pool, llm: model.llm, prompts: opts.prompts, clock });
     return {
-      ports: { llm, db, prompts, clock },
-      db,
+      ...app,
       adminPool,
       adminUrl,
       appUrl,
-      llmEndpoint: standin?.url ?? 'bedrock',
-      standin,
+      llmEndpoint: model.endpoint,
+      modelId: model.modelId,
+      standin: model.standin,
       close: () => closeAll(closers),
     };
   } catch (err) {
     await closeAll(closers);
     throw err;
   }
-}
-
-/** The PostgreSQL template store; the shipped files become published version 1 of an empty table. */
-async function databasePrompts(db: PgMemberDb, dir: string): Promise<PgPromptStore> {
-  const files = new FilePromptStore(dir);
-  const store = new PgPromptStore(db.pool, { checkEveryMs: 1000, fallback: files });
-  await new TemplateRepository(db.pool).importShipped(files);
-  return store;
 }
 
 async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {

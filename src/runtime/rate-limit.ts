@@ -1,18 +1,16 @@
 import type pg from 'pg';
 import type { Identity } from '../auth/identity.ts';
+import type { Config } from '../config/config.ts';
 import { friendlyMessage, Reason } from '../core/reasons.ts';
 import { createRateLimiter } from '../db/rate-limit.ts';
 import { HttpError } from '../http/errors.ts';
 
 /**
  * The ask handler's `rateLimit` dependency: ASK_RATE_LIMIT asks per ASK_RATE_WINDOW_SECONDS per
- * family (defaults 20 per 60 s), answered with a friendly 429.
+ * family (defaults in src/config), answered with a friendly 429.
  */
-export function memberRateLimit(pool: pg.Pool, env: NodeJS.ProcessEnv = process.env) {
-  const allowed = createRateLimiter(pool, {
-    limit: Number(env.ASK_RATE_LIMIT ?? 20),
-    windowSeconds: Number(env.ASK_RATE_WINDOW_SECONDS ?? 60),
-  });
+export function memberRateLimit(pool: pg.Pool, limits: Config['rateLimit']) {
+  const allowed = createRateLimiter(pool, limits);
   return async (identity: Identity): Promise<void> => {
     if (!(await allowed(identity.memberId))) {
       throw new HttpError(429, Reason.RATE_LIMITED, friendlyMessage(Reason.RATE_LIMITED));

@@ -8,23 +8,19 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { PgEvalJobStore } from '../admin/eval-job-store.ts';
-import { EvalJobs } from '../admin/eval-jobs.ts';
-import { TemplateRepository } from '../admin/template-repository.ts';
 import { identityFromEvent } from '../auth/api-gateway.ts';
 import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.ts';
 import type { Role } from '../auth/identity.ts';
 import { createTokenVerifier } from '../auth/verify.ts';
+import { runningOnLambda } from '../config/config.ts';
 import { listFamilies } from '../db/families.ts';
 import { casesFromFile } from '../eval/cases-file.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
 import { createAskHandler } from '../handlers/ask.ts';
 import { createHealthHandler } from '../handlers/health.ts';
 import { json } from '../http/response.ts';
-import { PgPromptStore } from '../prompts/pg-store.ts';
-import { afterAsk } from '../runtime/after-ask.ts';
+import { buildEvalJobs, templateRepository } from '../runtime/admin.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, REPO_ROOT, startLocalRuntime } from '../runtime/local.ts';
-import { memberRateLimit } from '../runtime/rate-limit.ts';
 import { localContext, readBody, toProxyEvent, writeResult } from './proxy-event.ts';
 
 export interface LocalServerOptions extends LocalRuntimeOptions {
@@ -63,6 +59,8 @@ const PICKER_FAMILIES = 25;
  * console.log(server.url); // http://127.0.0.1:3000
  */
 export async function startLocalServer(opts: LocalServerOptions = {}): Promise<LocalServer> {
+  // It serves a dev token issuer: a deployed function must never run it.
+  if (runningOnLambda()) throw new Error('the local server is for local development only and must not run in Lambda');
   const runtime = opts.runtime ?? (await startLocalRuntime(opts));
   const ownsRuntime = !opts.runtime;
   const server = http.createServer();
@@ -87,26 +85,18 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   const identify = (event: APIGatewayProxyEvent) => identityFromEvent(event, verifier);
 
   // A publish drops the pipeline's cached version when it reads the database, so it is served at once.
-  const prompts = runtime.ports.prompts;
-  const adminStore = new TemplateRepository(runtime.db.pool, {
-    onPublish: (name) => (prompts instanceof PgPromptStore ? prompts.invalidate(name) : undefined),
-  });
+  const adminStore = templateRepository(runtime);
   // Evaluation jobs: state in the database (any process may poll), run here in the background.
-  const cases = casesFromFile();
-  const jobs = new EvalJobs({
-    jobs: new PgEvalJobStore(runtime.db.pool),
-    store: adminStore,
-    ports: runtime.ports,
-    cases,
-  });
+  const cases = casesFromFile(runtime.config.eval.setFile);
+  const jobs = buildEvalJobs(runtime, { store: adminStore, cases });
   const routes: Record<string, { resource: string; handler: Handler }> = {
     '/v1/ask': {
       resource: '/v1/ask',
       handler: createAskHandler({
         ports: async () => runtime.ports,
         identify,
-        rateLimit: memberRateLimit(runtime.db.pool, opts.env ?? process.env),
-        onResult: afterAsk(runtime.db),
+        rateLimit: runtime.rateLimit,
+        onResult: runtime.onResult,
       }),
     },
     // Admin API: one handler for every /v1/admin/... path, as API Gateway's {proxy+} resource.
@@ -122,12 +112,7 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
     },
     '/v1/health': {
       resource: '/v1/health',
-      handler: createHealthHandler({
-        checks: {
-          database: () => runtime.db.pool.query('SELECT 1'),
-          templates: () => runtime.ports.prompts.load('sql'),
-        },
-      }),
+      handler: createHealthHandler({ checks: runtime.health }),
     },
   };
 

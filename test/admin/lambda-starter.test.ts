@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { evalStarterFromEnv, lambdaInvokeStarter } from '../../src/admin/lambda-starter.ts';
+import { evalStarter, lambdaInvokeStarter } from '../../src/admin/lambda-starter.ts';
 
 interface Seen {
   readonly method: string;
@@ -76,16 +76,14 @@ test('a refused invoke rejects (the admin API then answers 503 and marks the job
   status = 202;
 });
 
-test('EVAL_RUNNER_FUNCTION selects the Lambda starter; without it jobs run in-process', async () => {
-  assert.equal(evalStarterFromEnv({}), undefined);
-  const starter = evalStarterFromEnv(
-    { EVAL_RUNNER_FUNCTION: 'runner-from-env' },
-    {
-      region: 'us-east-1',
-      endpoint,
-      credentials: { accessKeyId: 'AKIDSTARTERTEST', secretAccessKey: 'not-a-secret' },
-    },
-  );
+test('a named runner function selects the Lambda starter; without one jobs run in-process', async () => {
+  assert.equal(evalStarter(undefined), undefined);
+  assert.equal(evalStarter(' '), undefined);
+  const starter = evalStarter('runner-from-env', {
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'AKIDSTARTERTEST', secretAccessKey: 'not-a-secret' },
+  });
   assert.ok(starter);
   await starter.start('0b5e2c1a-2f3d-4e5f-8a9b-0c1d2e3f4a5b');
   assert.equal(seen.at(-1)?.path, '/2015-03-31/functions/runner-from-env/invocations');

@@ -10,8 +10,7 @@ import { AdminError } from '../../src/admin/errors.ts';
 import { contentHash, TemplateRepository } from '../../src/admin/template-repository.ts';
 import type { TemplateName } from '../../src/core/ports.ts';
 import { createAppPool } from '../../src/db/member-db.ts';
-import { FilePromptStore } from '../../src/prompts/file-store.ts';
-import { PROMPTS_DIR } from '../../src/prompts/from-env.ts';
+import { FilePromptStore, PROMPTS_DIR } from '../../src/prompts/file-store.ts';
 import { PgPromptStore } from '../../src/prompts/pg-store.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 

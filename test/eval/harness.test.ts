@@ -15,8 +15,7 @@ import { draftPasses } from '../../src/eval/gate.ts';
 import { runEval, withTemplate } from '../../src/eval/run.ts';
 import { OfflineLlm } from '../../src/llm/offline/engine.ts';
 import type { AskPorts } from '../../src/pipeline/ask.ts';
-import { FilePromptStore } from '../../src/prompts/file-store.ts';
-import { PROMPTS_DIR } from '../../src/prompts/from-env.ts';
+import { FilePromptStore, PROMPTS_DIR } from '../../src/prompts/file-store.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 
 let db: TestDatabase;

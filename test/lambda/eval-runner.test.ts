@@ -16,8 +16,7 @@ import { EvalJobs } from '../../src/admin/eval-jobs.ts';
 import { TemplateRepository } from '../../src/admin/template-repository.ts';
 import { casesFromFile } from '../../src/eval/cases-file.ts';
 import { type BedrockStandin, startBedrockStandin } from '../../src/llm/standin.ts';
-import { FilePromptStore } from '../../src/prompts/file-store.ts';
-import { PROMPTS_DIR } from '../../src/prompts/from-env.ts';
+import { FilePromptStore, PROMPTS_DIR } from '../../src/prompts/file-store.ts';
 import { localContext } from '../../src/server/proxy-event.ts';
 import type { AdminBody } from '../support/admin-api.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
@@ -129,8 +128,8 @@ before(async () => {
 
 after(async () => {
   await Promise.allSettled(runs);
-  const { lambdaWiring } = await import('../../src/runtime/lambda.ts');
-  await (await lambdaWiring().catch(() => undefined))?.db.pool.end();
+  const { lambdaApp } = await import('../../src/runtime/lambda.ts');
+  await (await lambdaApp().catch(() => undefined))?.db.pool.end();
   await pool?.end();
   await standin?.stop();
   extension?.close();
@@ -184,12 +183,12 @@ test('the runner runs a queued job to done once; a second delivery of the same e
   timeout: 120_000,
 }, async () => {
   const { handler } = await import('../../src/handlers/eval-runner.ts');
-  const { lambdaWiring } = await import('../../src/runtime/lambda.ts');
+  const { lambdaApp } = await import('../../src/runtime/lambda.ts');
   const version = await passingDraft();
   // Queue a job without running it (a starter that only records), as the admin function does.
   const queued: string[] = [];
   const jobs = new EvalJobs(
-    { jobs: new PgEvalJobStore(pool), store: templates, ports: (await lambdaWiring()).ports, cases: casesFromFile() },
+    { jobs: new PgEvalJobStore(pool), store: templates, ports: (await lambdaApp()).ports, cases: casesFromFile() },
     { starter: { start: async (id) => void queued.push(id) } },
   );
   const job = await jobs.start(await templates.get('sql', version), 'admin-sub-1');

@@ -57,8 +57,8 @@ before(async () => {
 });
 
 after(async () => {
-  const { lambdaWiring } = await import('../../src/runtime/lambda.ts');
-  await (await lambdaWiring()).db.pool.end();
+  const { lambdaApp } = await import('../../src/runtime/lambda.ts');
+  await (await lambdaApp()).db.pool.end();
   await standin?.stop();
   extension?.close();
   await db?.drop();

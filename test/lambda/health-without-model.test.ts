@@ -20,8 +20,8 @@ before(async () => {
 });
 
 after(async () => {
-  const { lambdaWiring } = await import('../../src/runtime/lambda.ts');
-  await (await lambdaWiring().catch(() => undefined))?.db.pool.end();
+  const { lambdaApp } = await import('../../src/runtime/lambda.ts');
+  await (await lambdaApp().catch(() => undefined))?.db.pool.end();
   extension?.close();
   await db?.drop();
 });

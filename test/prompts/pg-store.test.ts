@@ -10,8 +10,7 @@ import pg from 'pg';
 import { contentHash, TemplateRepository } from '../../src/admin/template-repository.ts';
 import { createAppPool } from '../../src/db/member-db.ts';
 import { PromptsError, PromptsErrorCode } from '../../src/prompts/errors.ts';
-import { FilePromptStore } from '../../src/prompts/file-store.ts';
-import { PROMPTS_DIR } from '../../src/prompts/from-env.ts';
+import { FilePromptStore, PROMPTS_DIR } from '../../src/prompts/file-store.ts';
 import { PgPromptStore } from '../../src/prompts/pg-store.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 

@@ -50,6 +50,8 @@ export async function startSecretsExtension(db: TestDatabase): Promise<SecretsEx
 export function lambdaDbEnv(db: TestDatabase, extension: SecretsExtension): Record<string, string> {
   const pgUrl = new URL(db.adminUrl);
   return {
+    // Set by Lambda in every function: selects the Lambda defaults (LLM_PROVIDER=bedrock, pool of 2).
+    AWS_LAMBDA_FUNCTION_NAME: 'claims-assistant-test',
     DB_HOST: pgUrl.hostname,
     DB_PORT: pgUrl.port,
     DB_NAME: pgUrl.pathname.slice(1),
