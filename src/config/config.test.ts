@@ -243,13 +243,4 @@ describe('a bad value stops start-up with one line', () => {
     assert.equal(out.name, 'ConfigError');
     assert.equal(out.stack, 'ConfigError: configuration: DB_TLS must be one of verify-full, disable (got "off")');
   });
-
-  it('the ask function also refuses to start without a model for LLM_PROVIDER=bedrock', () => {
-    const script = `import('./src/handlers/ask.ts').then(() => console.log('started'), (e) => console.log(e.stack));`;
-    const r = run(['--import', 'tsx', '--input-type=module', '-e', script], {
-      AWS_LAMBDA_FUNCTION_NAME: 'claims-ask',
-      DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:x',
-    });
-    assert.match(r.stdout, /^ConfigError: configuration: BEDROCK_MODEL_ID is required when LLM_PROVIDER is bedrock/);
-  });
 });
