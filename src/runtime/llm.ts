@@ -7,8 +7,8 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { ConfigError, type LlmConfig, type LlmProvider } from '../config/config.ts';
 import type { Llm } from '../core/ports.ts';
 import { BedrockLlm } from '../llm/bedrock.ts';
-import { OFFLINE_MODEL_ID } from '../llm/offline/index.ts';
-import { type BedrockStandin, startBedrockStandin } from '../llm/standin.ts';
+import { OFFLINE_MODEL_ID } from '../llm/offline/engine.ts';
+import type { BedrockStandin } from '../llm/standin.ts';
 
 /** Parts the platform adds: Lambda wraps AWS clients for X-Ray. */
 export interface LlmParts {
@@ -71,6 +71,7 @@ const PROVIDERS: Readonly<Record<LlmProvider, (config: LlmConfig, parts: LlmPart
    * through the same Bedrock adapter and AWS SDK as production: no account, no network.
    */
   offline: async (config, parts) => {
+    const { startBedrockStandin } = await import('../llm/standin.ts');
     const standin = await startBedrockStandin();
     const offline = {
       ...config,
