@@ -99,7 +99,12 @@ describe('parseConfig', () => {
   });
 
   it('rules across variables: Bedrock settings need LLM_PROVIDER locally; AUTH_* go together; Lambda needs a login', () => {
-    assert.match(configError({ BEDROCK_MODEL_ID: 'm' }), /BEDROCK_MODEL_ID is set but LLM_PROVIDER is not/);
+    assert.equal(parseConfig({ BEDROCK_MODEL_ID: 'm' }).llm.provider, 'bedrock');
+    assert.match(
+      configError({ BEDROCK_ENDPOINT: 'http://127.0.0.1:4010' }),
+      /LLM_PROVIDER is bedrock but BEDROCK_MODEL_ID is not set/,
+    );
+    assert.match(configError({ LLM_PROVIDER: 'bedrock' }), /BEDROCK_MODEL_ID is not set/);
     assert.equal(parseConfig({ LLM_PROVIDER: 'offline', BEDROCK_MODEL_ID: 'm' }).llm.provider, 'offline');
     assert.match(configError({ AUTH_ISSUER: 'https://issuer.example' }), /go together/);
     const auth = parseConfig({

@@ -169,9 +169,18 @@ export function parseConfig(env: RawEnv): Config {
   const bedrockSet = (
     ['BEDROCK_MODEL_ID', 'BEDROCK_SQL_MODEL_ID', 'BEDROCK_SUMMARY_MODEL_ID', 'BEDROCK_ENDPOINT'] as const
   ).filter((name) => v[name] !== undefined);
-  if (!v.LLM_PROVIDER && platform === 'local' && bedrockSet.length > 0)
+  // Before LLM_PROVIDER existed, setting a Bedrock variable locally meant "use Bedrock": keep that
+  // working, and say plainly when Bedrock is chosen without a model to call.
+  const provider: LlmProvider =
+    v.LLM_PROVIDER ?? (platform === 'local' && bedrockSet.length > 0 ? 'bedrock' : DEFAULTS.llmProvider[platform]);
+  if (
+    provider === 'bedrock' &&
+    platform === 'local' &&
+    !v.BEDROCK_MODEL_ID &&
+    !(v.BEDROCK_SQL_MODEL_ID && v.BEDROCK_SUMMARY_MODEL_ID)
+  )
     problems.push(
-      `${bedrockSet[0]} is set but LLM_PROVIDER is not: set LLM_PROVIDER=bedrock to use Bedrock (or offline)`,
+      `LLM_PROVIDER is bedrock but BEDROCK_MODEL_ID is not set: set it (or LLM_PROVIDER=offline for the offline model)`,
     );
 
   const authSet = (['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const).filter((name) => v[name] !== undefined);
@@ -205,7 +214,7 @@ export function parseConfig(env: RawEnv): Config {
     platform,
     stage: v.STAGE ?? DEFAULTS.stage,
     llm: {
-      provider: v.LLM_PROVIDER ?? DEFAULTS.llmProvider[platform],
+      provider,
       bedrock: {
         modelId: v.BEDROCK_MODEL_ID,
         sqlModelId: v.BEDROCK_SQL_MODEL_ID ?? v.BEDROCK_MODEL_ID,
