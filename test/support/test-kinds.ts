@@ -1,8 +1,8 @@
 /**
  * Which test files are unit tests. The rule is where a file sits:
  * - `src/**\/*.test.ts` are unit tests, beside their modules: no PostgreSQL, no Chromium, no
- *   servers, no sockets at all (test/support/unit-guard.ts refuses them), so `npm run test:unit`
- *   needs nothing started and takes seconds;
+ *   servers, no sockets at all (they run together in one process, unit-bundle.ts, where
+ *   unit-guard.ts refuses sockets), so `npm run test:unit` needs nothing started and takes seconds;
  * - everything under `test/` runs on real parts, and the runner starts the embedded PostgreSQL
  *   for it.
  */
@@ -13,7 +13,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /**
  * Files under src/ that still need the database, until they move to test/. Each one is kept out
- * of `npm run test:unit`, exempt from the unit guard, and given PostgreSQL by `npm test`.
+ * of `npm run test:unit` and of the unit bundle, and given PostgreSQL by `npm test`.
  */
 export const SRC_FILES_NEEDING_DATABASE: ReadonlySet<string> = new Set([
   // Moves to test/ with the split of the template store (read port vs admin repository).
