@@ -1,96 +1,235 @@
+// @ts-check
 /**
  * Admin page: edit a prompt template as a draft, preview it, run the evaluation (progress and
  * per-case diff against the published version), publish and roll back with a confirmation.
  * Everything shown goes through textContent: template text and results are never HTML.
  */
+import { api, errorMessage, setToken } from './api.js';
+import { LIMITS } from './limits.js';
 
-/** @type {string | undefined} */
-let token;
-/** @type {{ name: string, placeholders: { required: string[], optional: string[] }, publishedVersion: number | null, versions: any[] }[]} */
+/** @import { ApiResult } from './api.js' */
+/** @typedef {'sql' | 'summary'} TemplateName */
+/** @typedef {'draft' | 'published' | 'archived'} VersionStatus */
+
+/**
+ * A stored template version (`GET /v1/admin/templates`, list entries).
+ * @typedef {object} TemplateVersion
+ * @property {TemplateName} name
+ * @property {number} version
+ * @property {VersionStatus} status
+ * @property {string} system
+ * @property {string} body
+ * @property {string} changeNote
+ * @property {{ accuracy: number } | null} evalResult
+ */
+
+/**
+ * One template with its placeholder rules and versions (`GET /v1/admin/templates`).
+ * @typedef {object} TemplateEntry
+ * @property {TemplateName} name
+ * @property {{ required: string[], optional: string[] }} placeholders
+ * @property {number | null} publishedVersion
+ * @property {TemplateVersion[]} versions
+ */
+
+/** @typedef {{ templates: TemplateEntry[] }} TemplateList */
+/** @typedef {{ token: string }} TokenBody */
+/** @typedef {{ devSignIn?: boolean }} ConfigBody */
+/** @typedef {{ jobId: string, total: number }} EvalStarted */
+
+/**
+ * `POST .../preview` of an SQL template: the rendered prompt, the model's reply, the SQL and
+ * the validator's verdict.
+ * @typedef {object} SqlPreview
+ * @property {string} system
+ * @property {string} prompt
+ * @property {string} reply
+ * @property {string | null} sql
+ * @property {{ ok: boolean, code?: string }} validation
+ */
+
+/**
+ * `POST .../preview` of a summary template: the pipeline's outcome with this version.
+ * @typedef {object} SummaryPreview
+ * @property {string} status
+ * @property {string} code
+ * @property {string} answer
+ * @property {string | null} sql
+ */
+
+/** @typedef {{ passed: boolean, got: string, why?: string }} CaseOutcome */
+
+/**
+ * One evaluation case: the draft's outcome next to the published version's.
+ * @typedef {object} CaseDiff
+ * @property {string} id
+ * @property {string} question
+ * @property {string} expected
+ * @property {CaseOutcome} [draft]
+ * @property {CaseOutcome} [published]
+ * @property {'fixed' | 'broken' | 'same'} change
+ */
+
+/**
+ * @typedef {object} EvalSummary
+ * @property {boolean} passed
+ * @property {number} accuracy
+ * @property {number} executionAccuracy
+ * @property {number} refusalAccuracy
+ * @property {number | null} [publishedVersion]
+ * @property {number | null} publishedAccuracy
+ * @property {number} threshold
+ */
+
+/**
+ * An evaluation job (`GET /v1/admin/eval/{jobId}`).
+ * @typedef {object} EvalJob
+ * @property {'running' | 'done' | 'failed'} state
+ * @property {'baseline' | 'draft' | 'done'} phase
+ * @property {number} done
+ * @property {number} total
+ * @property {CaseDiff[]} cases
+ * @property {EvalSummary} [summary]
+ */
+
+/** @typedef {{ at: string, action: string, version: number, actor: string, note: string }} HistoryEvent */
+
+/**
+ * The element with this id, checked to be of the expected kind.
+ * @template {HTMLElement} E
+ * @param {string} id
+ * @param {{ new (): E }} kind
+ * @returns {E}
+ */
+function byId(id, kind) {
+  const el = document.getElementById(id);
+  if (!(el instanceof kind)) throw new Error(`#${id} is missing or not a ${kind.name}`);
+  return el;
+}
+
+const els = {
+  message: byId('admin-message', HTMLElement),
+  signIn: byId('admin-sign-in', HTMLElement),
+  signInButton: byId('admin-sign-in-button', HTMLButtonElement),
+  signedIn: byId('admin-signed-in', HTMLElement),
+  workspace: byId('admin-workspace', HTMLElement),
+  picker: byId('template-picker', HTMLSelectElement),
+  versionList: byId('version-list', HTMLOListElement),
+  editingLabel: byId('editing-label', HTMLElement),
+  systemText: byId('system-text', HTMLTextAreaElement),
+  bodyText: byId('body-text', HTMLTextAreaElement),
+  placeholderList: byId('placeholder-list', HTMLUListElement),
+  changeNote: byId('change-note', HTMLInputElement),
+  saveDraft: byId('save-draft', HTMLButtonElement),
+  evalButton: byId('eval-button', HTMLButtonElement),
+  publishButton: byId('publish-button', HTMLButtonElement),
+  rollbackButton: byId('rollback-button', HTMLButtonElement),
+  previewForm: byId('preview-form', HTMLFormElement),
+  previewMember: byId('preview-member', HTMLInputElement),
+  previewQuestion: byId('preview-question', HTMLInputElement),
+  previewVerdict: byId('preview-verdict', HTMLElement),
+  previewSql: byId('preview-sql', HTMLElement),
+  previewPrompt: byId('preview-prompt', HTMLElement),
+  evalProgress: byId('eval-progress', HTMLProgressElement),
+  evalStatus: byId('eval-status', HTMLElement),
+  evalSummary: byId('eval-summary', HTMLElement),
+  evalCases: byId('eval-cases', HTMLTableElement),
+  historyList: byId('history-list', HTMLOListElement),
+  confirmDialog: byId('confirm-dialog', HTMLDialogElement),
+  confirmText: byId('confirm-text', HTMLElement),
+  confirmYes: byId('confirm-yes', HTMLButtonElement),
+  confirmNo: byId('confirm-no', HTMLButtonElement),
+};
+
+/** @type {TemplateEntry[]} */
 let templates = [];
-/** The version in the editor. @type {any} */
+/** The version in the editor. @type {TemplateVersion | undefined} */
 let current;
 
-const $ = (/** @type {string} */ id) => /** @type {any} */ (document.getElementById(id));
-
-async function api(path, opts = {}) {
-  /** @type {Record<string, string>} */
-  const headers = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, {
-    method: opts.method ?? 'GET',
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    credentials: 'omit',
-    cache: 'no-store',
-  });
-  let body;
-  try {
-    body = await res.json();
-  } catch {
-    body = undefined;
-  }
-  return { ok: res.ok, status: res.status, body };
-}
-
+/**
+ * @param {string} text
+ * @param {'info' | 'error'} [kind]
+ */
 function say(text, kind = 'info') {
-  const el = $('admin-message');
-  el.textContent = text;
-  el.dataset.kind = kind;
+  els.message.textContent = text;
+  els.message.dataset.kind = kind;
 }
 
+/** @param {ApiResult} r */
 function errorText(r) {
-  return r.body?.error?.message ?? `The request failed (HTTP ${r.status}).`;
+  return errorMessage(r.body) ?? `The request failed (HTTP ${r.status}).`;
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is TemplateName}
+ */
+function isTemplateName(value) {
+  return value === 'sql' || value === 'summary';
 }
 
 // ---------- sign in ----------
 
 async function init() {
+  els.previewQuestion.maxLength = LIMITS.questionMaxChars;
+  els.changeNote.maxLength = LIMITS.changeNoteMaxChars;
+  els.systemText.maxLength = LIMITS.templateTextMaxChars;
+  els.bodyText.maxLength = LIMITS.templateTextMaxChars;
+  /** @type {ApiResult<ConfigBody>} */
   const config = await api('/v1/config');
-  if (config.body?.devSignIn) $('admin-sign-in').hidden = false;
-  $('admin-sign-in-button').addEventListener('click', signIn);
-  $('template-picker').addEventListener('change', () => loadTemplates($('template-picker').value));
-  $('system-text').addEventListener('input', renderPlaceholders);
-  $('body-text').addEventListener('input', renderPlaceholders);
-  $('save-draft').addEventListener('click', saveDraft);
-  $('eval-button').addEventListener('click', runEvaluation);
-  $('publish-button').addEventListener('click', publish);
-  $('rollback-button').addEventListener('click', rollback);
-  $('preview-form').addEventListener('submit', (e) => {
+  if (config.ok && config.body.devSignIn) els.signIn.hidden = false;
+  els.signInButton.addEventListener('click', signIn);
+  els.picker.addEventListener('change', () => {
+    const name = els.picker.value;
+    if (isTemplateName(name)) void loadTemplates(name);
+  });
+  els.systemText.addEventListener('input', renderPlaceholders);
+  els.bodyText.addEventListener('input', renderPlaceholders);
+  els.saveDraft.addEventListener('click', saveDraft);
+  els.evalButton.addEventListener('click', runEvaluation);
+  els.publishButton.addEventListener('click', publish);
+  els.rollbackButton.addEventListener('click', rollback);
+  els.previewForm.addEventListener('submit', (e) => {
     e.preventDefault();
-    preview();
+    void preview();
   });
 }
 
 async function signIn() {
+  /** @type {ApiResult<TokenBody>} */
   const r = await api('/dev/token', { method: 'POST', body: { personId: '1000000001-01', role: 'admin' } });
   if (!r.ok) return say(errorText(r), 'error');
-  token = r.body.token;
+  setToken(r.body.token);
+  /** @type {ApiResult<TemplateList>} */
   const list = await api('/v1/admin/templates');
   if (!list.ok) return say(errorText(list), 'error');
-  $('admin-sign-in').hidden = true;
-  $('admin-signed-in').textContent = 'Signed in as a dev admin';
-  $('admin-workspace').hidden = false;
+  els.signIn.hidden = true;
+  els.signedIn.textContent = 'Signed in as a dev admin';
+  els.workspace.hidden = false;
   await loadTemplates('sql');
 }
 
 // ---------- versions and editor ----------
 
+/**
+ * @param {TemplateName} name
+ * @param {number} [version] default: the published one
+ */
 async function loadTemplates(name, version) {
+  /** @type {ApiResult<TemplateList>} */
   const r = await api('/v1/admin/templates');
   if (!r.ok) return say(errorText(r), 'error');
   templates = r.body.templates;
   const t = templates.find((x) => x.name === name);
   if (!t) return;
-  $('template-picker').value = name;
+  els.picker.value = name;
   await openVersion(name, version ?? t.publishedVersion ?? t.versions[0]?.version);
   await loadHistory(name);
 }
 
 function renderVersions() {
   const t = templates.find((x) => x.name === current?.name);
-  const list = $('version-list');
+  const list = els.versionList;
   list.replaceChildren();
   for (const v of t?.versions ?? []) {
     const li = document.createElement('li');
@@ -108,18 +247,23 @@ function renderVersions() {
   }
 }
 
+/**
+ * @param {TemplateName} name
+ * @param {number | undefined} version
+ */
 async function openVersion(name, version) {
   if (version === undefined) return;
+  /** @type {ApiResult<TemplateVersion>} */
   const r = await api(`/v1/admin/templates/${name}/versions/${version}`);
   if (!r.ok) return say(errorText(r), 'error');
   current = r.body;
-  $('system-text').value = current.system;
-  $('body-text').value = current.body;
-  $('change-note').value = '';
-  $('editing-label').textContent = `${name} v${version} (${current.status})`;
-  $('publish-button').disabled = current.status !== 'draft';
-  $('eval-button').disabled = current.status !== 'draft';
-  $('rollback-button').disabled = current.status !== 'archived';
+  els.systemText.value = current.system;
+  els.bodyText.value = current.body;
+  els.changeNote.value = '';
+  els.editingLabel.textContent = `${name} v${version} (${current.status})`;
+  els.publishButton.disabled = current.status !== 'draft';
+  els.evalButton.disabled = current.status !== 'draft';
+  els.rollbackButton.disabled = current.status !== 'archived';
   renderVersions();
   renderPlaceholders();
 }
@@ -128,10 +272,15 @@ async function openVersion(name, version) {
 function renderPlaceholders() {
   const t = templates.find((x) => x.name === current?.name);
   if (!t) return;
-  const text = `${$('system-text').value}\n${$('body-text').value}`;
-  const used = new Set([...text.matchAll(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g)].map((m) => m[1]));
-  const list = $('placeholder-list');
+  const text = `${els.systemText.value}\n${els.bodyText.value}`;
+  const used = new Set([...text.matchAll(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g)].map((m) => m[1] ?? ''));
+  const list = els.placeholderList;
   list.replaceChildren();
+  /**
+   * @param {string} name
+   * @param {'found' | 'missing' | 'optional' | 'unknown'} state
+   * @param {string} label
+   */
   const add = (name, state, label) => {
     const li = document.createElement('li');
     li.dataset.state = state;
@@ -146,9 +295,11 @@ function renderPlaceholders() {
 }
 
 async function saveDraft() {
-  const text = { system: $('system-text').value, body: $('body-text').value, changeNote: $('change-note').value };
+  if (!current) return;
+  const text = { system: els.systemText.value, body: els.bodyText.value, changeNote: els.changeNote.value };
+  /** @type {ApiResult<TemplateVersion>} */
   const r =
-    current?.status === 'draft'
+    current.status === 'draft'
       ? await api(`/v1/admin/templates/${current.name}/versions/${current.version}`, { method: 'PUT', body: text })
       : await api(`/v1/admin/templates/${current.name}/drafts`, { method: 'POST', body: text });
   if (!r.ok) return say(errorText(r), 'error');
@@ -159,51 +310,61 @@ async function saveDraft() {
 // ---------- preview ----------
 
 async function preview() {
-  const r = await api(`/v1/admin/templates/${current.name}/versions/${current.version}/preview`, {
-    method: 'POST',
-    body: { member: $('preview-member').value.trim(), question: $('preview-question').value },
-  });
-  if (!r.ok) return say(errorText(r), 'error');
-  const p = r.body;
-  const verdict = $('preview-verdict');
+  if (!current) return;
+  const path = `/v1/admin/templates/${current.name}/versions/${current.version}/preview`;
+  const body = { member: els.previewMember.value.trim(), question: els.previewQuestion.value };
+  const verdict = els.previewVerdict;
   if (current.name === 'sql') {
+    /** @type {ApiResult<SqlPreview>} */
+    const r = await api(path, { method: 'POST', body });
+    if (!r.ok) return say(errorText(r), 'error');
+    const p = r.body;
     verdict.dataset.ok = String(p.validation.ok);
     verdict.textContent = p.validation.ok ? 'The validator accepts this SQL.' : `No usable SQL: ${p.validation.code}`;
-    $('preview-sql').textContent = p.sql ?? p.reply;
-    $('preview-prompt').textContent = `${p.system}\n\n${p.prompt}`;
+    els.previewSql.textContent = p.sql ?? p.reply;
+    els.previewPrompt.textContent = `${p.system}\n\n${p.prompt}`;
   } else {
+    /** @type {ApiResult<SummaryPreview>} */
+    const r = await api(path, { method: 'POST', body });
+    if (!r.ok) return say(errorText(r), 'error');
+    const p = r.body;
     verdict.dataset.ok = String(p.status === 'answered');
     verdict.textContent = `Outcome: ${p.status} (${p.code})`;
-    $('preview-sql').textContent = p.answer;
-    $('preview-prompt').textContent = p.sql ?? '';
+    els.previewSql.textContent = p.answer;
+    els.previewPrompt.textContent = p.sql ?? '';
   }
 }
 
 // ---------- evaluation ----------
 
+/** @param {number} x a fraction */
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
 
 async function runEvaluation() {
+  if (!current) return;
   // Set before the first await, so nobody reads the previous run's result as this one's.
-  $('eval-summary').dataset.state = 'running';
-  $('eval-summary').textContent = '';
-  const r = await api(`/v1/admin/templates/${current.name}/versions/${current.version}/eval`, { method: 'POST' });
+  els.evalSummary.dataset.state = 'running';
+  els.evalSummary.textContent = '';
+  const { name, version } = current;
+  /** @type {ApiResult<EvalStarted>} */
+  const r = await api(`/v1/admin/templates/${name}/versions/${version}/eval`, { method: 'POST' });
   if (!r.ok) {
-    $('eval-summary').dataset.state = 'failed';
+    els.evalSummary.dataset.state = 'failed';
     return say(errorText(r), 'error');
   }
-  const { name, version } = current;
-  $('eval-button').disabled = true;
-  $('eval-summary').textContent = '';
-  $('eval-cases').tBodies[0].replaceChildren();
+  els.evalButton.disabled = true;
+  els.evalSummary.textContent = '';
+  els.evalCases.tBodies[0]?.replaceChildren();
+  /** @type {EvalJob} */
   let job;
   for (;;) {
+    /** @type {ApiResult<EvalJob>} */
     const poll = await api(`/v1/admin/eval/${r.body.jobId}`);
     if (!poll.ok) return say(errorText(poll), 'error');
     job = poll.body;
-    $('eval-progress').max = job.total;
-    $('eval-progress').value = job.done;
-    $('eval-status').textContent =
+    els.evalProgress.max = job.total;
+    els.evalProgress.value = job.done;
+    els.evalStatus.textContent =
       job.state === 'running'
         ? `${job.phase === 'baseline' ? 'Scoring the published version' : 'Evaluating the draft'}: ${job.done} of ${job.total}`
         : job.state === 'done'
@@ -213,20 +374,23 @@ async function runEvaluation() {
     await new Promise((ok) => setTimeout(ok, 250));
   }
   renderCases(job.cases);
-  $('eval-summary').dataset.state = job.state;
+  els.evalSummary.dataset.state = job.state;
   if (job.summary) {
     const s = job.summary;
-    $('eval-summary').dataset.passed = String(s.passed);
-    $('eval-summary').textContent =
+    els.evalSummary.dataset.passed = String(s.passed);
+    els.evalSummary.textContent =
       `${s.passed ? 'Passed' : 'Did not pass'}: accuracy ${pct(s.accuracy)} (execution ${pct(s.executionAccuracy)}, refusals ${pct(s.refusalAccuracy)}); ` +
       `published v${s.publishedVersion ?? '–'}: ${s.publishedAccuracy === null ? '–' : pct(s.publishedAccuracy)}; needed ${pct(s.threshold)}.`;
   }
   await loadTemplates(name, version);
 }
 
+/** @param {CaseDiff[]} cases */
 function renderCases(cases) {
-  const body = $('eval-cases').tBodies[0];
+  const body = els.evalCases.tBodies[0];
+  if (!body) return;
   body.replaceChildren();
+  /** @param {CaseOutcome | undefined} o */
   const outcome = (o) => (o ? `${o.passed ? 'pass' : 'FAIL'} (${o.got}${o.why ? `: ${o.why}` : ''})` : '–');
   for (const c of cases) {
     const tr = document.createElement('tr');
@@ -243,31 +407,37 @@ function renderCases(cases) {
 
 // ---------- publish and rollback ----------
 
-/** Resolves true when the admin confirms in the dialog. */
+/**
+ * Resolves true when the admin confirms in the dialog.
+ * @param {string} text
+ * @returns {Promise<boolean>}
+ */
 function confirmAction(text) {
-  const dialog = $('confirm-dialog');
-  $('confirm-text').textContent = text;
+  const dialog = els.confirmDialog;
+  els.confirmText.textContent = text;
   dialog.showModal();
   return new Promise((resolve) => {
+    /** @param {boolean} answer */
     const done = (answer) => {
-      $('confirm-yes').removeEventListener('click', yes);
-      $('confirm-no').removeEventListener('click', no);
+      els.confirmYes.removeEventListener('click', yes);
+      els.confirmNo.removeEventListener('click', no);
       dialog.close();
       resolve(answer);
     };
     const yes = () => done(true);
     const no = () => done(false);
-    $('confirm-yes').addEventListener('click', yes);
-    $('confirm-no').addEventListener('click', no);
+    els.confirmYes.addEventListener('click', yes);
+    els.confirmNo.addEventListener('click', no);
   });
 }
 
 async function publish() {
+  if (!current) return;
   const { name, version } = current;
   if (!(await confirmAction(`Publish ${name} v${version}? Every member's next question will use it.`))) return;
   const r = await api(`/v1/admin/templates/${name}/versions/${version}/publish`, {
     method: 'POST',
-    body: { note: $('change-note').value },
+    body: { note: els.changeNote.value },
   });
   if (!r.ok) return say(`Publishing refused: ${errorText(r)}`, 'error');
   say(`Published ${name} v${version}.`);
@@ -275,6 +445,7 @@ async function publish() {
 }
 
 async function rollback() {
+  if (!current) return;
   const { name, version } = current;
   if (!(await confirmAction(`Roll back ${name} to v${version}? It replaces the published version now.`))) return;
   const r = await api(`/v1/admin/templates/${name}/rollback`, { method: 'POST', body: { version, note: 'rollback' } });
@@ -283,10 +454,12 @@ async function rollback() {
   await loadTemplates(name, version);
 }
 
+/** @param {TemplateName} name */
 async function loadHistory(name) {
+  /** @type {ApiResult<{ events: HistoryEvent[] }>} */
   const r = await api(`/v1/admin/history?name=${encodeURIComponent(name)}`);
   if (!r.ok) return;
-  const list = $('history-list');
+  const list = els.historyList;
   list.replaceChildren();
   for (const e of r.body.events.slice(0, 30)) {
     const li = document.createElement('li');
@@ -295,4 +468,4 @@ async function loadHistory(name) {
   }
 }
 
-init();
+void init();

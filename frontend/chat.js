@@ -3,7 +3,7 @@
  * Member chat page: ask a question, show the answer.
  *
  * Identity: every API call carries `Authorization: Bearer <token>`. The token lives only in
- * this module's memory (never localStorage/sessionStorage), so closing the tab signs out.
+ * the memory of api.js (never localStorage/sessionStorage), so closing the tab signs out.
  * - Local demo (`GET /v1/config` → `{ devSignIn: true }`): a "Sign in as" picker fetches a
  *   token from the local server's dev issuer (`POST /dev/token`).
  * - Production: the portal's Cognito sign-in supplies the ID token and hands it to this page
@@ -13,8 +13,12 @@
  *
  * Server text (answers, names, error messages) is only ever written with textContent.
  */
+import { api, errorMessage, hasToken, isRecord, requestIdOf, setToken } from './api.js';
+import { LIMITS } from './limits.js';
 
-const QUESTION_MAX = 300;
+/** @import { ApiResult } from './api.js' */
+
+const QUESTION_MAX = LIMITS.questionMaxChars;
 
 /** Status → the short visible label (not colour alone) and the bubble's modifier class. */
 const STATUS_STYLES = /** @type {const} */ ({
@@ -43,9 +47,6 @@ const MESSAGES = {
   empty: 'Please type a question first.',
 };
 
-/** @type {string | undefined} */
-let token;
-
 /** @type {{ devSignIn: boolean }} */
 let config = { devSignIn: false };
 
@@ -56,12 +57,19 @@ let config = { devSignIn: false };
  * @example
  * import { setToken } from './chat.js';
  * setToken(cognitoSession.getIdToken().getJwtToken());
- *
- * @param {string | undefined} newToken
  */
-export function setToken(newToken) {
-  token = newToken || undefined;
-}
+export { setToken };
+
+/**
+ * A person of the demo picker (`GET /dev/people`).
+ * @typedef {{ personId: string, name: string, relationship: string }} DevPerson
+ */
+/** @typedef {{ memberId: string, people?: DevPerson[] }} DevFamily */
+
+/**
+ * What `POST /v1/ask` answers (also with a 5xx when the pipeline failed).
+ * @typedef {{ status: keyof typeof STATUS_STYLES, answer: string, requestId?: string }} AskBody
+ */
 
 /** @param {string} id */
 function byId(id) {
@@ -86,38 +94,6 @@ const els = {
 
 /** Set while a question is in flight: one question at a time. */
 let busy = false;
-
-/**
- * Calls the API with the bearer token (when there is one).
- *
- * @example
- * const res = await apiFetch('/v1/ask', { method: 'POST', body: { question: 'How many claims?' } });
- *
- * @param {string} path
- * @param {{ method?: string, body?: unknown }} [opts]
- */
-async function apiFetch(path, opts = {}) {
-  /** @type {Record<string, string>} */
-  const headers = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  return fetch(path, {
-    method: opts.method ?? 'GET',
-    headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    credentials: 'omit',
-    cache: 'no-store',
-  });
-}
-
-/** Parses a JSON body, or undefined when there is none or it is not JSON. @param {Response} res */
-async function readJson(res) {
-  try {
-    return await res.json();
-  } catch {
-    return undefined;
-  }
-}
 
 // ---------- chat log ----------
 
@@ -217,7 +193,7 @@ async function ask(rawQuestion) {
     addBubble({ who: 'assistant', text: MESSAGES.empty, status: 'needs_detail' });
     return;
   }
-  if (!token) {
+  if (!hasToken()) {
     addBubble({ who: 'assistant', text: MESSAGES.signInFirst, status: 'error' });
     (config.devSignIn ? els.picker : els.question).focus();
     return;
@@ -229,10 +205,9 @@ async function ask(rawQuestion) {
   setBusy(true);
   showProgress();
   try {
-    const res = await apiFetch('/v1/ask', { method: 'POST', body: { question } });
-    const body = await readJson(res);
+    const r = await api('/v1/ask', { method: 'POST', body: { question } });
     hideProgress();
-    renderResponse(res, body);
+    renderResponse(r);
   } catch {
     hideProgress();
     addBubble({ who: 'assistant', text: MESSAGES.network, status: 'error' });
@@ -242,32 +217,37 @@ async function ask(rawQuestion) {
 }
 
 /**
- * @param {Response} res
- * @param {any} body
+ * True for a pipeline answer: a known status and a text to show.
+ * @param {unknown} body
+ * @returns {body is AskBody}
  */
-function renderResponse(res, body) {
-  const requestId = typeof body?.requestId === 'string' ? body.requestId : undefined;
+function isAskBody(body) {
+  return isRecord(body) && typeof body.answer === 'string' && isKnownStatus(body.status);
+}
 
-  if (res.status === 401) {
+/** @param {ApiResult} r */
+function renderResponse(r) {
+  const requestId = requestIdOf(r.body);
+
+  if (r.status === 401) {
     setToken(undefined);
     showSignedIn(undefined);
     addBubble({ who: 'assistant', text: MESSAGES.signInAgain, status: 'error' });
     return;
   }
-  if (res.status === 429) {
-    const message = typeof body?.error?.message === 'string' ? body.error.message : MESSAGES.serverTrouble;
-    addBubble({ who: 'assistant', text: message, status: 'error' });
+  if (r.status === 429) {
+    addBubble({ who: 'assistant', text: errorMessage(r.body) ?? MESSAGES.serverTrouble, status: 'error' });
     return;
   }
   // Pipeline failures arrive as 5xx with the usual body and a friendly `answer`; anything else
   // that is not a normal answer (bad request, gateway error page, …) gets our own line.
-  const pipelineBody = typeof body?.answer === 'string' && isKnownStatus(body?.status);
-  if (!pipelineBody || (!res.ok && res.status < 500)) {
+  const body = r.body;
+  if (!isAskBody(body) || (!r.ok && r.status < 500)) {
     addBubble({ who: 'assistant', text: MESSAGES.serverTrouble, status: 'error', reference: requestId });
     return;
   }
 
-  const status = res.ok ? body.status : 'error';
+  const status = r.ok ? body.status : 'error';
   addBubble({
     who: 'assistant',
     text: body.answer,
@@ -295,9 +275,10 @@ function showSignedIn(person) {
 }
 
 async function loadPeople() {
-  const res = await apiFetch('/dev/people');
-  const families = res.ok ? await readJson(res) : undefined;
-  if (!Array.isArray(families)) throw new Error('people');
+  /** @type {ApiResult<DevFamily[]>} */
+  const r = await api('/dev/people');
+  if (!r.ok || !Array.isArray(r.body)) throw new Error('people');
+  const families = r.body;
 
   els.picker.replaceChildren();
   const placeholder = document.createElement('option');
@@ -330,10 +311,10 @@ async function onSignIn(event) {
   }
   els.signInButton.disabled = true;
   try {
-    const res = await apiFetch('/dev/token', { method: 'POST', body: { personId: option.value } });
-    const body = res.ok ? await readJson(res) : undefined;
-    if (typeof body?.token !== 'string') throw new Error('token');
-    setToken(body.token);
+    /** @type {ApiResult<{ token: string }>} */
+    const r = await api('/dev/token', { method: 'POST', body: { personId: option.value } });
+    if (!r.ok || typeof r.body.token !== 'string') throw new Error('token');
+    setToken(r.body.token);
     // A different person must not see the previous person's answers.
     els.log.replaceChildren();
     showSignedIn({ name: option.dataset.name ?? '', relationship: option.dataset.relationship ?? '' });
@@ -350,9 +331,8 @@ async function onSignIn(event) {
 
 async function loadConfig() {
   try {
-    const res = await apiFetch('/v1/config');
-    const body = res.ok ? await readJson(res) : undefined;
-    return { devSignIn: body?.devSignIn === true };
+    const r = await api('/v1/config');
+    return { devSignIn: r.ok && isRecord(r.body) && r.body.devSignIn === true };
   } catch {
     return { devSignIn: false };
   }
@@ -381,6 +361,7 @@ function wireEvents() {
 }
 
 async function start() {
+  els.question.maxLength = QUESTION_MAX;
   wireEvents();
   updateCounter();
   config = await loadConfig();

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { PromptStore, PromptTemplate, TemplateName } from '../core/ports.ts';
 import { checkPlaceholders, type PlaceholderProblems } from '../generate/placeholders.ts';
+import { LIMITS } from '../schema/catalog.ts';
 import { AdminErrorCode, TemplateError } from './errors.ts';
 
 export const TEMPLATE_NAMES = ['sql', 'summary'] as const satisfies readonly TemplateName[];
@@ -338,7 +339,7 @@ export class TemplateRepository {
   ): Promise<void> {
     await c.query(
       'INSERT INTO public.prompt_template_history (name, version, action, actor, note) VALUES ($1, $2, $3, $4, $5)',
-      [name, version, action, actor, note.slice(0, 2000)],
+      [name, version, action, actor, note.slice(0, LIMITS.changeNoteMaxChars)],
     );
   }
 

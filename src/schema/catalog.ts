@@ -95,11 +95,22 @@ export const ALLOWED_CAST_TYPES: ReadonlySet<string> = new Set([
   'interval',
 ]);
 
-/** Hard limits shared by the prompt (so the model knows) and the validator (so it holds). */
+/**
+ * Hard limits, each written once: the question guard, the validator, the database port and the
+ * admin API enforce them; the pages read the ones they show from frontend/limits.js, generated
+ * from here (`npm run gen:frontend-limits`; a unit test fails when the two differ).
+ */
 export const LIMITS = {
+  /** A member's question, in characters (after trimming). */
   questionMaxChars: 300,
+  /** Model-written SQL, in characters. */
   sqlMaxChars: 2000,
+  /** Rows a member query returns; more is "too many rows". */
   rowCap: 200,
+  /** A prompt template's system text or body (admin), in characters. */
+  templateTextMaxChars: 40_000,
+  /** An admin's change, publish or rollback note, in characters. */
+  changeNoteMaxChars: 2000,
 } as const;
 
 /** Renders the member tables as DDL for the SQL-generation prompt. */

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { LIMITS } from '../../src/schema/catalog.ts';
 import type { LocalServer } from '../../src/server/local.ts';
 import { type AppPage, ARTIFACTS, openAppPage } from '../support/browser.ts';
 
@@ -65,6 +66,10 @@ test('a member token cannot use the admin API; the page signs in a dev admin', {
   await page.locator('#editing-label', { hasText: 'sql v1 (published)' }).waitFor();
   assert.match(await page.locator('#body-text').inputValue(), /\{\{question\}\}/);
   assert.equal(await page.locator('#placeholder-list li[data-state="missing"]').count(), 0);
+  // Input limits come from the catalog (frontend/limits.js), not from the HTML.
+  assert.equal(await page.locator('#preview-question').getAttribute('maxlength'), String(LIMITS.questionMaxChars));
+  assert.equal(await page.locator('#change-note').getAttribute('maxlength'), String(LIMITS.changeNoteMaxChars));
+  assert.equal(await page.locator('#body-text').getAttribute('maxlength'), String(LIMITS.templateTextMaxChars));
 });
 
 test('placeholders are highlighted as the admin types', { timeout: 30_000 }, async () => {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page, Route } from 'playwright-core';
+import { LIMITS } from '../../src/schema/catalog.ts';
 import { type AppPage, ARTIFACTS, openAppPage } from '../support/browser.ts';
 
 const NARROW = { width: 360, height: 800 };
@@ -82,7 +83,7 @@ test('the page loads with the dev sign-in picker listing seeded families', { tim
 
   const families = await page.locator('#person-picker optgroup').count();
   assert.ok(families >= 1, 'at least one family is listed');
-  assert.equal(await page.locator('#question').getAttribute('maxlength'), '300');
+  assert.equal(await page.locator('#question').getAttribute('maxlength'), String(LIMITS.questionMaxChars));
   assert.equal(await page.getByRole('link', { name: 'Admin' }).getAttribute('href'), '/admin.html');
   assert.equal(await page.locator('.chip').count(), 4);
 });
@@ -110,7 +111,10 @@ test('signing in as the first family subscriber works from the keyboard', { time
 test('a claims question shows a waiting state, then an answer with a number', { timeout: 60_000 }, async () => {
   const question = 'How many prescription claims did I have this year?';
   await page.locator('#question').pressSequentially(question);
-  assert.equal(await page.locator('#question-counter').textContent(), `${question.length} of 300 characters`);
+  assert.equal(
+    await page.locator('#question-counter').textContent(),
+    `${question.length} of ${LIMITS.questionMaxChars} characters`,
+  );
 
   const before = await answers().count();
   const gate = await gateNextAsk();

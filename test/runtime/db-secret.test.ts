@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { parseConfig } from '../config/config.ts';
-import { databaseUrl, lambdaOwnerUrl, readDbSecret, TLS } from './db-secret.ts';
+import { parseConfig } from '../../src/config/config.ts';
+import { databaseUrl, lambdaOwnerUrl, readDbSecret, TLS } from '../../src/runtime/db-secret.ts';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BedrockRuntimeClient, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { BedrockLlm } from './bedrock.ts';
-import { type BedrockStandin, startBedrockStandin } from './standin.ts';
+import { BedrockLlm } from '../../src/llm/bedrock.ts';
+import { type BedrockStandin, startBedrockStandin } from '../../src/llm/standin.ts';
 
 const SUMMARY_PROMPT = [
   '<today>2026-11-25</today>',

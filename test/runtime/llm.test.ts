@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, parseConfig } from '../config/config.ts';
-import { type BedrockStandin, startBedrockStandin } from '../llm/standin.ts';
-import { checkLlmConfig, createLlm, lazyLlm, sqlModelId } from './llm.ts';
+import { ConfigError, parseConfig } from '../../src/config/config.ts';
+import { type BedrockStandin, startBedrockStandin } from '../../src/llm/standin.ts';
+import { checkLlmConfig, createLlm, lazyLlm, sqlModelId } from '../../src/runtime/llm.ts';
 
 const SQL_PROMPT = [
   '<member_id>1000000001</member_id>',

@@ -1,0 +1,108 @@
+// @ts-check
+/**
+ * The one way the pages call the API (chat and admin): same-origin JSON, the bearer token from
+ * this page's memory (never localStorage/sessionStorage, so closing the tab signs out), no
+ * cookies, no HTTP cache.
+ *
+ * A response is read once into an {@link ApiResult}: `ok: true` only for a 2xx with a JSON body,
+ * which the caller declares the type of (the API is ours; the pages trust its shapes, as its
+ * tests pin them). Anything else is `ok: false` with whatever body came back, as `unknown`.
+ */
+
+/**
+ * @typedef {object} ApiOptions
+ * @property {'GET' | 'POST' | 'PUT'} [method] default GET
+ * @property {unknown} [body] sent as JSON
+ */
+
+/**
+ * @template [T=unknown]
+ * @typedef {{ ok: true, status: number, body: T } | { ok: false, status: number, body: unknown }} ApiResult
+ */
+
+/** @type {string | undefined} */
+let token;
+
+/**
+ * Sets the bearer token for every later call; `undefined` (or '') signs out.
+ * @param {string | undefined} newToken
+ */
+export function setToken(newToken) {
+  token = newToken || undefined;
+}
+
+/** True while the page holds a token. */
+export function hasToken() {
+  return token !== undefined;
+}
+
+/**
+ * Calls the API. Rejects only when the network fails (no response at all).
+ *
+ * @example
+ * // The declared type of the result says what a success carries.
+ * const r = await api('/dev/token', { method: 'POST', body: { personId: '1000000001-01' } });
+ * if (r.ok && isRecord(r.body) && typeof r.body.token === 'string') setToken(r.body.token);
+ *
+ * @template [T=unknown]
+ * @param {string} path
+ * @param {ApiOptions} [opts]
+ * @returns {Promise<ApiResult<T>>}
+ */
+export async function api(path, opts = {}) {
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, {
+    method: opts.method ?? 'GET',
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+  const body = await readJson(res);
+  if (res.ok && body !== undefined) return { ok: true, status: res.status, body: /** @type {T} */ (body) };
+  return { ok: false, status: res.status, body };
+}
+
+/**
+ * The JSON body, or undefined when there is none or it is not JSON.
+ * @param {Response} res
+ * @returns {Promise<unknown>}
+ */
+async function readJson(res) {
+  try {
+    return /** @type {unknown} */ (await res.json());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True for a plain JSON object (not null, not an array).
+ * @param {unknown} value
+ * @returns {value is Record<string, unknown>}
+ */
+export function isRecord(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The `error.message` of an API error body (`{"error": {"code", "message"}}`), if there is one.
+ * @param {unknown} body
+ * @returns {string | undefined}
+ */
+export function errorMessage(body) {
+  const error = isRecord(body) ? body.error : undefined;
+  return isRecord(error) && typeof error.message === 'string' ? error.message : undefined;
+}
+
+/**
+ * The `requestId` of any API body, if there is one (support quotes it).
+ * @param {unknown} body
+ * @returns {string | undefined}
+ */
+export function requestIdOf(body) {
+  return isRecord(body) && typeof body.requestId === 'string' ? body.requestId : undefined;
+}
