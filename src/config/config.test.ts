@@ -98,13 +98,9 @@ describe('parseConfig', () => {
     assert.doesNotMatch(message, /hunter2/);
   });
 
-  it('rules across variables: Bedrock settings need LLM_PROVIDER locally; AUTH_* go together; Lambda needs a login', () => {
+  it('rules across variables: a Bedrock setting alone means Bedrock locally; AUTH_* go together; Lambda needs a login', () => {
     assert.equal(parseConfig({ BEDROCK_MODEL_ID: 'm' }).llm.provider, 'bedrock');
-    assert.match(
-      configError({ BEDROCK_ENDPOINT: 'http://127.0.0.1:4010' }),
-      /LLM_PROVIDER is bedrock but BEDROCK_MODEL_ID is not set/,
-    );
-    assert.match(configError({ LLM_PROVIDER: 'bedrock' }), /BEDROCK_MODEL_ID is not set/);
+    assert.equal(parseConfig({ BEDROCK_ENDPOINT: 'http://127.0.0.1:4010' }).llm.provider, 'bedrock');
     assert.equal(parseConfig({ LLM_PROVIDER: 'offline', BEDROCK_MODEL_ID: 'm' }).llm.provider, 'offline');
     assert.match(configError({ AUTH_ISSUER: 'https://issuer.example' }), /go together/);
     const auth = parseConfig({

@@ -170,18 +170,9 @@ export function parseConfig(env: RawEnv): Config {
     ['BEDROCK_MODEL_ID', 'BEDROCK_SQL_MODEL_ID', 'BEDROCK_SUMMARY_MODEL_ID', 'BEDROCK_ENDPOINT'] as const
   ).filter((name) => v[name] !== undefined);
   // Before LLM_PROVIDER existed, setting a Bedrock variable locally meant "use Bedrock": keep that
-  // working, and say plainly when Bedrock is chosen without a model to call.
+  // working (the LLM factory says plainly when Bedrock is chosen without a model to call).
   const provider: LlmProvider =
     v.LLM_PROVIDER ?? (platform === 'local' && bedrockSet.length > 0 ? 'bedrock' : DEFAULTS.llmProvider[platform]);
-  if (
-    provider === 'bedrock' &&
-    platform === 'local' &&
-    !v.BEDROCK_MODEL_ID &&
-    !(v.BEDROCK_SQL_MODEL_ID && v.BEDROCK_SUMMARY_MODEL_ID)
-  )
-    problems.push(
-      `LLM_PROVIDER is bedrock but BEDROCK_MODEL_ID is not set: set it (or LLM_PROVIDER=offline for the offline model)`,
-    );
 
   const authSet = (['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const).filter((name) => v[name] !== undefined);
   if (authSet.length > 0 && authSet.length < 3)
