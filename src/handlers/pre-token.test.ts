@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PreTokenGenerationTriggerEvent, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { captureJsonLines } from '../observability/capture.ts';
-import { applyIdentity, createPreTokenHandler, IDENTITY_CLAIMS, type IdentityClaims } from './pre-token.ts';
+import {
+  applyIdentity,
+  createPreTokenHandler,
+  IDENTITY_CLAIMS,
+  type IdentityClaims,
+  rolePolicyFromEnv,
+} from './pre-token.ts';
 
 const base = {
   region: 'us-east-1',
@@ -85,5 +91,56 @@ describe('createPreTokenHandler', () => {
     assert.equal(line.role, 'member');
     const text = JSON.stringify(lines);
     assert.ok(!text.includes('jane@example.com') && !text.includes('1234567890'), text);
+  });
+});
+
+describe('role policy per user pool (member pool: member only; admin pool: admin in the admin group)', () => {
+  const boss: IdentityClaims = { memberId: '1234567890', personId: '1234567890-02', role: 'admin' };
+  const withGroups = (groups: string[]) => {
+    const event = v1();
+    event.request.groupConfiguration = { groupsToOverride: groups };
+    return event;
+  };
+  const run = async (env: NodeJS.ProcessEnv, who: IdentityClaims, groups: string[]) => {
+    const handler = createPreTokenHandler({ lookup: async () => who, policy: rolePolicyFromEnv(env) });
+    let out: PreTokenGenerationTriggerEvent | undefined;
+    const lines = await captureJsonLines(async () => {
+      out = (await handler(withGroups(groups))) as PreTokenGenerationTriggerEvent;
+    });
+    return { details: out?.response.claimsOverrideDetails, lines };
+  };
+  const memberPool = { PRE_TOKEN_ALLOWED_ROLES: 'member' };
+  const adminPool = { PRE_TOKEN_ALLOWED_ROLES: 'admin', PRE_TOKEN_ADMIN_GROUP: 'admin' };
+
+  it('the member pool never issues the admin role, even for an admin mapping in the admin group', async () => {
+    const { details, lines } = await run(memberPool, boss, ['admin']);
+    assert.deepEqual(details, { claimsToSuppress: [...IDENTITY_CLAIMS] });
+    const line = lines.find((l) => l.message === 'pre_token_denied');
+    assert.equal(line?.errorCode, 'ROLE_NOT_ALLOWED');
+    assert.ok(!JSON.stringify(lines).includes('1234567890'));
+  });
+
+  it('the member pool issues member claims', async () => {
+    const { details } = await run(memberPool, jane, []);
+    assert.equal(details?.claimsToAddOrOverride?.['custom:role'], 'member');
+  });
+
+  it('the admin pool issues admin claims only to a member of the admin group', async () => {
+    const inGroup = await run(adminPool, boss, ['admin']);
+    assert.equal(inGroup.details?.claimsToAddOrOverride?.['custom:role'], 'admin');
+    const outside = await run(adminPool, boss, ['auditors']);
+    assert.deepEqual(outside.details, { claimsToSuppress: [...IDENTITY_CLAIMS] });
+    assert.equal(outside.lines.find((l) => l.message === 'pre_token_denied')?.errorCode, 'NOT_IN_ADMIN_GROUP');
+  });
+
+  it('the admin pool gives a member mapping no claims', async () => {
+    const { details } = await run(adminPool, jane, ['admin']);
+    assert.deepEqual(details, { claimsToSuppress: [...IDENTITY_CLAIMS] });
+  });
+
+  it('without settings (local runs) both roles pass, as before; unknown role names are refused', () => {
+    assert.deepEqual([...rolePolicyFromEnv({}).allowedRoles].sort(), ['admin', 'member']);
+    assert.equal(rolePolicyFromEnv({}).adminGroup, undefined);
+    assert.throws(() => rolePolicyFromEnv({ PRE_TOKEN_ALLOWED_ROLES: 'member,root' }), /unknown role root/);
   });
 });

@@ -3,6 +3,11 @@
  * custom:person_id, custom:role) into the token, from the identity_map table. A user without a
  * mapping gets those claims suppressed, so the API rejects the token. Handles both the V1 event
  * (ID token only) and the V2 event (ID and access tokens).
+ *
+ * Each user pool runs its own copy with a policy (`PRE_TOKEN_ALLOWED_ROLES`,
+ * `PRE_TOKEN_ADMIN_GROUP`): the member pool issues `member` only; the admin pool, where Cognito
+ * requires MFA at every sign-in, issues `admin` only and only to members of its `admin` group. A
+ * mapping the pool may not issue is treated like no mapping (claims suppressed).
  */
 import type { PreTokenGenerationTriggerEvent, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import type pg from 'pg';
@@ -71,9 +76,51 @@ export function applyIdentity<E extends PreTokenEvent>(event: E, identity: Ident
   return event;
 }
 
+/** Which mapped roles this pool's trigger may put into a token. */
+export interface RolePolicy {
+  /** Roles this pool issues; a mapping with another role gets no claims. */
+  readonly allowedRoles: ReadonlySet<IdentityClaims['role']>;
+  /** When set, the admin role also needs membership of this Cognito group. */
+  readonly adminGroup?: string;
+}
+
+/** Both roles, no group: local runs and tests, where no user pool is in front. */
+export const ANY_ROLE: RolePolicy = { allowedRoles: new Set(['member', 'admin']) };
+
+/**
+ * The policy from `PRE_TOKEN_ALLOWED_ROLES` (comma-separated, default both) and
+ * `PRE_TOKEN_ADMIN_GROUP` (default none). Unknown role names are an error, not ignored.
+ *
+ * @example
+ * rolePolicyFromEnv({ PRE_TOKEN_ALLOWED_ROLES: 'admin', PRE_TOKEN_ADMIN_GROUP: 'admin' });
+ * // { allowedRoles: Set { 'admin' }, adminGroup: 'admin' }
+ */
+export function rolePolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RolePolicy {
+  const raw = env.PRE_TOKEN_ALLOWED_ROLES?.trim();
+  const names = raw ? raw.split(',').map((r) => r.trim()) : ['member', 'admin'];
+  const allowed = new Set<IdentityClaims['role']>();
+  for (const name of names) {
+    if (name !== 'member' && name !== 'admin') throw new Error(`PRE_TOKEN_ALLOWED_ROLES: unknown role ${name}`);
+    allowed.add(name);
+  }
+  const group = env.PRE_TOKEN_ADMIN_GROUP?.trim();
+  return group ? { allowedRoles: allowed, adminGroup: group } : { allowedRoles: allowed };
+}
+
+/** Why a mapping may not be issued by this pool, or undefined when it may. */
+export function deniedBy(identity: IdentityClaims, policy: RolePolicy, groups: readonly string[]): string | undefined {
+  if (!policy.allowedRoles.has(identity.role)) return 'ROLE_NOT_ALLOWED';
+  if (identity.role === 'admin' && policy.adminGroup && !groups.includes(policy.adminGroup)) {
+    return 'NOT_IN_ADMIN_GROUP';
+  }
+  return undefined;
+}
+
 export interface PreTokenDeps {
   readonly lookup: IdentityLookup;
   readonly logger?: SafeLogger;
+  /** Default {@link ANY_ROLE}. */
+  readonly policy?: RolePolicy;
 }
 
 /**
@@ -84,11 +131,25 @@ export interface PreTokenDeps {
  */
 export function createPreTokenHandler(deps: PreTokenDeps): (event: PreTokenEvent) => Promise<PreTokenEvent> {
   const logger = deps.logger ?? safeLogger;
+  const policy = deps.policy ?? ANY_ROLE;
   return async (event) => {
     const started = Date.now();
     const sub = event.request.userAttributes.sub;
-    const identity = await deps.lookup(event.userName, sub);
+    const mapped = await deps.lookup(event.userName, sub);
+    const groups = event.request.groupConfiguration?.groupsToOverride ?? [];
+    const denied = mapped ? deniedBy(mapped, policy, groups) : undefined;
+    const identity = denied ? undefined : mapped;
     applyIdentity(event, identity);
+    if (denied) {
+      logger.logEvent('pre_token_denied', {
+        mapped: true,
+        role: mapped?.role,
+        errorCode: denied,
+        triggerSource: event.triggerSource,
+        durationMs: Date.now() - started,
+      });
+      return event;
+    }
     logger.logEvent(identity ? 'pre_token_mapped' : 'pre_token_unmapped', {
       mapped: identity !== undefined,
       role: identity?.role,
@@ -119,6 +180,7 @@ async function sharedPool(): Promise<pg.Pool> {
 
 /** The Lambda entry point (serverless.yml: `src/handlers/pre-token.handler`). */
 export const handler = createPreTokenHandler({
+  policy: rolePolicyFromEnv(),
   lookup: async (username, sub) => {
     try {
       return await pgIdentityLookup(await sharedPool())(username, sub);

@@ -27,6 +27,7 @@ export const SAFE_EVENT_NAMES = [
   'migration_failed',
   'pre_token_mapped',
   'pre_token_unmapped',
+  'pre_token_denied',
   'template_loaded',
   'llm_call',
   'db_query',
