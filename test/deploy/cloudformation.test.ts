@@ -4,24 +4,27 @@
  * depends on. Packaging runs here, once, so this test never passes on a stale template.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { findCycles } from './dependency-graph.ts';
+import { packageService, printConfig, ROOT } from './package.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const OSLS = path.join(ROOT, 'node_modules', '.bin', 'osls');
 const HANDLERS = ['ask', 'admin', 'eval-runner', 'health', 'migrate', 'pre-token'];
-const FUNCTIONS = ['Ask', 'Admin', 'EvalRunner', 'Health', 'Migrate', 'PreToken'];
-const MODEL_ID = 'anthropic.claude-3-sonnet-20240229-v1:0';
+const FUNCTIONS = ['Ask', 'Admin', 'EvalRunner', 'Health', 'Migrate', 'PreToken', 'PreTokenAdmin'];
+// The default models: a current Claude through the US cross-Region inference profile.
+const FOUNDATION_MODEL = 'anthropic.claude-sonnet-4-6';
+const MODEL_ID = `us.${FOUNDATION_MODEL}`;
+const PROFILE_ARN = `arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/${MODEL_ID}`;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface Resource {
   Type: string;
   Properties?: Record<string, Json>;
+  DependsOn?: Json;
+  Condition?: string;
 }
 interface Statement {
   Effect: string;
@@ -29,6 +32,7 @@ interface Statement {
   NotAction?: Json;
   Resource?: Json;
   Principal?: Json;
+  Condition?: Json;
 }
 
 /** Renders a CloudFormation value to a string: Ref → <X>, GetAtt → <X.Y>, Join → joined. */
@@ -50,7 +54,17 @@ function list(value: Json | undefined): Json[] {
   return Array.isArray(value) ? value : [value];
 }
 
-let template: { Resources: Record<string, Resource> };
+/** The value at a path of object keys, or undefined. */
+function dig(value: Json | undefined, ...keys: string[]): Json | undefined {
+  let at: Json | undefined = value;
+  for (const key of keys) {
+    if (at === null || at === undefined || typeof at !== 'object' || Array.isArray(at)) return undefined;
+    at = at[key];
+  }
+  return at;
+}
+
+let template: { Resources: Record<string, Resource>; Conditions?: Json };
 let packageDir: string;
 
 function resources(type: string): [string, Resource][] {
@@ -89,56 +103,14 @@ function roleStatements(role: string): Statement[] {
   ) as unknown as Statement[];
 }
 
-/**
- * Runs osls. On a build error osls prints it but does not exit, so an error line ends the run
- * at once instead of at the timeout.
- */
-function runPackaging(args: string[], env: NodeJS.ProcessEnv): Promise<{ ok: boolean; text: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(OSLS, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    let failed = false;
-    const timer = setTimeout(() => {
-      failed = true;
-      text += '\n(timed out after 300 s)';
-      child.kill('SIGKILL');
-    }, 300_000);
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      if (!failed && /✘ \[ERROR\]|^Error:|\nError:/m.test(text)) {
-        failed = true;
-        // Let the rest of the message arrive, then stop the hung process.
-        setTimeout(() => child.kill('SIGKILL'), 1000);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ ok: code === 0 && !failed, text });
-    });
-  });
-}
-
 before(
   async () => {
     const missing = HANDLERS.filter((h) => !existsSync(path.join(ROOT, 'src', 'handlers', `${h}.ts`)));
     assert.deepEqual(missing, [], `serverless.yml packages src/handlers/{${missing.join(',')}}.ts, which do not exist`);
     packageDir = await mkdtemp(path.join(os.tmpdir(), 'claims-package-'));
-    const env = {
-      ...process.env,
-      // Packaging needs no AWS access; these only stop the SDK from looking for credentials.
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'packaging-only-not-a-secret',
-      AWS_REGION: 'us-east-1',
-      AWS_SDK_LOAD_CONFIG: '0',
-      SLS_TELEMETRY_DISABLED: '1',
-      SLS_NOTIFICATIONS_MODE: 'off',
-    };
-    const output = await runPackaging(['package', '--stage', 'ci', '--package', packageDir], env);
+    const output = await packageService(packageDir, { stage: 'ci' });
     assert.ok(output.ok, `osls package failed:\n${output.text}`);
-    const file = path.join(packageDir, 'cloudformation-template-update-stack.json');
-    template = JSON.parse(await readFile(file, 'utf8'));
+    template = JSON.parse(await readFile(output.templatePath, 'utf8'));
   },
   { timeout: 360_000 },
 );
@@ -151,7 +123,8 @@ describe('packaged CloudFormation template', () => {
   it('every member and admin route uses the Cognito authorizer and an API key', () => {
     const authorizer = props('ApiCognitoAuthorizer');
     assert.equal(authorizer.Type, 'COGNITO_USER_POOLS');
-    assert.equal(render(authorizer.ProviderARNs), '<UserPool.Arn>');
+    // Member tokens from the member pool, admin tokens from the admin pool (MFA required).
+    assert.equal(render(authorizer.ProviderARNs), '<UserPool.Arn>,<AdminUserPool.Arn>');
 
     const methods = resources('AWS::ApiGateway::Method').filter(([, r]) => r.Properties?.HttpMethod !== 'OPTIONS');
     const routes = methods.map(([name]) => name).sort();
@@ -217,20 +190,41 @@ describe('packaged CloudFormation template', () => {
     }
   });
 
-  it('Bedrock access is the ask, admin and eval runner roles only (previews, evaluations), scoped to the model ARN', () => {
+  it('Bedrock access is the ask, admin and eval runner roles only: the inference profiles, and their models only through them', () => {
     const bedrock = allStatements().filter(({ statement }) =>
       list(statement.Action).some((a) => String(a).startsWith('bedrock:')),
     );
-    assert.deepEqual(bedrock.map((b) => b.where).sort(), [
+    assert.deepEqual([...new Set(bedrock.map((b) => b.where))].sort(), [
       'AdminRole inline',
       'AskRole inline',
       'BedrockRuntimeEndpoint',
       'EvalRunnerRole inline',
     ]);
-    for (const { statement } of bedrock) {
-      assert.deepEqual(list(statement.Action).sort(), ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream']);
-      const arns = list(statement.Resource).map(render);
-      assert.deepEqual(arns, [`arn:<AWS::Partition>:bedrock:<AWS::Region>::foundation-model/${MODEL_ID}`]);
+    for (const where of new Set(bedrock.map((b) => b.where))) {
+      const mine = bedrock.filter((b) => b.where === where).map((b) => b.statement);
+      assert.equal(mine.length, 2, where);
+      const [profiles, models] = mine as [Statement, Statement];
+      for (const statement of mine) {
+        assert.deepEqual(list(statement.Action).sort(), [
+          'bedrock:InvokeModel',
+          'bedrock:InvokeModelWithResponseStream',
+        ]);
+      }
+      // The SQL and the summary profile (the same one by default).
+      assert.deepEqual([...new Set(list(profiles.Resource).map(render))], [PROFILE_ARN], where);
+      assert.equal(profiles.Condition, undefined);
+      // The foundation model in any Region the profile routes to, and only when called through it.
+      assert.deepEqual(
+        [...new Set(list(models.Resource).map(render))],
+        [`arn:<AWS::Partition>:bedrock:*::foundation-model/${FOUNDATION_MODEL}`],
+        where,
+      );
+      const condition = models.Condition as { StringEquals: Record<string, Json> };
+      assert.deepEqual(Object.keys(condition), ['StringEquals'], where);
+      assert.deepEqual(
+        [...new Set(list(condition.StringEquals['bedrock:InferenceProfileArn']).map(render))],
+        [PROFILE_ARN],
+      );
     }
   });
 
@@ -250,6 +244,7 @@ describe('packaged CloudFormation template', () => {
     assert.deepEqual(secretsOf('PreTokenRole'), ['<AppDbSecret>']);
     assert.deepEqual(secretsOf('MigrateRole'), ['<AppDbSecret>', '<OwnerDbSecret>']);
     assert.deepEqual(secretsOf('EvalRunnerRole'), ['<AppDbSecret>']);
+    assert.deepEqual(secretsOf('PreTokenAdminRole'), ['<AppDbSecret>']);
     for (const f of FUNCTIONS) {
       const managed = list(props(`${f}Role`).ManagedPolicyArns).map(render);
       assert.ok(
@@ -277,19 +272,58 @@ describe('packaged CloudFormation template', () => {
     for (const f of FUNCTIONS) {
       const p = props(`${f}LambdaFunction`);
       const vars = (p.Environment as { Variables: Record<string, Json> }).Variables;
-      if (f === 'Ask' || f === 'Admin') {
+      if (f === 'Ask' || f === 'Admin' || f === 'EvalRunner') {
+        // One model per step; BEDROCK_MODEL_ID stays for code that reads one model.
         assert.equal(vars.BEDROCK_MODEL_ID, MODEL_ID, f);
-        assert.ok((p.Timeout as number) < 29, `${f} finishes before API Gateway gives up`);
-      } else if (f === 'EvalRunner') {
-        // Not behind API Gateway: a whole evaluation run fits in one invocation.
-        assert.equal(vars.BEDROCK_MODEL_ID, MODEL_ID, f);
-        assert.equal(p.Timeout, 900, f);
-        assert.equal(p.MemorySize, 1024, f);
-        assert.equal(p.ReservedConcurrentExecutions, 2, f);
+        assert.equal(vars.BEDROCK_SQL_MODEL_ID, MODEL_ID, f);
+        assert.equal(vars.BEDROCK_SUMMARY_MODEL_ID, MODEL_ID, f);
       } else {
-        assert.equal(vars.BEDROCK_MODEL_ID, undefined, f);
+        for (const v of ['BEDROCK_MODEL_ID', 'BEDROCK_SQL_MODEL_ID', 'BEDROCK_SUMMARY_MODEL_ID']) {
+          assert.equal(vars[v], undefined, `${f} ${v}`);
+        }
       }
+      if (f === 'Ask' || f === 'Admin')
+        assert.ok((p.Timeout as number) < 29, `${f} finishes before API Gateway gives up`);
     }
+    // Not behind API Gateway: a whole evaluation run fits in one invocation.
+    const runner = props('EvalRunnerLambdaFunction');
+    assert.equal(runner.Timeout, 900);
+    assert.equal(runner.MemorySize, 1024);
+    assert.equal(runner.ReservedConcurrentExecutions, 2);
+  });
+
+  it('stage parameters choose the models (IAM follows) and whether customer-managed keys exist', async () => {
+    type Config = {
+      functions: Record<string, { environment?: Record<string, Json> }>;
+      // One object once osls has merged the parts (deploy/*.yml); a list before.
+      resources: { Resources?: Record<string, Resource> } | { Resources?: Record<string, Resource> }[];
+    };
+    const config = (await printConfig({
+      stage: 'ci',
+      params: {
+        bedrockInferenceProfile: 'eu',
+        bedrockSummaryModel: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+        customerManagedKeys: 'false',
+      },
+    })) as Config;
+    const vars = config.functions.ask?.environment ?? {};
+    assert.equal(vars.BEDROCK_SQL_MODEL_ID, 'eu.anthropic.claude-sonnet-4-6');
+    assert.equal(vars.BEDROCK_SUMMARY_MODEL_ID, 'eu.anthropic.claude-haiku-4-5-20251001-v1:0');
+    assert.equal(vars.BEDROCK_MODEL_ID, 'eu.anthropic.claude-sonnet-4-6');
+    const parts = Array.isArray(config.resources) ? config.resources : [config.resources];
+    const all: Record<string, Resource> = Object.assign({}, ...parts.map((r) => r.Resources ?? {}));
+    const askPolicy = JSON.stringify(all.AskRole);
+    assert.ok(askPolicy.includes('inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0'), askPolicy);
+    assert.ok(askPolicy.includes('foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'), askPolicy);
+    // customerManagedKeys=false: no keys, no key permissions, AWS-managed encryption.
+    assert.deepEqual(
+      Object.entries(all)
+        .filter(([, r]) => r.Type === 'AWS::KMS::Key' || r.Type === 'AWS::IAM::Policy')
+        .map(([name]) => name),
+      [],
+    );
+    assert.equal(JSON.stringify(all.FrontendBucket?.Properties?.BucketEncryption).includes('AES256'), true);
+    assert.equal(all.EvalRunnerDlq?.Properties?.SqsManagedSseEnabled, true);
   });
 
   it('the admin role may invoke the eval runner only; the admin function is told its name', () => {
@@ -326,16 +360,27 @@ describe('packaged CloudFormation template', () => {
 
   it('the database is private and encrypted, behind RDS Proxy with TLS', () => {
     const instances = resources('AWS::RDS::DBInstance');
-    assert.ok(instances.length >= 1);
+    assert.deepEqual(instances.map(([name]) => name).sort(), ['DbReader', 'DbWriter']);
     for (const [name, instance] of instances) assert.equal(instance.Properties?.PubliclyAccessible, false, name);
     const cluster = props('DbCluster');
     assert.equal(cluster.StorageEncrypted, true);
     assert.equal(props('DbProxy').RequireTLS, true);
-    // Only the proxy (and the rotation functions) reach the database port.
-    const ingress = list(props('DbSecurityGroup').SecurityGroupIngress).map((r) =>
-      render((r as { SourceSecurityGroupId: Json }).SourceSecurityGroupId),
-    );
+    // Only the proxy (and the rotation functions) reach the database port: rules of their own,
+    // none inline (two groups naming each other inline are a dependency cycle).
+    assert.equal(props('DbSecurityGroup').SecurityGroupIngress, undefined);
+    const ingress = resources('AWS::EC2::SecurityGroupIngress')
+      .filter(([, r]) => render(r.Properties?.GroupId) === '<DbSecurityGroup>')
+      .map(([, r]) => render(r.Properties?.SourceSecurityGroupId));
     assert.deepEqual(ingress.sort(), ['<DbProxySecurityGroup>', '<RotationSecurityGroup>']);
+    for (const [name, group] of resources('AWS::EC2::SecurityGroup')) {
+      for (const rule of [
+        ...list(group.Properties?.SecurityGroupIngress),
+        ...list(group.Properties?.SecurityGroupEgress),
+      ]) {
+        const r = rule as Record<string, Json>;
+        assert.equal(r.SourceSecurityGroupId ?? r.DestinationSecurityGroupId, undefined, `${name}: inline group rule`);
+      }
+    }
     // Nothing in the template opens a port to an address range.
     for (const [name, r] of [...resources('AWS::EC2::SecurityGroup'), ...resources('AWS::EC2::SecurityGroupIngress')]) {
       for (const rule of [r.Properties ?? {}, ...list(r.Properties?.SecurityGroupIngress)] as Record<string, Json>[]) {
@@ -384,6 +429,233 @@ describe('packaged CloudFormation template', () => {
     assert.match(render(statement?.Condition), /FrontendDistribution/);
   });
 
+  it('the resource dependency graph (Ref, GetAtt, Sub, DependsOn) has no cycle', () => {
+    assert.deepEqual(findCycles(template), []);
+  });
+
+  it('WAF: a per-IP rate limit and AWS managed rule groups on CloudFront and on the API', () => {
+    const config = props('FrontendDistribution').DistributionConfig as Record<string, Json>;
+    assert.equal(render(config.WebACLId), '<CloudFrontWebAcl.Arn>');
+    assert.equal(props('CloudFrontWebAcl').Scope, 'CLOUDFRONT');
+    assert.equal(props('ApiWebAcl').Scope, 'REGIONAL');
+    const association = props('ApiWebAclAssociation');
+    assert.equal(render(association.WebACLArn), '<ApiWebAcl.Arn>');
+    assert.equal(
+      render(association.ResourceArn),
+      'arn:<AWS::Partition>:apigateway:<AWS::Region>::/restapis/<ApiGatewayRestApi>/stages/ci',
+    );
+    for (const acl of ['CloudFrontWebAcl', 'ApiWebAcl']) {
+      const rules = list(props(acl).Rules) as Record<string, Json>[];
+      const rate = rules.find((r) => dig(r, 'Statement', 'RateBasedStatement'));
+      const limit = dig(rate, 'Statement', 'RateBasedStatement', 'Limit');
+      assert.ok(Number(limit) > 0 && Number(limit) <= 2000, `${acl}: rate limit ${limit}`);
+      assert.equal(dig(rate, 'Action', 'Block', 'CustomResponse', 'ResponseCode'), 429);
+      const managed = rules
+        .map(
+          (r) =>
+            ((r.Statement as Record<string, Json>).ManagedRuleGroupStatement as { Name?: string } | undefined)?.Name,
+        )
+        .filter(Boolean);
+      assert.ok(managed.includes('AWSManagedRulesCommonRuleSet'), `${acl}: ${managed}`);
+      assert.ok(managed.includes('AWSManagedRulesKnownBadInputsRuleSet'), `${acl}: ${managed}`);
+      // Every WebACL logs, with the credentials in headers redacted.
+      const logging = resources('AWS::WAFv2::LoggingConfiguration').find(
+        ([, r]) => render(r.Properties?.ResourceArn) === `<${acl}.Arn>`,
+      );
+      assert.ok(logging, `${acl} logging`);
+      const redacted = JSON.stringify(logging[1].Properties?.RedactedFields);
+      for (const h of ['authorization', 'x-api-key', 'x-origin-verify'])
+        assert.ok(redacted.includes(h), `${acl}: ${h}`);
+    }
+  });
+
+  it('the execute-api address answers CloudFront only: its WAF blocks requests without the secret origin header', () => {
+    const origins = (props('FrontendDistribution').DistributionConfig as { Origins: Record<string, Json>[] }).Origins;
+    const api = origins.find((o) => o.Id === 'api');
+    const headers = list(api?.OriginCustomHeaders) as { HeaderName: string; HeaderValue: Json }[];
+    const verify = headers.find((h) => h.HeaderName === 'x-origin-verify');
+    assert.equal(render(verify?.HeaderValue), '{{resolve:secretsmanager:<OriginVerifySecret>}}');
+    // No x-api-key origin header: it would overwrite an integrator's own key.
+    assert.ok(!headers.some((h) => h.HeaderName.toLowerCase() === 'x-api-key'));
+    const first = (list(props('ApiWebAcl').Rules) as Record<string, Json>[]).find((r) => r.Priority === 0);
+    const match = dig(first, 'Statement', 'NotStatement', 'Statement', 'ByteMatchStatement') as Record<string, Json>;
+    assert.deepEqual(match.FieldToMatch, { SingleHeader: { Name: 'x-origin-verify' } });
+    assert.equal(match.PositionalConstraint, 'EXACTLY');
+    assert.equal(render(match.SearchString), '{{resolve:secretsmanager:<OriginVerifySecret>}}');
+    assert.ok(dig(first, 'Action', 'Block'), 'blocks');
+  });
+
+  it('the API stage is a resource of its own with access logs, execution logs (no bodies) and tracing', () => {
+    const stage = props('ApiGatewayStage');
+    assert.equal(stage.StageName, 'ci');
+    const deployments = resources('AWS::ApiGateway::Deployment');
+    assert.equal(deployments.length, 1);
+    const [deploymentId, deployment] = deployments[0] as [string, Resource];
+    assert.equal(render(stage.DeploymentId), `<${deploymentId}>`);
+    assert.equal(deployment.Properties?.StageName, undefined, 'the Deployment creates no second, unlogged stage');
+    for (const [name, plan] of resources('AWS::ApiGateway::UsagePlan')) {
+      assert.ok(list(plan.DependsOn).includes('ApiGatewayStage'), name);
+    }
+    assert.equal(stage.TracingEnabled, true);
+    const access = stage.AccessLogSetting as { DestinationArn: Json; Format: string };
+    assert.equal(render(access.DestinationArn), '<ApiGatewayAccessLogGroup.Arn>');
+    const format = JSON.parse(access.Format) as Record<string, string>;
+    assert.equal(format.requestId, '$context.requestId');
+    assert.ok(!/requestBody|body|querystring|authorization/i.test(access.Format), access.Format);
+    const [settings] = list(stage.MethodSettings) as Record<string, Json>[];
+    assert.deepEqual(
+      [settings?.ResourcePath, settings?.HttpMethod, settings?.LoggingLevel, settings?.DataTraceEnabled],
+      ['/*', '*', 'ERROR', false],
+    );
+    assert.ok(Number(settings?.ThrottlingRateLimit) > 0 && Number(settings?.ThrottlingBurstLimit) > 0);
+    assert.equal(
+      render(props('ApiGatewayExecutionLogGroup').LogGroupName),
+      'API-Gateway-Execution-Logs_<ApiGatewayRestApi>/ci',
+    );
+    assert.equal(render(props('ApiGatewayAccount').CloudWatchRoleArn), '<ApiGatewayCloudWatchRole.Arn>');
+  });
+
+  it('CloudFront: TLS 1.2 or later with our certificate, and a strict Content-Security-Policy on the pages', () => {
+    const config = props('FrontendDistribution').DistributionConfig as Record<string, Json>;
+    const cert = config.ViewerCertificate as Record<string, Json>;
+    assert.equal(cert.MinimumProtocolVersion, 'TLSv1.2_2021');
+    assert.equal(cert.SslSupportMethod, 'sni-only');
+    assert.match(String(cert.AcmCertificateArn), /^arn:aws:acm:us-east-1:/);
+    assert.equal(cert.CloudFrontDefaultCertificate, undefined);
+    assert.deepEqual(config.Aliases, ['portal.example.com']);
+    assert.ok(config.Logging, 'access logs');
+    const pages = config.DefaultCacheBehavior as Record<string, Json>;
+    assert.equal(render(pages.ResponseHeadersPolicyId), '<FrontendResponseHeadersPolicy>');
+    const security = (props('FrontendResponseHeadersPolicy').ResponseHeadersPolicyConfig as Record<string, Json>)
+      .SecurityHeadersConfig as Record<string, Record<string, Json>>;
+    const csp = String(security.ContentSecurityPolicy?.ContentSecurityPolicy);
+    const directives = new Map(
+      csp.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name as string, values.join(' ')];
+      }),
+    );
+    assert.equal(directives.get('default-src'), "'none'");
+    assert.equal(directives.get('script-src'), "'self'");
+    assert.equal(directives.get('style-src'), "'self'");
+    assert.equal(directives.get('frame-ancestors'), "'none'");
+    assert.equal(directives.get('object-src'), "'none'");
+    assert.equal(directives.get('base-uri'), "'none'");
+    assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval') && !/\s\*|https:\s/.test(csp), csp);
+    // The OIDC client fetches Cognito's token endpoint and the issuer's keys; nothing else.
+    assert.equal(
+      directives.get('connect-src'),
+      "'self' https://claims-assistant-ci.auth.us-east-1.amazoncognito.com https://claims-assistant-admin-ci.auth.us-east-1.amazoncognito.com https://cognito-idp.us-east-1.amazonaws.com",
+    );
+    assert.ok(Number(security.StrictTransportSecurity?.AccessControlMaxAgeSec) >= 31536000);
+    assert.equal(security.FrameOptions?.FrameOption, 'DENY');
+    const api = (config.CacheBehaviors as Record<string, Json>[]).find((b) => b.PathPattern === '/v1/*');
+    assert.equal(render(api?.ResponseHeadersPolicyId), '<ApiResponseHeadersPolicy>');
+    const [fn] = list(api?.FunctionAssociations) as Record<string, Json>[];
+    assert.equal(fn?.EventType, 'viewer-request');
+    assert.equal(render(fn?.FunctionARN), '<PortalApiKeyFunction.FunctionARN>');
+    // The function adds the portal key only when the caller sent none.
+    assert.match(render(props('PortalApiKeyFunction').FunctionCode), /if \(!request\.headers\['x-api-key'\]\)/);
+  });
+
+  it('VPC flow logs record all traffic to an encrypted log group', () => {
+    const flow = props('VpcFlowLog');
+    assert.deepEqual([render(flow.ResourceId), flow.ResourceType, flow.TrafficType], ['<Vpc>', 'VPC', 'ALL']);
+    assert.equal(render(flow.LogGroupName), '<VpcFlowLogGroup>');
+    assert.equal(render(props('VpcFlowLogGroup').KmsKeyId), '<LogsKey.Arn>');
+  });
+
+  it('customer-managed keys encrypt every log group, secret, bucket, the database and the DLQ', () => {
+    const keys = resources('AWS::KMS::Key')
+      .map(([name]) => name)
+      .sort();
+    assert.deepEqual(keys, ['LogsKey', 'SecretsKey', 'StorageKey']);
+    for (const name of keys) assert.equal(props(name).EnableKeyRotation, true, name);
+    for (const [name, group] of resources('AWS::Logs::LogGroup')) {
+      assert.equal(render(group.Properties?.KmsKeyId), '<LogsKey.Arn>', name);
+      assert.ok(Number(group.Properties?.RetentionInDays) >= 365, `${name} retention`);
+    }
+    for (const [name, secret] of resources('AWS::SecretsManager::Secret')) {
+      assert.equal(render(secret.Properties?.KmsKeyId), '<SecretsKey>', name);
+    }
+    for (const name of ['FrontendBucket', 'ServerlessDeploymentBucket']) {
+      const [rule] = list(
+        (props(name).BucketEncryption as { ServerSideEncryptionConfiguration: Json }).ServerSideEncryptionConfiguration,
+      ) as {
+        ServerSideEncryptionByDefault: Record<string, Json>;
+      }[];
+      assert.equal(rule?.ServerSideEncryptionByDefault.SSEAlgorithm, 'aws:kms', name);
+      assert.equal(render(rule?.ServerSideEncryptionByDefault.KMSMasterKeyID), '<StorageKey.Arn>', name);
+    }
+    assert.equal(render(props('DbCluster').KmsKeyId), '<StorageKey.Arn>');
+    assert.equal(render(props('EvalRunnerDlq').KmsMasterKeyId), '<StorageKey.Arn>');
+    // Reading a secret needs the key, through Secrets Manager only, for exactly the secret readers.
+    const access = props('SecretsKeyAccess');
+    assert.deepEqual(
+      list(access.Roles).map(render).sort(),
+      [...FUNCTIONS.map((f) => `<${f}Role>`), '<DbProxyRole>'].sort(),
+    );
+  });
+
+  it('the eval runner (invoked asynchronously) has a dead-letter destination and no retries', () => {
+    const [[, config] = ['', { Properties: {} }]] = resources('AWS::Lambda::EventInvokeConfig') as [string, Resource][];
+    const p = config.Properties ?? {};
+    assert.equal(render(p.FunctionName), '<EvalRunnerLambdaFunction>');
+    assert.equal(p.MaximumRetryAttempts, 0);
+    const onFailure = (p.DestinationConfig as { OnFailure: { Destination: Json } }).OnFailure;
+    assert.equal(render(onFailure.Destination), '<EvalRunnerDlq.Arn>');
+    const send = roleStatements('EvalRunnerRole').find((s) => list(s.Action).includes('sqs:SendMessage'));
+    assert.deepEqual(list(send?.Resource).map(render), ['<EvalRunnerDlq.Arn>']);
+  });
+
+  it('Aurora has a reader; the ask function gets the proxy read-only endpoint as DB_READER_HOST', () => {
+    assert.equal(props('DbWriter').PromotionTier, 0);
+    assert.equal(props('DbReader').PromotionTier, 1);
+    for (const name of ['DbWriter', 'DbReader']) assert.equal(props(name).MonitoringInterval, 60, name);
+    const reader = props('DbProxyReaderEndpoint');
+    assert.equal(reader.TargetRole, 'READ_ONLY');
+    assert.equal(render(reader.DBProxyName), '<DbProxy>');
+    for (const f of FUNCTIONS) {
+      const vars = (props(`${f}LambdaFunction`).Environment as { Variables: Record<string, Json> }).Variables;
+      assert.equal(render(vars.DB_READER_HOST), f === 'Ask' ? '<DbProxyReaderEndpoint.Endpoint>' : '', f);
+      assert.equal(render(vars.DB_HOST), '<DbProxy.Endpoint>', f);
+    }
+  });
+
+  it('sign-in: hosted OAuth code flow for members and admins; admins in their own pool with MFA required', () => {
+    for (const [pool, client, domain, group] of [
+      ['UserPool', 'UserPoolClient', 'UserPoolDomain', undefined],
+      ['AdminUserPool', 'AdminUserPoolClient', 'AdminUserPoolDomain', 'AdminGroup'],
+    ] as const) {
+      assert.equal(props(pool).DeletionProtection, 'ACTIVE', pool);
+      assert.equal((props(pool).AdminCreateUserConfig as Record<string, Json>).AllowAdminCreateUserOnly, true);
+      const c = props(client);
+      assert.equal(c.GenerateSecret, false, client);
+      assert.equal(c.AllowedOAuthFlowsUserPoolClient, true, client);
+      assert.deepEqual(c.AllowedOAuthFlows, ['code'], client);
+      assert.deepEqual(c.AllowedOAuthScopes, ['openid', 'email', 'profile'], client);
+      assert.deepEqual(c.SupportedIdentityProviders, ['COGNITO'], client);
+      for (const urls of [c.CallbackURLs, c.LogoutURLs]) assert.match(render(urls), /https:\/\/portal\.example\.com\//);
+      assert.equal(render(props(domain).UserPoolId), `<${pool}>`);
+      if (group) assert.equal(props(group).GroupName, 'admin');
+    }
+    assert.equal(props('UserPool').MfaConfiguration, 'OPTIONAL');
+    assert.equal(props('AdminUserPool').MfaConfiguration, 'ON');
+    assert.deepEqual(props('AdminUserPool').EnabledMfas, ['SOFTWARE_TOKEN_MFA']);
+    // Each pool's trigger issues only its own role (src/handlers/pre-token.ts, rolePolicyFromEnv).
+    const env = (f: string) =>
+      (props(`${f}LambdaFunction`).Environment as { Variables: Record<string, Json> }).Variables;
+    assert.equal(env('PreToken').PRE_TOKEN_ALLOWED_ROLES, 'member');
+    assert.equal(env('PreTokenAdmin').PRE_TOKEN_ALLOWED_ROLES, 'admin');
+    assert.equal(env('PreTokenAdmin').PRE_TOKEN_ADMIN_GROUP, 'admin');
+    const trigger = (pool: string) =>
+      render(
+        ((props(pool).LambdaConfig as Record<string, Json>).PreTokenGenerationConfig as Record<string, Json>).LambdaArn,
+      );
+    assert.equal(trigger('UserPool'), '<PreTokenLambdaFunction.Arn>');
+    assert.equal(trigger('AdminUserPool'), '<PreTokenAdminLambdaFunction.Arn>');
+  });
+
   it('each function ships one bundled file, no node_modules', async () => {
     for (const [fn, file] of [
       ['ask', 'ask'],
@@ -409,5 +681,38 @@ describe('packaged CloudFormation template', () => {
     const runner = (await readFile(path.join(packageDir, 'evalRunner.zip'))).toString('latin1');
     assert.ok(runner.includes('eval/cases.jsonl'), 'the evaluation set in the eval runner package');
     assert.ok(runner.includes('prompts/'), 'prompt templates in the eval runner package');
+  });
+});
+
+describe('the cycle check', () => {
+  it('finds a cycle through Ref, GetAtt, Sub and DependsOn, and none in a chain', () => {
+    const cyclic = {
+      Resources: {
+        A: { Type: 'X', Properties: { P: { Ref: 'B' } } },
+        B: { Type: 'X', Properties: { P: { 'Fn::GetAtt': ['C', 'Arn'] } } },
+        C: { Type: 'X', Properties: { P: { 'Fn::Sub': ['x-', '$', '{D.Arn}-', '$', '{!Literal}'].join('') } } },
+        D: { Type: 'X', DependsOn: ['A'] },
+        E: { Type: 'X', Properties: { P: { Ref: 'AWS::Region' } } },
+      },
+    };
+    assert.deepEqual(findCycles(cyclic), [['A', 'B', 'C', 'D', 'A']]);
+    const chain = { Resources: { ...cyclic.Resources, D: { Type: 'X' } } };
+    assert.deepEqual(findCycles(chain), []);
+  });
+
+  it('finds the cycle the first serverless.yml had (groups naming each other inline)', () => {
+    const groups = {
+      Resources: {
+        DbSecurityGroup: {
+          Type: 'AWS::EC2::SecurityGroup',
+          Properties: { SecurityGroupIngress: [{ SourceSecurityGroupId: { Ref: 'RotationSecurityGroup' } }] },
+        },
+        RotationSecurityGroup: {
+          Type: 'AWS::EC2::SecurityGroup',
+          Properties: { SecurityGroupEgress: [{ DestinationSecurityGroupId: { Ref: 'DbSecurityGroup' } }] },
+        },
+      },
+    };
+    assert.deepEqual(findCycles(groups), [['DbSecurityGroup', 'RotationSecurityGroup', 'DbSecurityGroup']]);
   });
 });

@@ -72,3 +72,38 @@ export function packageService(
     });
   });
 }
+
+/**
+ * The service configuration with every variable resolved (`osls print --format json`): a few
+ * seconds of CPU instead of a whole packaging, for checking what stage parameters change.
+ *
+ * @example
+ * const config = await printConfig({ stage: 'ci', params: { customerManagedKeys: 'false' } });
+ */
+export function printConfig(options: { stage?: string; params?: Record<string, string> } = {}): Promise<unknown> {
+  const args = ['print', '--stage', options.stage ?? 'ci', '--format', 'json'];
+  for (const [name, value] of Object.entries(options.params ?? {})) args.push(`--param=${name}=${value}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(OSLS, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...PACKAGING_ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`osls print failed (${code}):\n${err}${out}`));
+      try {
+        resolve(JSON.parse(out));
+      } catch (error) {
+        reject(new Error(`osls print gave no JSON: ${String(error)}\n${out.slice(0, 500)}`));
+      }
+    });
+  });
+}

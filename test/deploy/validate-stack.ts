@@ -77,8 +77,7 @@ function findingsOf(validator: string, report: PolicyValidationPluginReport): Fi
   const out: Finding[] = [];
   for (const violation of report.violations) {
     for (const resource of violation.violatingResources) {
-      const where =
-        resource.resourceLogicalId ?? nagResource(resource.constructPath);
+      const where = resource.resourceLogicalId ?? nagResource(resource.constructPath);
       out.push({
         validator,
         rule: violation.ruleName,
@@ -125,7 +124,9 @@ export function runCdkNag(templatePath: string): Finding[] {
   } catch (error) {
     // CfnInclude refuses a template CloudFormation would refuse too (e.g. a dependency cycle).
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return [{ validator: 'cdk-nag', rule: 'CfnInclude', severity: 'error', resource: '(template)', message: message ?? '' }];
+    return [
+      { validator: 'cdk-nag', rule: 'CfnInclude', severity: 'error', resource: '(template)', message: message ?? '' },
+    ];
   }
   const packs: NagPack[] = [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new ServerlessChecks()];
   return packs.flatMap((pack) => {
@@ -282,7 +283,9 @@ async function main(): Promise<number> {
       for (const f of shown) console.log(`  [${f.severity}] ${f.validator} ${f.rule} ${f.resource}: ${f.message}`);
     }
     for (const s of verdict.stale) {
-      console.log(`stale accepted entry (matches nothing; remove it): ${s.validator} ${s.rule} ${s.resources.join(',')}`);
+      console.log(
+        `stale accepted entry (matches nothing; remove it): ${s.validator} ${s.rule} ${s.resources.join(',')}`,
+      );
     }
     const failing = verdict.open.filter((f) => f.severity !== 'info');
     console.log(
