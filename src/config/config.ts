@@ -48,6 +48,8 @@ export interface DbConfig {
   /** CLAIMS_APP_PASSWORD (local runtime). Not enumerable. */
   readonly appPassword?: string;
   readonly host?: string;
+  /** DB_READER_HOST: the proxy's read-only endpoint (Aurora readers) for member queries; unset: `host`. */
+  readonly readerHost?: string;
   readonly port?: number;
   readonly name?: string;
   readonly secretArn?: string;
@@ -71,6 +73,8 @@ export interface Config {
   readonly auth?: { readonly issuer: string; readonly audience: string; readonly jwksUrl: string };
   /** Set file absent: eval/cases.jsonl (the eval module's default). */
   readonly eval: { readonly setFile?: string; readonly runnerFunction?: string };
+  /** The Cognito pre-token trigger of one user pool: the roles it issues, and the group an admin needs. */
+  readonly preToken: { readonly allowedRoles: readonly ('member' | 'admin')[]; readonly adminGroup?: string };
 }
 
 /** Defaults, written once. Where Lambda and a developer machine differ, both are here. */
@@ -184,6 +188,7 @@ export function parseConfig(env: RawEnv): Config {
 
   const db: DbConfig = {
     host: v.DB_HOST,
+    readerHost: v.DB_READER_HOST,
     port: v.DB_PORT,
     name: v.DB_NAME,
     secretArn: v.DB_SECRET_ARN,
@@ -234,6 +239,10 @@ export function parseConfig(env: RawEnv): Config {
         ? { issuer: v.AUTH_ISSUER, audience: v.AUTH_AUDIENCE, jwksUrl: v.AUTH_JWKS_URL }
         : undefined,
     eval: { setFile: v.EVAL_SET, runnerFunction: v.EVAL_RUNNER_FUNCTION },
+    preToken: {
+      allowedRoles: v.PRE_TOKEN_ALLOWED_ROLES ?? ['member', 'admin'],
+      adminGroup: v.PRE_TOKEN_ADMIN_GROUP,
+    },
   } satisfies Config);
 }
 

@@ -76,6 +76,17 @@ const existingPath =
   (input: string): string =>
     existsSync(input) ? path.resolve(input) : fail(`must name an existing ${what}`, input);
 
+/** Comma-separated roles of an identity mapping (`member`, `admin`), each once. */
+const roles = (input: string): readonly ('member' | 'admin')[] => {
+  const names = input.split(',').map((r) => r.trim());
+  const out: ('member' | 'admin')[] = [];
+  for (const name of names) {
+    if (name !== 'member' && name !== 'admin') return fail('must be member, admin or member,admin', input);
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+};
+
 /** A TCP port. */
 const port = int(1, 65535);
 
@@ -121,6 +132,10 @@ export const VARIABLES = {
     readBy: 'runtime/db-secret.ts',
     parse: text(/^[A-Za-z0-9.-]{1,253}$|^[0-9a-fA-F:]+$/, 'a host name or IP address'),
   },
+  DB_READER_HOST: {
+    readBy: 'config (db.readerHost): the read-only endpoint for member queries (serverless.yml sets it for ask)',
+    parse: text(/^[A-Za-z0-9.-]{1,253}$|^[0-9a-fA-F:]+$/, 'a host name or IP address'),
+  },
   DB_PORT: { readBy: 'runtime/db-secret.ts', parse: port },
   DB_NAME: { readBy: 'runtime/db-secret.ts', parse: text(/^[A-Za-z0-9_$-]{1,63}$/, 'a database name') },
   DB_SECRET_ARN: {
@@ -151,6 +166,11 @@ export const VARIABLES = {
   AUTH_ISSUER: { readBy: 'runtime/lambda.ts (identity)', parse: httpUrl },
   AUTH_AUDIENCE: { readBy: 'runtime/lambda.ts (identity)', parse: text(/^\S{1,256}$/, 'an audience (client id)') },
   AUTH_JWKS_URL: { readBy: 'runtime/lambda.ts (identity)', parse: httpUrl },
+  PRE_TOKEN_ALLOWED_ROLES: { readBy: 'handlers/pre-token.ts (roles this user pool issues)', parse: roles },
+  PRE_TOKEN_ADMIN_GROUP: {
+    readBy: 'handlers/pre-token.ts (the group an admin must be in)',
+    parse: text(/^[\w+=,.@-]{1,128}$/, 'a Cognito group name'),
+  },
   // Platform and logs
   AWS_LAMBDA_FUNCTION_NAME: {
     readBy: 'config (Lambda or local defaults), server/local.ts (refuses Lambda)',

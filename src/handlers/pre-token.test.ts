@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PreTokenGenerationTriggerEvent, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
+import { ConfigError, parseConfig } from '../config/config.ts';
 import { captureJsonLines } from '../observability/capture.ts';
 import {
   applyIdentity,
   createPreTokenHandler,
   IDENTITY_CLAIMS,
   type IdentityClaims,
-  rolePolicyFromEnv,
+  rolePolicyOf,
 } from './pre-token.ts';
 
 const base = {
@@ -102,7 +103,7 @@ describe('role policy per user pool (member pool: member only; admin pool: admin
     return event;
   };
   const run = async (env: NodeJS.ProcessEnv, who: IdentityClaims, groups: string[]) => {
-    const handler = createPreTokenHandler({ lookup: async () => who, policy: rolePolicyFromEnv(env) });
+    const handler = createPreTokenHandler({ lookup: async () => who, policy: rolePolicyOf(parseConfig(env).preToken) });
     let out: PreTokenGenerationTriggerEvent | undefined;
     const lines = await captureJsonLines(async () => {
       out = (await handler(withGroups(groups))) as PreTokenGenerationTriggerEvent;
@@ -139,8 +140,10 @@ describe('role policy per user pool (member pool: member only; admin pool: admin
   });
 
   it('without settings (local runs) both roles pass, as before; unknown role names are refused', () => {
-    assert.deepEqual([...rolePolicyFromEnv({}).allowedRoles].sort(), ['admin', 'member']);
-    assert.equal(rolePolicyFromEnv({}).adminGroup, undefined);
-    assert.throws(() => rolePolicyFromEnv({ PRE_TOKEN_ALLOWED_ROLES: 'member,root' }), /unknown role root/);
+    const local = rolePolicyOf(parseConfig({}).preToken);
+    assert.deepEqual([...local.allowedRoles].sort(), ['admin', 'member']);
+    assert.equal(local.adminGroup, undefined);
+    assert.throws(() => parseConfig({ PRE_TOKEN_ALLOWED_ROLES: 'member,root' }), ConfigError);
+    assert.throws(() => parseConfig({ PRE_TOKEN_ALLOWED_ROLES: 'member,root' }), /PRE_TOKEN_ALLOWED_ROLES must be/);
   });
 });

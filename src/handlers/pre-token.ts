@@ -11,6 +11,7 @@
  */
 import type { PreTokenGenerationTriggerEvent, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import type pg from 'pg';
+import type { Config } from '../config/config.ts';
 import { type SafeLogger, safeLogger } from '../observability/logger.ts';
 import { lambdaAppPool } from '../runtime/db-secret.ts';
 import { processConfig } from '../runtime/process-config.ts';
@@ -88,23 +89,15 @@ export interface RolePolicy {
 export const ANY_ROLE: RolePolicy = { allowedRoles: new Set(['member', 'admin']) };
 
 /**
- * The policy from `PRE_TOKEN_ALLOWED_ROLES` (comma-separated, default both) and
- * `PRE_TOKEN_ADMIN_GROUP` (default none). Unknown role names are an error, not ignored.
+ * The policy from the config (`PRE_TOKEN_ALLOWED_ROLES`, `PRE_TOKEN_ADMIN_GROUP`; defaults: both
+ * roles, no group).
  *
  * @example
- * rolePolicyFromEnv({ PRE_TOKEN_ALLOWED_ROLES: 'admin', PRE_TOKEN_ADMIN_GROUP: 'admin' });
- * // { allowedRoles: Set { 'admin' }, adminGroup: 'admin' }
+ * rolePolicyOf({ allowedRoles: ['admin'], adminGroup: 'admin' }); // { allowedRoles: Set { 'admin' }, adminGroup: 'admin' }
  */
-export function rolePolicyFromEnv(env: NodeJS.ProcessEnv = process.env): RolePolicy {
-  const raw = env.PRE_TOKEN_ALLOWED_ROLES?.trim();
-  const names = raw ? raw.split(',').map((r) => r.trim()) : ['member', 'admin'];
-  const allowed = new Set<IdentityClaims['role']>();
-  for (const name of names) {
-    if (name !== 'member' && name !== 'admin') throw new Error(`PRE_TOKEN_ALLOWED_ROLES: unknown role ${name}`);
-    allowed.add(name);
-  }
-  const group = env.PRE_TOKEN_ADMIN_GROUP?.trim();
-  return group ? { allowedRoles: allowed, adminGroup: group } : { allowedRoles: allowed };
+export function rolePolicyOf(settings: Config['preToken']): RolePolicy {
+  const allowedRoles = new Set(settings.allowedRoles);
+  return settings.adminGroup ? { allowedRoles, adminGroup: settings.adminGroup } : { allowedRoles };
 }
 
 /** Why a mapping may not be issued by this pool, or undefined when it may. */
@@ -180,7 +173,7 @@ async function sharedPool(): Promise<pg.Pool> {
 
 /** The Lambda entry point (serverless.yml: `src/handlers/pre-token.handler`). */
 export const handler = createPreTokenHandler({
-  policy: rolePolicyFromEnv(),
+  policy: rolePolicyOf(config.preToken),
   lookup: async (username, sub) => {
     try {
       return await pgIdentityLookup(await sharedPool())(username, sub);
