@@ -82,7 +82,7 @@ export const DEFAULTS = {
   llmProvider: { lambda: 'bedrock', local: 'offline' },
   region: 'us-east-1',
   bedrockMaxAttempts: 3,
-  // Claude 3 Sonnet on-demand list price ($3 / $15 per million tokens).
+  // Claude Sonnet 4.6 on-demand list price ($3 / $15 per million tokens), the deployed default model.
   priceInputPer1k: 0.003,
   priceOutputPer1k: 0.015,
   dbTls: 'verify-full',
