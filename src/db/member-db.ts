@@ -8,7 +8,7 @@ import pg from 'pg';
 import { isMemberId, isPersonId } from '../core/ids.ts';
 import type { Asker, FamilyMember, MemberDb, MemberScope, QueryResult, Row } from '../core/ports.ts';
 import type { ReasonCode } from '../core/reasons.ts';
-import type { RelationshipCode } from '../schema/catalog.ts';
+import { MEMBER_TABLES, type RelationshipCode } from '../schema/catalog.ts';
 import { DbConnectionError, DbScopeError, DbTooExpensiveError, toDbError } from './errors.ts';
 import { type PlanEstimate, planEstimate } from './plan.ts';
 import { jsonSafeTypes } from './type-parsers.ts';
@@ -26,11 +26,17 @@ export interface MemberDbOptions {
   readonly tempFileLimitKb?: number;
   /**
    * Refuse (SQL_TOO_EXPENSIVE) member SQL whose plan, as the member role sees it, costs more than
-   * this at any node, in the planner's cost units (default 2,000,000; see docs/architecture.md).
+   * this at any node, in the planner's cost units (default 10,000,000; see docs/architecture.md).
    */
   readonly maxPlanCost?: number;
-  /** Refuse member SQL whose plan expects more rows than this at any node (default 5,000,000). */
+  /** Refuse member SQL whose plan expects more rows than this at any node (default 10,000,000). */
   readonly maxPlanRows?: number;
+  /**
+   * Refuse member SQL whose plan could process more rows than this in the worst case, every
+   * member-table scan counted as all the claims this person may see (default 50,000,000; see
+   * src/db/plan.ts).
+   */
+  readonly maxPlanWork?: number;
 }
 
 /** What one ask leaves in `ask_audit`: identifiers, outcome and timings only. */
@@ -43,14 +49,17 @@ export interface AuditEntry {
   readonly timings: Readonly<Record<string, number>>;
 }
 
+const MEMBER_TABLE_NAMES: ReadonlySet<string> = new Set(Object.keys(MEMBER_TABLES));
+
 const DEFAULTS = {
   statementTimeoutMs: 5000,
   lockTimeoutMs: 1000,
   idleInTransactionTimeoutMs: 10000,
   workMemKb: 8192,
   tempFileLimitKb: 65536,
-  maxPlanCost: 2_000_000,
-  maxPlanRows: 5_000_000,
+  maxPlanCost: 10_000_000,
+  maxPlanRows: 10_000_000,
+  maxPlanWork: 50_000_000,
 } as const satisfies Required<MemberDbOptions>;
 
 /**
@@ -118,9 +127,11 @@ export class PgMemberDb implements MemberDb {
 
   /**
    * Runs validated member SQL with the database enforcing the family scope. First the plan is
-   * estimated (EXPLAIN, as the member, in the same transaction): SQL that would cost more than
-   * `maxPlanCost` or expect more than `maxPlanRows` rows at any plan node is refused with
-   * {@link DbTooExpensiveError} (SQL_TOO_EXPENSIVE) before it runs.
+   * read (EXPLAIN, as the member, in the same transaction: one extra round trip): SQL whose plan
+   * costs more than `maxPlanCost`, expects more than `maxPlanRows` rows at a node, or could
+   * process more than `maxPlanWork` rows with every claims scan bounded by the claims this person
+   * may see (src/db/plan.ts) is refused with {@link DbTooExpensiveError} (SQL_TOO_EXPENSIVE)
+   * before it runs.
    *
    * What comes back depends only on the claims this person may see: nothing here looks at the
    * claims of people hidden from them (no "would it have matched" re-run: that was an oracle).
@@ -138,9 +149,9 @@ export class PgMemberDb implements MemberDb {
     // The newlines keep a trailing `--` comment from swallowing the wrapper.
     const text = `SELECT * FROM (\n${body}\n) AS member_query LIMIT $1`;
     const values = [opts.rowCap + 1];
-    const rows = await this.#inMemberTransaction(scope, async (client) => {
+    const rows = await this.#inMemberTransaction(scope, async (client, visibleRows) => {
       const plan = await client.query<{ 'QUERY PLAN': unknown }>({ text: `EXPLAIN (FORMAT JSON) ${text}`, values });
-      const estimate = planEstimate(plan.rows[0]?.['QUERY PLAN']);
+      const estimate = planEstimate(plan.rows[0]?.['QUERY PLAN'], visibleRows, MEMBER_TABLE_NAMES);
       if (this.#tooExpensive(estimate)) throw new DbTooExpensiveError('the query would cost too much to run');
       const res = await client.query<Row>({ text, values });
       return res.rows;
@@ -232,10 +243,15 @@ export class PgMemberDb implements MemberDb {
   }
 
   #tooExpensive(estimate: PlanEstimate): boolean {
-    return estimate.maxCost > this.#opts.maxPlanCost || estimate.maxRows > this.#opts.maxPlanRows;
+    const o = this.#opts;
+    return estimate.maxCost > o.maxPlanCost || estimate.maxRows > o.maxPlanRows || estimate.work > o.maxPlanWork;
   }
 
-  async #inMemberTransaction<T>(scope: MemberScope, run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /** Runs `run` as the member in a scoped transaction; `visibleRows`: the claims this person may see. */
+  async #inMemberTransaction<T>(
+    scope: MemberScope,
+    run: (client: pg.PoolClient, visibleRows: number) => Promise<T>,
+  ): Promise<T> {
     checkScope(scope);
     const setup = await this.#setupSql();
     let client: pg.PoolClient;
@@ -249,8 +265,13 @@ export class PgMemberDb implements MemberDb {
       // strict patterns above (digits; <digits>-NN) and the person id is quoted anyway.
       const person = scope.personId === undefined ? 'NULL' : client.escapeLiteral(scope.personId);
       const openScope = `SELECT app.open_scope(${scope.memberId}::bigint, ${person}::text)`;
-      await client.query(`${setup.begin}; ${openScope}; ${setup.becomeMember}`);
-      return await run(client);
+      // Last, as the member: how many claims RLS lets through (bounds every scan in the plan check).
+      const results = (await client.query(
+        `${setup.begin}; ${openScope}; ${setup.becomeMember}; SELECT count(*) AS n FROM public.claims_history`,
+      )) as unknown as pg.QueryResult<{ n: string | number }>[];
+      const visibleRows = Number(results[results.length - 1]?.rows[0]?.n ?? Number.NaN);
+      if (!Number.isFinite(visibleRows)) throw new Error('unexpected setup result');
+      return await run(client, visibleRows);
     } catch (err) {
       throw toDbError(err);
     } finally {
