@@ -81,7 +81,10 @@ describe('row-level security without a validator', () => {
 
   const refused: [string, string][] = [
     ['set_config in the select list', "SELECT set_config('app.member_id', '1000000002', false)"],
-    ['set_config(role) in WHERE', "SELECT claim_id FROM claims_history WHERE set_config('role', 'none', true) IS NOT NULL"],
+    [
+      'set_config(role) in WHERE',
+      "SELECT claim_id FROM claims_history WHERE set_config('role', 'none', true) IS NOT NULL",
+    ],
     [
       'set_config in a CTE',
       "WITH x AS (SELECT set_config('role', 'claims_app', true) AS v) SELECT c.claim_id FROM claims_history c, x",
