@@ -151,6 +151,7 @@ export const VARIABLES = {
   AUTH_ISSUER: { readBy: 'runtime/lambda.ts (identity)', parse: httpUrl },
   AUTH_AUDIENCE: { readBy: 'runtime/lambda.ts (identity)', parse: text(/^\S{1,256}$/, 'an audience (client id)') },
   AUTH_JWKS_URL: { readBy: 'runtime/lambda.ts (identity)', parse: httpUrl },
+  AUTH_MAX_TOKEN_AGE_SECONDS: { readBy: 'runtime/lambda.ts (identity)', parse: int(60, 86_400) },
   // Platform and logs
   AWS_LAMBDA_FUNCTION_NAME: {
     readBy: 'config (Lambda or local defaults), server/local.ts (refuses Lambda)',
