@@ -7,7 +7,8 @@
 -- Taken away from claims_member (and any other role outside the list):
 --   * statistics: every pg_stat* / pg_statio* view, pg_stats*, and the pg_stat_* functions
 --     (live/dead tuple counts, scans, inserts: the size of the whole table, every family);
---   * sizes: pg_class (reltuples, relpages), pg_relation_size and friends, WAL positions;
+--   * sizes and activity: pg_class (reltuples, relpages), pg_relation_size and friends, WAL and
+--     checkpoint positions, transaction ages (age(xid) of pg_database.datfrozenxid);
 --   * sources: pg_proc (prosrc), pg_policy / pg_policies, rules, views, triggers, indexes and
 --     the pg_get_*def / pg_get_expr functions (the scope functions' and policies' text);
 --   * locks, settings, sequences, information_schema;
@@ -32,7 +33,7 @@ BEGIN
       AND (c.relname LIKE 'pg\_stat%'
            OR c.relname IN ('pg_class', 'pg_proc', 'pg_policy', 'pg_policies', 'pg_rewrite', 'pg_rules',
                             'pg_views', 'pg_matviews', 'pg_trigger', 'pg_indexes', 'pg_locks', 'pg_settings',
-                            'pg_sequence', 'pg_sequences'))
+                            'pg_sequence', 'pg_sequences', 'pg_database'))
     ORDER BY 1
   LOOP
     BEGIN
@@ -52,6 +53,10 @@ BEGIN
            OR p.proname LIKE 'pg\_get\_statisticsobjdef%'
            OR p.proname LIKE 'pg\_get\_function\_%'
            OR p.proname LIKE 'pg\_current\_wal\_%'
+           OR p.proname LIKE 'pg\_last\_wal\_%'
+           OR p.proname LIKE 'pg\_control\_%'
+           OR p.proname IN ('pg_available_wal_summaries', 'pg_wal_summary_contents', 'pg_get_wal_summarizer_state')
+           OR (p.proname IN ('age', 'mxid_age') AND p.pronargs = 1 AND p.proargtypes[0] = 'xid'::regtype)
            OR p.proname IN ('pg_get_expr', 'pg_get_function_sqlbody',
                             'pg_relation_size', 'pg_total_relation_size', 'pg_table_size', 'pg_indexes_size',
                             'pg_database_size', 'pg_tablespace_size', 'pg_relation_filenode',

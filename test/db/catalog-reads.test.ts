@@ -50,6 +50,11 @@ const PROBES: readonly (readonly [string, string])[] = [
     "SELECT count(*) FROM pg_stats WHERE tablename IN ('claims_history', 'people', 'families') HAVING count(*) > 0",
   ],
   ['WAL position (write volume)', 'SELECT pg_current_wal_lsn()'],
+  ['checkpoint position (write volume)', 'SELECT redo_lsn FROM pg_control_checkpoint()'],
+  [
+    'transactions since freeze (write volume)',
+    'SELECT age(datfrozenxid) FROM pg_database WHERE datname = current_database()',
+  ],
   ['sessions (pg_stat_activity)', 'SELECT count(*) FROM pg_stat_activity'],
   ['locks (pg_locks)', 'SELECT count(*) FROM pg_locks'],
   ['scope function source (pg_proc)', "SELECT prosrc FROM pg_proc WHERE proname = 'visible_person_ids'"],
