@@ -1,8 +1,9 @@
 import type { QueryResult } from '../core/ports.ts';
-import { decidePrivacy } from '../pipeline/family-privacy.ts';
+import { decideFor, decidePrivacy } from '../pipeline/family-privacy.ts';
 import { startLocalRuntime } from '../runtime/local.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { validateSql } from '../validate/index.ts';
+import { EVERYONE } from '../validate/subjects.ts';
 import { memberIdArg, parse, print, printJson, readStdin, UsageError } from './args.ts';
 
 const HELP = `Usage: claims check-sql --member ID [--person P] [--json] [--lines] [--execute] [--skip-validator]
@@ -69,7 +70,9 @@ export async function run(argv: string[]): Promise<number> {
         try {
           // The same decision the pipeline makes (from the roster, never from hidden claims); the
           // SQL still runs here, so the database layer can be tested alone: RLS returns visible rows only.
-          const privacy = decidePrivacy(r.sql, await runtime.db.roster(scope));
+          // SQL that skipped the validator is not parsed again here: it counts as about everyone.
+          const roster = await runtime.db.roster(scope);
+          const privacy = r.code === 'SKIPPED' ? decideFor(EVERYONE, roster) : decidePrivacy(r.sql, roster);
           const q = await runtime.db.runMemberQuery(r.sql, scope, { rowCap: LIMITS.rowCap });
           Object.assign(r, {
             rows: q.rows,
