@@ -12,7 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { PgMemberDb } from '../../src/db/member-db.ts';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate.ts';
-import { DEMO_MEMBER_IDS, seedDatabase } from '../../src/db/seed.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
+import { seedDatabase } from '../../src/db/seed/load.ts';
 import { adminQuery, emptyDatabase, type TestDatabase } from '../support/db.ts';
 
 const M = DEMO_MEMBER_IDS.family;

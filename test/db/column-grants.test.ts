@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PgMemberDb } from '../../src/db/member-db.ts';
-import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
 import { MEMBER_TABLES } from '../../src/schema/catalog.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { Reason } from '../../src/core/reasons.ts';
 import { DbTooExpensiveError } from '../../src/db/errors.ts';
 import { PgMemberDb } from '../../src/db/member-db.ts';
-import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
 import { fillReference, parseCases } from '../../src/eval/cases.ts';
 import { freshDatabase, TEMPLATE_SEED, type TestDatabase } from '../support/db.ts';
 

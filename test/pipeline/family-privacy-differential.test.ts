@@ -17,7 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { Llm, LlmRequest, LlmResponse, MemberScope } from '../../src/core/ports.ts';
 import { Reason } from '../../src/core/reasons.ts';
-import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
 import { OfflineLlm } from '../../src/llm/offline/index.ts';
 import { ask } from '../../src/pipeline/ask.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../src/runtime/local.ts';
