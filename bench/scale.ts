@@ -194,6 +194,8 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
 
     const latencies: number[] = [];
     let rejected = 0;
+    /** Honest queries the plan check refused (SQL_TOO_EXPENSIVE): must stay 0 at every scale. */
+    let tooExpensive = 0;
     const deadline = performance.now() + opts.maxMs;
     for (let i = 0; i < 50 + opts.queries && performance.now() < deadline; i++) {
       const q = nextQuery();
@@ -204,7 +206,13 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
         continue;
       }
       const s = performance.now();
-      await db.runMemberQuery(v.sql, q.scope, { rowCap: LIMITS.rowCap });
+      try {
+        await db.runMemberQuery(v.sql, q.scope, { rowCap: LIMITS.rowCap });
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== 'SQL_TOO_EXPENSIVE') throw err;
+        tooExpensive++;
+        continue;
+      }
       if (i >= 50) latencies.push(performance.now() - s);
     }
 
@@ -280,6 +288,15 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
           summarize(latencies),
           (x) => x.p95 < 10,
         ),
+        {
+          id: 'scale.plan_check_refusals',
+          part: 'scale',
+          what: 'honest member queries refused by the plan check (SQL_TOO_EXPENSIVE) at this table size',
+          unit: 'count',
+          value: tooExpensive,
+          target: '0',
+          pass: tooExpensive === 0,
+        },
         {
           id: 'scale.explain_index_use',
           part: 'scale',

@@ -97,6 +97,42 @@ describe('createTokenVerifier claim rules (local JWKS, tokens the dev issuer ref
     const inAMinute = Math.floor(Date.now() / 1000) + 60;
     await assert.rejects(verify(await bearer({ nbf: inAMinute })), authError('TOKEN_INVALID'));
   });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const YEAR = 365 * 24 * 3600;
+
+  test('a token issued in the future (iat) is TOKEN_INVALID, beyond a few seconds of clock skew', async () => {
+    for (const ahead of [YEAR * 5, 3600, 60]) {
+      const iat = now() + ahead;
+      await assert.rejects(verify(await bearer({ iat, exp: iat + 3600 })), authError('TOKEN_INVALID'), `${ahead} s`);
+    }
+    const skewed = now() + 2;
+    assert.equal((await verify(await bearer({ iat: skewed, exp: skewed + 3600 }))).role, 'member', '2 s of skew');
+  });
+
+  test('a token older than the user pool allows is TOKEN_EXPIRED, even when its exp is far away', async () => {
+    const issued = now() - 25 * 3600;
+    await assert.rejects(verify(await bearer({ iat: issued, exp: now() + YEAR })), authError('TOKEN_EXPIRED'));
+    const recent = now() - 23 * 3600;
+    assert.equal((await verify(await bearer({ iat: recent, exp: now() + 3600 }))).role, 'member');
+  });
+
+  test("the maximum age is configurable (the pool's own token lifetime)", async () => {
+    const hourly = createTokenVerifier({ issuer, audience, jwks: signer.jwks, maxTokenAgeSeconds: 3600 });
+    const twoHoursOld = now() - 7200;
+    await assert.rejects(hourly(await bearer({ iat: twoHoursOld, exp: now() + 600 })), authError('TOKEN_EXPIRED'));
+    assert.equal((await hourly(await bearer({ iat: now() - 600 }))).role, 'member');
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      assert.throws(
+        () => createTokenVerifier({ issuer, audience, jwks: signer.jwks, maxTokenAgeSeconds: bad }),
+        TypeError,
+      );
+    }
+  });
+
+  test('a token without iat is TOKEN_INVALID', async () => {
+    await assert.rejects(verify(await bearer({ iat: undefined })), authError('TOKEN_INVALID'));
+  });
 });
 
 describe('createTokenVerifier configuration', () => {

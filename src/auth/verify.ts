@@ -19,6 +19,12 @@ interface VerifierBase {
   readonly issuer: string;
   /** The app client id: matched against `aud` (ID tokens) or `client_id` (access tokens). */
   readonly audience: string;
+  /**
+   * Oldest token accepted, by its `iat`, in seconds (default {@link DEFAULT_MAX_TOKEN_AGE_SECONDS}:
+   * the longest ID/access token lifetime a Cognito user pool allows). Set it to the pool's
+   * configured lifetime to refuse anything older, whatever `exp` says.
+   */
+  readonly maxTokenAgeSeconds?: number;
 }
 
 export type TokenVerifierOptions =
@@ -31,7 +37,10 @@ export type TokenVerifier = (authorizationHeader: string | undefined) => Promise
 
 /** Only RS256: rules out `alg: none` and HS256 signed with the public key as an HMAC secret. */
 const ALGORITHMS = ['RS256'];
+/** Clock skew tolerated on `exp`, `nbf` and `iat` (a token issued this far in the future still passes). */
 const CLOCK_TOLERANCE_SECONDS = 5;
+/** Cognito ID and access tokens live at most one day (user pool app client setting, 5 min – 1 day). */
+export const DEFAULT_MAX_TOKEN_AGE_SECONDS = 24 * 3600;
 const TOKEN_USES: readonly unknown[] = ['id', 'access'];
 // Cognito tokens are a few KB; anything far larger is not ours and not worth parsing.
 const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -52,8 +61,11 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * ```
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const { issuer, audience } = options;
+  const { issuer, audience, maxTokenAgeSeconds = DEFAULT_MAX_TOKEN_AGE_SECONDS } = options;
   if (!issuer || !audience) throw new TypeError('createTokenVerifier: issuer and audience are required');
+  if (!Number.isSafeInteger(maxTokenAgeSeconds) || maxTokenAgeSeconds <= 0) {
+    throw new TypeError('createTokenVerifier: maxTokenAgeSeconds must be a positive integer');
+  }
   const keys: JWTVerifyGetKey =
     'jwks' in options ? createLocalJWKSet(options.jwks) : createRemoteJWKSet(jwksUrlOf(options.jwksUrl));
 
@@ -65,7 +77,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         algorithms: ALGORITHMS,
         issuer,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        requiredClaims: ['exp', 'sub'],
+        // maxTokenAge makes jose require `iat` and refuse one that is older than this (JWTExpired)
+        // or later than now + clockTolerance (issued in the future: JWTClaimValidationFailed).
+        maxTokenAge: maxTokenAgeSeconds,
+        requiredClaims: ['exp', 'sub', 'iat'],
       }));
     } catch (cause) {
       // jose checks the signature before the claims, so "expired" implies a genuine token.

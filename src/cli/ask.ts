@@ -7,7 +7,7 @@ const HELP = `Usage: claims ask --member ID [--person PERSON_ID] [--json] "quest
 
 Asks one question as a member, through the same four-stage pipeline as the API.
 --person     the signed-in person in the family (default: the subscriber)
---json       print {status, code, answer, sql, rowCount}`;
+--json       print {status, code, answer, sql, rowCount} (and notIncluded when family privacy left people out)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -37,7 +37,14 @@ export async function run(argv: string[]): Promise<number> {
       runtime.ports,
     );
     if (values.json)
-      printJson({ status: r.status, code: r.code, answer: r.answer, sql: r.sql ?? null, rowCount: r.rowCount });
+      printJson({
+        status: r.status,
+        code: r.code,
+        answer: r.answer,
+        sql: r.sql ?? null,
+        rowCount: r.rowCount,
+        ...(r.notIncluded && { notIncluded: r.notIncluded }),
+      });
     else print(r.answer);
     return r.status === 'error' ? 1 : 0;
   } finally {

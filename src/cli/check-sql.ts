@@ -1,7 +1,9 @@
 import type { QueryResult } from '../core/ports.ts';
+import { decideFor, decidePrivacy } from '../pipeline/family-privacy.ts';
 import { startLocalRuntime } from '../runtime/local.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { validateSql } from '../validate/index.ts';
+import { EVERYONE } from '../validate/subjects.ts';
 import { memberIdArg, parse, print, printJson, readStdin, UsageError } from './args.ts';
 
 const HELP = `Usage: claims check-sql --member ID [--person P] [--json] [--lines] [--execute] [--skip-validator]
@@ -24,7 +26,10 @@ interface CheckResult {
   rows?: QueryResult['rows'];
   rowCount?: number;
   truncated?: boolean;
+  /** Family privacy: the SQL is only about people this person may not see (decided from the roster). */
   withheld?: boolean;
+  /** Family privacy: people the SQL is about whose claims this person may not see. */
+  notIncluded?: readonly string[];
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -60,14 +65,22 @@ export async function run(argv: string[]): Promise<number> {
   if (values.execute) {
     const runtime = await startLocalRuntime({ onProgress: (line) => process.stderr.write(`  ${line}\n`) });
     try {
+      const scope = { memberId, personId: values.person };
       for (const r of results.filter((x) => x.ok)) {
         try {
-          const q = await runtime.db.runMemberQuery(
-            r.sql,
-            { memberId, personId: values.person },
-            { rowCap: LIMITS.rowCap },
-          );
-          Object.assign(r, { rows: q.rows, rowCount: q.rows.length, truncated: q.truncated, withheld: q.withheld });
+          // The same decision the pipeline makes (from the roster, never from hidden claims); the
+          // SQL still runs here, so the database layer can be tested alone: RLS returns visible rows only.
+          // SQL that skipped the validator is not parsed again here: it counts as about everyone.
+          const roster = await runtime.db.roster(scope);
+          const privacy = r.code === 'SKIPPED' ? decideFor(EVERYONE, roster) : decidePrivacy(r.sql, roster);
+          const q = await runtime.db.runMemberQuery(r.sql, scope, { rowCap: LIMITS.rowCap });
+          Object.assign(r, {
+            rows: q.rows,
+            rowCount: q.rows.length,
+            truncated: q.truncated,
+            withheld: privacy.about === 'hidden',
+            ...(privacy.notIncluded.length > 0 ? { notIncluded: privacy.notIncluded } : {}),
+          });
         } catch (err) {
           // The database refused or failed: report its reason code, never the raw error text.
           const code = (err as { code?: unknown }).code;
@@ -90,7 +103,7 @@ export async function run(argv: string[]): Promise<number> {
       if (r.rows) {
         for (const row of r.rows) print(`  ${JSON.stringify(row)}`);
         print(
-          `  ${r.rowCount} row(s)${r.truncated ? ', more not shown' : ''}${r.withheld ? ', withheld by family privacy' : ''}`,
+          `  ${r.rowCount} row(s)${r.truncated ? ', more not shown' : ''}${r.withheld ? ', withheld by family privacy' : ''}${r.notIncluded ? `, not including ${r.notIncluded.length} private person(s)` : ''}`,
         );
       }
     }

@@ -109,6 +109,15 @@ describe('parseConfig', () => {
       AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
     }).auth;
     assert.equal(auth?.audience, 'client-1');
+    assert.equal(auth?.maxTokenAgeSeconds, undefined, "absent: the verifier's default (one day)");
+    const authEnv = {
+      AUTH_ISSUER: 'https://issuer.example',
+      AUTH_AUDIENCE: 'client-1',
+      AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json',
+    };
+    assert.equal(parseConfig({ ...authEnv, AUTH_MAX_TOKEN_AGE_SECONDS: '3600' }).auth?.maxTokenAgeSeconds, 3600);
+    assert.match(configError({ ...authEnv, AUTH_MAX_TOKEN_AGE_SECONDS: '999999' }), /AUTH_MAX_TOKEN_AGE_SECONDS/);
+    assert.match(configError({ AUTH_MAX_TOKEN_AGE_SECONDS: '3600' }), /needs AUTH_ISSUER/);
     assert.match(configError({ AWS_LAMBDA_FUNCTION_NAME: 'f' }), /DB_SECRET_ARN is required in Lambda/);
   });
 

@@ -69,8 +69,16 @@ export interface Config {
   /** Directory absent: the shipped prompts/ (the prompts module's default). */
   readonly prompts: { readonly store: PromptStoreKind; readonly cacheSeconds: number; readonly dir?: string };
   readonly rateLimit: { readonly limit: number; readonly windowSeconds: number };
-  /** Bearer tokens verified in the function (no authorizer in front); absent: authorizer claims. */
-  readonly auth?: { readonly issuer: string; readonly audience: string; readonly jwksUrl: string };
+  /**
+   * Bearer tokens verified in the function (no authorizer in front); absent: authorizer claims.
+   * `maxTokenAgeSeconds` absent: the verifier's default (one day, Cognito's longest token lifetime).
+   */
+  readonly auth?: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly jwksUrl: string;
+    readonly maxTokenAgeSeconds?: number;
+  };
   /** Set file absent: eval/cases.jsonl (the eval module's default). */
   readonly eval: { readonly setFile?: string; readonly runnerFunction?: string };
   /** The Cognito pre-token trigger of one user pool: the roles it issues, and the group an admin needs. */
@@ -181,6 +189,8 @@ export function parseConfig(env: RawEnv): Config {
   const authSet = (['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const).filter((name) => v[name] !== undefined);
   if (authSet.length > 0 && authSet.length < 3)
     problems.push(`AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL go together (only ${authSet.join(', ')} is set)`);
+  if (v.AUTH_MAX_TOKEN_AGE_SECONDS !== undefined && authSet.length === 0)
+    problems.push('AUTH_MAX_TOKEN_AGE_SECONDS needs AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL');
 
   if (platform === 'lambda' && !v.DB_SECRET_ARN && !v.DATABASE_APP_URL && !v.DATABASE_URL)
     problems.push('DB_SECRET_ARN is required in Lambda (or DATABASE_APP_URL / DATABASE_URL)');
@@ -236,7 +246,12 @@ export function parseConfig(env: RawEnv): Config {
     },
     auth:
       v.AUTH_ISSUER && v.AUTH_AUDIENCE && v.AUTH_JWKS_URL
-        ? { issuer: v.AUTH_ISSUER, audience: v.AUTH_AUDIENCE, jwksUrl: v.AUTH_JWKS_URL }
+        ? {
+            issuer: v.AUTH_ISSUER,
+            audience: v.AUTH_AUDIENCE,
+            jwksUrl: v.AUTH_JWKS_URL,
+            ...(v.AUTH_MAX_TOKEN_AGE_SECONDS === undefined ? {} : { maxTokenAgeSeconds: v.AUTH_MAX_TOKEN_AGE_SECONDS }),
+          }
         : undefined,
     eval: { setFile: v.EVAL_SET, runnerFunction: v.EVAL_RUNNER_FUNCTION },
     preToken: {

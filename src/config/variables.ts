@@ -171,6 +171,7 @@ export const VARIABLES = {
     readBy: 'handlers/pre-token.ts (the group an admin must be in)',
     parse: text(/^[\w+=,.@-]{1,128}$/, 'a Cognito group name'),
   },
+  AUTH_MAX_TOKEN_AGE_SECONDS: { readBy: 'runtime/lambda.ts (identity)', parse: int(60, 86_400) },
   // Platform and logs
   AWS_LAMBDA_FUNCTION_NAME: {
     readBy: 'config (Lambda or local defaults), server/local.ts (refuses Lambda)',

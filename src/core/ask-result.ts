@@ -21,6 +21,12 @@ export interface AskResult {
   readonly status: AskStatus;
   readonly code: ReasonCode;
   readonly answer: string;
+  /**
+   * Family privacy: names of the people the question is about whose claims this person may not
+   * see, so they are not in the answer (status `withheld`: the question was only about them).
+   * Absent when nobody was left out. For the member only: never logged.
+   */
+  readonly notIncluded?: readonly string[];
   /** The SQL that was validated and run (absent when none was produced or it was rejected). */
   readonly sql?: string;
   readonly rows?: Row[];

@@ -45,24 +45,37 @@ export interface Llm {
   generate(req: LlmRequest): Promise<LlmResponse>;
 }
 
+/**
+ * What member SQL returned. It depends only on claims the signed-in person may see (row-level
+ * security); whether an answer is "I can't share that" is decided from the family roster and
+ * the SQL, never from here (docs/family-privacy.md).
+ */
 export interface QueryResult {
   /** At most `rowCap` rows. */
   readonly rows: Row[];
   /** True when the query matched more than `rowCap` rows. */
   readonly truncated: boolean;
-  /**
-   * True when the visible answer says nothing (no rows, or only zero/null aggregates) while the
-   * same query over the whole family would say something: the claims belong to people this
-   * person may not see (family privacy), so the answer is "I can't share that", never a false "none".
-   */
-  readonly withheld: boolean;
+}
+
+/** One person of the signed-in person's family, as the family-privacy decision needs them. */
+export interface FamilyMember {
+  /** First and last name, as `claims_history.member_name` spells it. */
+  readonly name: string;
+  readonly relationship: RelationshipCode;
+  /** Whether the signed-in person may see this person's claims (the plan's policy). */
+  readonly visible: boolean;
+  /** True for the signed-in person. */
+  readonly self: boolean;
 }
 
 /** `db`: run SQL that the validator accepted, for one member, with the database enforcing scope. */
 export interface MemberDb {
+  /** Runs member SQL; rejects with a reason-coded error (SQL_TOO_EXPENSIVE, DB_TIMEOUT, ...). */
   runMemberQuery(sql: string, scope: MemberScope, opts: { rowCap: number }): Promise<QueryResult>;
   /** Name and relationship of the signed-in person (the subscriber when personId is absent). */
   describeAsker(scope: MemberScope): Promise<Asker | undefined>;
+  /** Everyone in the signed-in person's family, with who is visible to them (empty: unknown person). */
+  roster(scope: MemberScope): Promise<FamilyMember[]>;
 }
 
 export type TemplateName = 'sql' | 'summary';

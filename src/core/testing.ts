@@ -17,6 +17,7 @@
 import type {
   Asker,
   Clock,
+  FamilyMember,
   Llm,
   LlmPurpose,
   LlmRequest,
@@ -126,7 +127,7 @@ export class ScriptedLlm implements Llm {
 // ---------------------------------------------------------------- member db
 
 /** What the in-memory database answers a query with: all matching rows (it applies the cap). */
-export type QueryAnswer = Row[] | { readonly rows: Row[]; readonly withheld?: boolean } | Error;
+export type QueryAnswer = Row[] | { readonly rows: Row[] } | Error;
 
 export interface MemberQuery {
   readonly sql: string;
@@ -139,7 +140,12 @@ export interface InMemoryMemberDbOptions {
   readonly answer?: (sql: string, scope: MemberScope) => QueryAnswer | Promise<QueryAnswer>;
   /** People by person id (or by member id for a scope without a person). */
   readonly people?: Readonly<Record<string, Asker>>;
-  /** When set, describeAsker fails with it (e.g. the database is unreachable). */
+  /**
+   * The family `roster` reports (who may see whose claims); default: the asker alone, from
+   * `people`, visible to themself.
+   */
+  readonly roster?: readonly FamilyMember[] | ((scope: MemberScope) => readonly FamilyMember[]);
+  /** When set, describeAsker and roster fail with it (e.g. the database is unreachable). */
   readonly askerError?: Error;
 }
 
@@ -151,6 +157,7 @@ export interface InMemoryMemberDbOptions {
  */
 export class InMemoryMemberDb implements MemberDb {
   readonly queries: MemberQuery[] = [];
+  /** Scopes looked up by describeAsker or roster. */
   readonly askerLookups: MemberScope[] = [];
   readonly #opts: InMemoryMemberDbOptions;
 
@@ -162,14 +169,23 @@ export class InMemoryMemberDb implements MemberDb {
     this.queries.push({ sql, scope, rowCap: opts.rowCap });
     const answer = (await this.#opts.answer?.(sql, scope)) ?? [];
     if (answer instanceof Error) throw answer;
-    const { rows, withheld = false } = Array.isArray(answer) ? { rows: answer } : answer;
-    return { rows: rows.slice(0, opts.rowCap), truncated: rows.length > opts.rowCap, withheld };
+    const { rows } = Array.isArray(answer) ? { rows: answer } : answer;
+    return { rows: rows.slice(0, opts.rowCap), truncated: rows.length > opts.rowCap };
   }
 
   async describeAsker(scope: MemberScope): Promise<Asker | undefined> {
     this.askerLookups.push(scope);
     if (this.#opts.askerError) throw this.#opts.askerError;
     return this.#opts.people?.[scope.personId ?? scope.memberId];
+  }
+
+  async roster(scope: MemberScope): Promise<FamilyMember[]> {
+    this.askerLookups.push(scope);
+    if (this.#opts.askerError) throw this.#opts.askerError;
+    const { roster } = this.#opts;
+    if (roster) return [...(typeof roster === 'function' ? roster(scope) : roster)];
+    const asker = this.#opts.people?.[scope.personId ?? scope.memberId];
+    return asker ? [{ ...asker, visible: true, self: true }] : [];
   }
 }
 

@@ -32,6 +32,15 @@ export class DbScopeError extends DbError {
   override name = 'DbScopeError';
 }
 
+/**
+ * The plan the database would run costs more (or expects more rows) than the member limit: the
+ * query was refused before it ran. A refusal of the SQL, not a failure of the database.
+ */
+export class DbTooExpensiveError extends DbError {
+  override name = 'DbTooExpensiveError';
+  override readonly code: ReasonCode = Reason.SQL_TOO_EXPENSIVE;
+}
+
 /** The database could not be reached or the connection broke. */
 export class DbConnectionError extends DbError {
   override name = 'DbConnectionError';

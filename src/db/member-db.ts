@@ -6,10 +6,11 @@
 
 import pg from 'pg';
 import { isMemberId, isPersonId } from '../core/ids.ts';
-import type { Asker, MemberDb, MemberScope, QueryResult, Row } from '../core/ports.ts';
+import type { Asker, FamilyMember, MemberDb, MemberScope, QueryResult, Row } from '../core/ports.ts';
 import type { ReasonCode } from '../core/reasons.ts';
-import type { RelationshipCode } from '../schema/catalog.ts';
-import { DbConnectionError, DbScopeError, toDbError } from './errors.ts';
+import { MEMBER_TABLES, type RelationshipCode } from '../schema/catalog.ts';
+import { DbConnectionError, DbScopeError, DbTooExpensiveError, toDbError } from './errors.ts';
+import { type PlanEstimate, planEstimate } from './plan.ts';
 import { jsonSafeTypes } from './type-parsers.ts';
 
 export interface MemberDbOptions {
@@ -23,6 +24,19 @@ export interface MemberDbOptions {
   readonly workMemKb?: number;
   /** Temporary file space per session, in kB (default 65536); applied only if the server lets claims_app set it. */
   readonly tempFileLimitKb?: number;
+  /**
+   * Refuse (SQL_TOO_EXPENSIVE) member SQL whose plan, as the member role sees it, costs more than
+   * this at any node, in the planner's cost units (default 10,000,000; see docs/architecture.md).
+   */
+  readonly maxPlanCost?: number;
+  /** Refuse member SQL whose plan expects more rows than this at any node (default 10,000,000). */
+  readonly maxPlanRows?: number;
+  /**
+   * Refuse member SQL whose plan could process more rows than this in the worst case, every
+   * member-table scan counted as all the claims this person may see (default 50,000,000; see
+   * src/db/plan.ts).
+   */
+  readonly maxPlanWork?: number;
 }
 
 /** What one ask leaves in `ask_audit`: identifiers, outcome and timings only. */
@@ -35,12 +49,17 @@ export interface AuditEntry {
   readonly timings: Readonly<Record<string, number>>;
 }
 
+const MEMBER_TABLE_NAMES: ReadonlySet<string> = new Set(Object.keys(MEMBER_TABLES));
+
 const DEFAULTS = {
   statementTimeoutMs: 5000,
   lockTimeoutMs: 1000,
   idleInTransactionTimeoutMs: 10000,
   workMemKb: 8192,
   tempFileLimitKb: 65536,
+  maxPlanCost: 10_000_000,
+  maxPlanRows: 10_000_000,
+  maxPlanWork: 50_000_000,
 } as const satisfies Required<MemberDbOptions>;
 
 /**
@@ -107,10 +126,18 @@ export class PgMemberDb implements MemberDb {
   }
 
   /**
-   * Runs validated member SQL with the database enforcing the family scope.
+   * Runs validated member SQL with the database enforcing the family scope. First the plan is
+   * read (EXPLAIN, as the member, in the same transaction: one extra round trip): SQL whose plan
+   * costs more than `maxPlanCost`, expects more than `maxPlanRows` rows at a node, or could
+   * process more than `maxPlanWork` rows with every claims scan bounded by the claims this person
+   * may see (src/db/plan.ts) is refused with {@link DbTooExpensiveError} (SQL_TOO_EXPENSIVE)
+   * before it runs.
+   *
+   * What comes back depends only on the claims this person may see: nothing here looks at the
+   * claims of people hidden from them (no "would it have matched" re-run: that was an oracle).
    *
    * @example
-   * const { rows, truncated, withheld } = await db.runMemberQuery(
+   * const { rows, truncated } = await db.runMemberQuery(
    *   'SELECT claim_date, provider_name FROM claims_history WHERE member_id = 1000000001',
    *   { memberId: '1000000001' }, { rowCap: 200 });
    */
@@ -120,26 +147,48 @@ export class PgMemberDb implements MemberDb {
     const body = stripTrailingSemicolon(sql);
     // A bound parameter forces the extended protocol: the server accepts exactly one statement.
     // The newlines keep a trailing `--` comment from swallowing the wrapper.
-    const rows = await this.#inMemberTransaction(scope, false, async (client) => {
-      const res = await client.query<Row>({
-        text: `SELECT * FROM (\n${body}\n) AS member_query LIMIT $1`,
-        values: [opts.rowCap + 1],
-      });
+    const text = `SELECT * FROM (\n${body}\n) AS member_query LIMIT $1`;
+    const values = [opts.rowCap + 1];
+    const rows = await this.#inMemberTransaction(scope, async (client, visibleRows) => {
+      const plan = await client.query<{ 'QUERY PLAN': unknown }>({ text: `EXPLAIN (FORMAT JSON) ${text}`, values });
+      const estimate = planEstimate(plan.rows[0]?.['QUERY PLAN'], visibleRows, MEMBER_TABLE_NAMES);
+      if (this.#tooExpensive(estimate)) throw new DbTooExpensiveError('the query would cost too much to run');
+      const res = await client.query<Row>({ text, values });
       return res.rows;
     });
-    const visible = rows.slice(0, opts.rowCap);
-    if (!looksEmpty(rows)) return { rows: visible, truncated: rows.length > opts.rowCap, withheld: false };
-    // Nothing visible (no rows, or only zero/null aggregates such as count = 0): would the same
-    // query find something among people this person may not see? Family-wide scope; only a
-    // boolean leaves this method, so no hidden value reaches the caller.
-    const withheld = await this.#inMemberTransaction(scope, true, async (client) => {
-      const res = await client.query<Row>({
-        text: `SELECT * FROM (\n${body}\n) AS member_query LIMIT $1`,
-        values: [2],
-      });
-      return !looksEmpty(res.rows);
-    });
-    return { rows: visible, truncated: false, withheld };
+    return { rows: rows.slice(0, opts.rowCap), truncated: rows.length > opts.rowCap };
+  }
+
+  /**
+   * The family as the signed-in person may know it: everyone's name and relationship, whether
+   * their claims are visible to this person (plan policy), and which one is this person. Read by
+   * trusted code (a SECURITY DEFINER function for claims_app), never by member SQL.
+   *
+   * @example
+   * await db.roster({ memberId: '1000000001' })
+   * // [{ name: 'Daniel Whitfield', relationship: 'subscriber', visible: true, self: true }, ...]
+   */
+  async roster(scope: MemberScope): Promise<FamilyMember[]> {
+    checkScope(scope);
+    try {
+      const res = await this.#pool.query<{
+        name: string;
+        relationship_code: RelationshipCode;
+        visible: boolean;
+        is_self: boolean;
+      }>('SELECT name, relationship_code, visible, is_self FROM app.family_roster($1::bigint, $2::text)', [
+        scope.memberId,
+        scope.personId ?? null,
+      ]);
+      return res.rows.map((r) => ({
+        name: r.name,
+        relationship: r.relationship_code,
+        visible: r.visible,
+        self: r.is_self,
+      }));
+    } catch (err) {
+      throw toDbError(err);
+    }
   }
 
   /**
@@ -193,10 +242,15 @@ export class PgMemberDb implements MemberDb {
     await this.#pool.end();
   }
 
+  #tooExpensive(estimate: PlanEstimate): boolean {
+    const o = this.#opts;
+    return estimate.maxCost > o.maxPlanCost || estimate.maxRows > o.maxPlanRows || estimate.work > o.maxPlanWork;
+  }
+
+  /** Runs `run` as the member in a scoped transaction; `visibleRows`: the claims this person may see. */
   async #inMemberTransaction<T>(
     scope: MemberScope,
-    familyWide: boolean,
-    run: (client: pg.PoolClient) => Promise<T>,
+    run: (client: pg.PoolClient, visibleRows: number) => Promise<T>,
   ): Promise<T> {
     checkScope(scope);
     const setup = await this.#setupSql();
@@ -210,9 +264,14 @@ export class PgMemberDb implements MemberDb {
       // One round trip for the whole setup (simple protocol). The ids were checked against
       // strict patterns above (digits; <digits>-NN) and the person id is quoted anyway.
       const person = scope.personId === undefined ? 'NULL' : client.escapeLiteral(scope.personId);
-      const openScope = `SELECT app.open_scope(${scope.memberId}::bigint, ${person}::text, ${familyWide})`;
-      await client.query(`${setup.begin}; ${openScope}; ${setup.becomeMember}`);
-      return await run(client);
+      const openScope = `SELECT app.open_scope(${scope.memberId}::bigint, ${person}::text)`;
+      // Last, as the member: how many claims RLS lets through (bounds every scan in the plan check).
+      const results = (await client.query(
+        `${setup.begin}; ${openScope}; ${setup.becomeMember}; SELECT count(*) AS n FROM public.claims_history`,
+      )) as unknown as pg.QueryResult<{ n: string | number }>[];
+      const visibleRows = Number(results[results.length - 1]?.rows[0]?.n ?? Number.NaN);
+      if (!Number.isFinite(visibleRows)) throw new Error('unexpected setup result');
+      return await run(client, visibleRows);
     } catch (err) {
       throw toDbError(err);
     } finally {
@@ -242,7 +301,14 @@ export class PgMemberDb implements MemberDb {
       `SET LOCAL work_mem = ${o.workMemKb}`,
       ...((await this.#canSetTempFileLimit) ? [`SET LOCAL temp_file_limit = ${o.tempFileLimitKb}`] : []),
     ].join('; ');
-    return { begin, becomeMember: 'SET LOCAL transaction_read_only = on; SET LOCAL ROLE claims_member' };
+    // pg_temp last: a relation name never resolves to a temporary object first (the member role
+    // cannot create one anyway: TEMPORARY is revoked).
+    const becomeMember = [
+      'SET LOCAL search_path = pg_catalog, public, pg_temp',
+      'SET LOCAL transaction_read_only = on',
+      'SET LOCAL ROLE claims_member',
+    ].join('; ');
+    return { begin, becomeMember };
   }
 }
 
@@ -262,18 +328,4 @@ function stripTrailingSemicolon(sql: string): string {
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * True for an answer that says "nothing": no rows, or one row whose every cell is null or zero
- * (what count/sum return over no visible claims), so a hidden person's claims can't read as "none".
- */
-export function looksEmpty(rows: readonly Row[]): boolean {
-  if (rows.length === 0) return true;
-  if (rows.length > 1) return false;
-  return Object.values(rows[0] ?? {}).every(
-    (v) =>
-      v === null ||
-      ((typeof v === 'number' || typeof v === 'string') && /^-?0*(\.0*)?$/.test(String(v)) && String(v) !== ''),
-  );
 }

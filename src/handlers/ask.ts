@@ -73,8 +73,16 @@ export function createAskHandler(deps: AskHandlerDeps) {
       const scope = { memberId: identity.memberId, personId: identity.personId };
       const result = await ask({ requestId, scope, question }, await deps.ports());
       await deps.onResult?.(result, identity);
-      const { status, code, answer, rowCount } = result;
-      return json(statusCodeOf(result), { status, code, answer, requestId, rowCount });
+      const { status, code, answer, rowCount, notIncluded } = result;
+      // notIncluded (family privacy: whose claims the answer leaves out) only when someone was.
+      return json(statusCodeOf(result), {
+        status,
+        code,
+        answer,
+        requestId,
+        rowCount,
+        ...(notIncluded && { notIncluded }),
+      });
     });
 }
 

@@ -21,7 +21,7 @@ import {
   ScriptedLlm,
   type ScriptedLlmOptions,
 } from '../core/testing.ts';
-import { DbConnectionError, DbQueryError, DbTimeoutError } from '../db/errors.ts';
+import { DbConnectionError, DbQueryError, DbTimeoutError, DbTooExpensiveError } from '../db/errors.ts';
 import { LlmError, LlmErrorKind } from '../llm/errors.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { validateSql } from '../validate/index.ts';
@@ -332,10 +332,17 @@ describe('ask() takes the member scope only from its input', () => {
 });
 
 /**
- * How the database port says "withheld". Kept in one place: if the decision moves (e.g. to a
- * roster of who may see whom), only this changes.
+ * "Withheld" is decided from the roster (who may see whom) and who the SQL is about, never from
+ * hidden claims (src/pipeline/family-privacy.ts): a family with an adult daughter the asker may
+ * not see, and SQL about her, about everyone, or about the asker.
  */
-const withheldAnswer = (): InMemoryMemberDbOptions['answer'] => () => ({ rows: [], withheld: true });
+const FAMILY_ROSTER: InMemoryMemberDbOptions['roster'] = [
+  { ...ASKER, visible: true, self: true },
+  { name: 'Ana Lopez', relationship: 'daughter', visible: false, self: false },
+  { name: 'Tomas Lopez', relationship: 'son', visible: true, self: false },
+];
+const ABOUT_DAUGHTER = `SELECT count(*) AS claim_count FROM claims_history WHERE member_id = ${M} AND relationship_code = 'daughter'`;
+const ABOUT_EVERYONE = `SELECT count(*) AS claim_count FROM claims_history WHERE member_id = ${M}`;
 
 describe('ask() after the query', () => {
   test('NO_ROWS: nothing matched; asks for more detail, no summary', async () => {
@@ -356,13 +363,49 @@ describe('ask() after the query', () => {
     assert.equal(w.llm.requestsFor('summary').length, 0);
   });
 
-  test('WITHHELD: the claims belong to someone this person may not see; never a false "none"', async () => {
-    const w = world({ db: { answer: withheldAnswer() } });
+  test('WITHHELD: the SQL is only about someone this person may not see; never a false "none"', async () => {
+    const w = world({ sql: `<sql>${ABOUT_DAUGHTER}</sql>`, db: { roster: FAMILY_ROSTER, answer: () => [] } });
     const r = await run(w);
     assertOutcome(r, AskStatus.WITHHELD, Reason.WITHHELD);
     assert.notEqual(r.answer, friendlyMessage(Reason.NO_ROWS));
     assert.equal(r.rows, undefined);
+    assert.deepEqual(r.notIncluded, ['Ana Lopez']);
+    assert.equal(
+      w.db.queries.length,
+      0,
+      'decided from the roster: the query does not run, so its result cannot matter',
+    );
     assert.equal(w.llm.requestsFor('summary').length, 0, 'the model never sees withheld data');
+  });
+
+  test('about visible and hidden people: the visible answer, and always who is not included', async () => {
+    const w = world({ sql: `<sql>${ABOUT_EVERYONE}</sql>`, db: { roster: FAMILY_ROSTER } });
+    const r = await run(w);
+    assertOutcome(r, AskStatus.ANSWERED, Reason.OK);
+    assert.equal(r.answer, `${SUMMARY} Claims of Ana Lopez are not included: their information is private to them.`);
+    assert.deepEqual(r.notIncluded, ['Ana Lopez']);
+    const none = await run(
+      world({ sql: `<sql>${ABOUT_EVERYONE}</sql>`, db: { roster: FAMILY_ROSTER, answer: () => [] } }),
+    );
+    assert.equal(none.code, Reason.NO_ROWS);
+    assert.equal(
+      none.answer,
+      `${friendlyMessage(Reason.NO_ROWS)} Claims of Ana Lopez are not included: their information is private to them.`,
+    );
+  });
+
+  test('about visible people only: a plain answer or a plain "none", nobody named', async () => {
+    const aboutSon = `SELECT count(*) AS claim_count FROM claims_history WHERE member_id = ${M} AND relationship_code = 'son'`;
+    const r = await run(world({ sql: `<sql>${aboutSon}</sql>`, db: { roster: FAMILY_ROSTER, answer: () => [] } }));
+    assertOutcome(r, AskStatus.NEEDS_DETAIL, Reason.NO_ROWS);
+    assert.equal(r.notIncluded, undefined);
+  });
+
+  test('SQL_TOO_EXPENSIVE from the database (its plan check) is a refusal, not an error', async () => {
+    const w = world({ db: { answer: () => new DbTooExpensiveError('the query would cost too much to run') } });
+    const r = await run(w);
+    assertOutcome(r, AskStatus.REFUSED, Reason.SQL_TOO_EXPENSIVE);
+    assert.equal(w.llm.requestsFor('summary').length, 0);
   });
 
   test('SUMMARY_ERROR: the summary model returns nothing but spaces', async () => {

@@ -11,6 +11,7 @@ import { checkQuestion } from '../generate/question-guard.ts';
 import { renderSqlPrompt, renderSummaryPrompt } from '../generate/render.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { validateSql } from '../validate/index.ts';
+import { decidePrivacy, notIncludedNote } from './family-privacy.ts';
 
 export interface AskPorts {
   readonly llm: Llm;
@@ -42,7 +43,12 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     if (!checked.ok) return run.end(AskStatus.REFUSED, checked.code);
     const question = checked.question;
     const today = ports.clock.now().toISOString().slice(0, 10);
-    const asker: Asker = (await ports.db.describeAsker(input.scope)) ?? { name: 'Member', relationship: 'subscriber' };
+    // The family as this person may know it: who they are, and whose claims they may see.
+    const roster = await ports.db.roster(input.scope);
+    const self = roster.find((person) => person.self);
+    const asker: Asker = self
+      ? { name: self.name, relationship: self.relationship }
+      : { name: 'Member', relationship: 'subscriber' };
 
     // 1. Generate
     const generated = await run.stage('generate', async () => {
@@ -61,12 +67,19 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     if (!validation.ok) return run.end(AskStatus.REFUSED, validation.code);
     run.sql = validation.sql;
 
+    // Family privacy: decided from who the SQL is about (its person predicates on the roster),
+    // never from the claims of people this person may not see. About hidden people only: "I
+    // can't share that", without running it; about some hidden people: the visible ones' answer
+    // and a note saying whose claims are not included.
+    const privacy = decidePrivacy(validation.sql, roster);
+    run.notIncluded = privacy.notIncluded;
+    if (privacy.about === 'hidden') return run.end(AskStatus.WITHHELD, Reason.WITHHELD);
+
     // 3. Retrieve
     const result = await run.stage('retrieve', () =>
       ports.db.runMemberQuery(validation.sql, input.scope, { rowCap: LIMITS.rowCap }),
     );
     run.rowCount = result.rows.length;
-    if (result.withheld) return run.end(AskStatus.WITHHELD, Reason.WITHHELD);
     if (result.rows.length === 0) return run.end(AskStatus.NEEDS_DETAIL, Reason.NO_ROWS);
     if (result.truncated) return run.end(AskStatus.NEEDS_DETAIL, Reason.TOO_MANY_ROWS);
 
@@ -82,7 +95,9 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     if (answer === '') return run.end(AskStatus.ERROR, Reason.SUMMARY_ERROR);
     return run.end(AskStatus.ANSWERED, Reason.OK, answer, result.rows);
   } catch (err) {
-    return run.end(AskStatus.ERROR, reasonOf(err));
+    const code = reasonOf(err);
+    // The database can refuse SQL too (SQL_TOO_EXPENSIVE: its plan estimate): a refusal, not an error.
+    return run.end(code.startsWith('SQL_') ? AskStatus.REFUSED : AskStatus.ERROR, code);
   }
 }
 
@@ -101,6 +116,8 @@ class AskRun {
   #modelId: string | undefined;
   sql: string | undefined;
   rowCount = 0;
+  /** People the question is about whose claims this person may not see (family privacy). */
+  notIncluded: readonly string[] = [];
 
   constructor(
     readonly requestId: string,
@@ -123,11 +140,16 @@ class AskRun {
 
   end(status: AskStatus, code: ReasonCode, answer = friendlyMessage(code), rows?: AskResult['rows']): AskResult {
     const timings: StageTimings = { ...this.#timings, total: round(performance.now() - this.#started) };
+    const leftOut = status === AskStatus.ANSWERED || status === AskStatus.NEEDS_DETAIL || status === AskStatus.WITHHELD;
+    const notIncluded = leftOut && this.notIncluded.length > 0 ? [...this.notIncluded] : undefined;
+    // Whenever an answer leaves people out, it says so (the withheld message already does).
+    const note = notIncluded && status !== AskStatus.WITHHELD ? ` ${notIncludedNote(notIncluded)}` : '';
     return {
       requestId: this.requestId,
       status,
       code,
-      answer,
+      answer: `${answer}${note}`,
+      ...(notIncluded ? { notIncluded } : {}),
       sql: this.sql,
       rows,
       rowCount: this.rowCount,

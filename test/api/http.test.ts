@@ -53,6 +53,7 @@ describe('POST /v1/ask', () => {
     assert.match(String(json.requestId), /^[0-9a-f-]{36}$/);
     assert.equal(json.rowCount, 1);
     assert.equal(json.sql, undefined, 'the API never returns SQL');
+    assert.equal(json.notIncluded, undefined, 'only about the asker: nobody left out');
   });
 
   test('ignores a member id in the body: identity comes from the token only', async () => {
@@ -64,6 +65,9 @@ describe('POST /v1/ask', () => {
     });
     assert.equal(spoofed.status, 200);
     assert.equal(spoofed.json.answer, mine.json.answer);
+    // About the whole family: the adult daughter's claims are not included, and the API says so.
+    assert.deepEqual(mine.json.notIncluded, ['Sophie Whitfield']);
+    assert.match(String(mine.json.answer), /Sophie Whitfield are not included/);
   });
 
   for (const [name, body, code] of [

@@ -14,19 +14,22 @@ import { after, before, describe, test } from 'node:test';
 import type { QueryResult } from '../../src/core/ports.ts';
 import { PgMemberDb } from '../../src/db/member-db.ts';
 import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
+import { MEMBER_TABLES } from '../../src/schema/catalog.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { ATTACKS, renderAttack } from './corpus.ts';
 
 const OWN = DEMO_MEMBER_IDS.family;
 const OTHER = DEMO_MEMBER_IDS.single;
 const STATEMENT_TIMEOUT_MS = 1500;
-// A case may run twice (rows, then the withheld check), each bounded by the timeout.
+// A case sends two statements (EXPLAIN for the plan check, then the query), each bounded by the timeout.
 const CASE_BUDGET_MS = 2 * STATEMENT_TIMEOUT_MS + 1500;
 const CAP = { rowCap: 200 };
 const WIDE = { rowCap: 100_000 };
 // Cases that read server catalogs: their answers describe the server, not a family, and may
 // differ between two databases (sessions, names), so they skip the differential comparison.
 const SERVER_STATE = /pg_stat_activity|pg_roles|information_schema|pg_policies|pg_backend_pid|now\(\)/i;
+
+const CATALOG_COLUMNS = Object.keys(MEMBER_TABLES.claims_history.columns);
 
 type Outcome = { ok: true; result: QueryResult } | { ok: false; name: string };
 
@@ -110,9 +113,22 @@ describe('attack corpus against the database alone (validator skipped)', () => {
     assert.ok(ATTACKS.length >= 100, `${ATTACKS.length} attacks`);
   });
 
-  for (const attack of ATTACKS) {
-    test(`${attack.family}: ${attack.name}`, async () => {
-      const sql = renderAttack(attack, OWN, OTHER);
+  // Each attack as written, and, when it projects `*`, once more with the catalog's columns
+  // spelled out: the member role may not read person_id, so `*` over claims_history is refused by
+  // the column grants alone; the spelled-out variant makes row-level security do the work.
+  const variants = ATTACKS.flatMap((attack) => {
+    const sql = renderAttack(attack, OWN, OTHER);
+    const spelled = explicitColumns(sql);
+    return [
+      { attack, label: `${attack.family}: ${attack.name}`, sql },
+      ...(spelled === sql
+        ? []
+        : [{ attack, label: `${attack.family}: ${attack.name} (columns spelled out)`, sql: spelled }]),
+    ];
+  });
+
+  for (const { attack, label, sql } of variants) {
+    test(label, async () => {
       const before = await snapshot(full);
       assert.match(before, /^\d+(,\d+)*;\d+$/);
       const started = Date.now();
@@ -137,6 +153,13 @@ describe('attack corpus against the database alone (validator skipped)', () => {
       }
 
       if (outcome.result.rows.length > 0) answered.push(attack.name);
+      if (
+        sql.includes('*') &&
+        sql === renderAttack(attack, OWN, OTHER) &&
+        /\bSELECT\s+\*\s+FROM\s+claims_history\b/i.test(sql)
+      ) {
+        assert.fail('`SELECT * FROM claims_history` ran as the member role: person_id is not granted');
+      }
       if (!SERVER_STATE.test(sql)) {
         // Uncapped on both sides: a LIMIT without ORDER BY may pick other rows under another plan.
         const [withOthers, alone] = await Promise.all([run(fullDb, sql, WIDE), run(onlyOwnDb, sql, WIDE)]);
@@ -155,6 +178,16 @@ describe('attack corpus against the database alone (validator skipped)', () => {
   });
 });
 
+/** `SELECT *` and `x.*` projections rewritten to the catalog's columns (counts like `count(*)` stay). */
+function explicitColumns(sql: string): string {
+  return sql
+    .replace(/\b([a-z_][a-z0-9_]*)\.\*/gi, (_, q: string) => CATALOG_COLUMNS.map((c) => `${q}.${c}`).join(', '))
+    .replace(
+      /(\bSELECT\s+|,\s*)\*(?=\s+(?:FROM|INTO)\b)/gi,
+      (_, lead: string) => `${lead}${CATALOG_COLUMNS.join(', ')}`,
+    );
+}
+
 /**
  * A comparable form of an outcome: rows as a sorted multiset, and comma-joined text cells
  * (string_agg without ORDER BY) with their parts sorted, since row order depends on the plan.
@@ -168,5 +201,5 @@ function normalise(o: Outcome): unknown {
       ),
     )
     .sort();
-  return { rows, truncated: o.result.truncated, withheld: o.result.withheld };
+  return { rows, truncated: o.result.truncated };
 }

@@ -16,18 +16,25 @@ const T = DEMO_MEMBER_IDS.teenPrivacy; // adult_age 16: -01 subscriber, -02 spou
 describe('family privacy', () => {
   let db: TestDatabase;
   let memberDb: PgMemberDb;
+  /** person_id by name, read as the superuser (member SQL cannot read person_id). */
+  let personIdByName: Map<string, string>;
   const visiblePeople = async (scope: MemberScope) => {
     const { rows } = await memberDb.runMemberQuery(
-      'SELECT DISTINCT person_id FROM claims_history ORDER BY person_id',
+      'SELECT DISTINCT member_name FROM claims_history ORDER BY member_name',
       scope,
       CAP,
     );
-    return rows.map((r) => String(r.person_id));
+    return rows.map((r) => personIdByName.get(String(r.member_name)) ?? '?').sort();
   };
 
   before(async () => {
     db = await freshDatabase();
     memberDb = PgMemberDb.connect(db.appUrl, {}, { max: 2 });
+    const people = await adminQuery<{ person_id: string; name: string }>(
+      db.adminUrl,
+      `SELECT person_id, first_name || ' ' || last_name AS name FROM people WHERE member_id IN (${F}, ${G}, ${T}, ${DEMO_MEMBER_IDS.single})`,
+    );
+    personIdByName = new Map(people.rows.map((p) => [p.name, p.person_id]));
   });
   after(async () => {
     await memberDb.close();
@@ -50,80 +57,58 @@ describe('family privacy', () => {
     test(`${name} sees ${expected.length} people's claims`, async () => {
       assert.deepEqual(await visiblePeople(scope), expected);
     });
+    test(`${name}: the roster marks exactly those people visible`, async () => {
+      const roster = await memberDb.roster(scope);
+      const ids = roster.map((p) => personIdByName.get(p.name) ?? '?');
+      const family = [...personIdByName.values()].filter((id) => id.startsWith(`${scope.memberId}-`)).sort();
+      assert.deepEqual([...ids].sort(), family, 'everyone in the family, nobody else');
+      assert.deepEqual(ids.filter((_, i) => roster[i]?.visible).sort(), expected);
+      const self = roster.filter((p) => p.self).map((p) => personIdByName.get(p.name));
+      assert.deepEqual(self, [scope.personId ?? `${scope.memberId}-01`]);
+    });
   }
 
-  test('an empty answer that hides someone else\'s claims is "withheld"', async () => {
-    const sophie = { memberId: F, personId: `${F}-03` };
-    const hidden = await memberDb.runMemberQuery(
-      "SELECT * FROM claims_history WHERE member_name LIKE 'Daniel%'",
-      sophie,
-      CAP,
-    );
-    assert.deepEqual(hidden, { rows: [], truncated: false, withheld: true });
-
-    const parentAskingAboutAdult = await memberDb.runMemberQuery(
-      "SELECT claim_date FROM claims_history WHERE relationship_code = 'daughter'",
-      { memberId: F },
-      CAP,
-    );
-    assert.deepEqual(parentAskingAboutAdult, { rows: [], truncated: false, withheld: true });
-
-    const minorAskingAboutParent = await memberDb.runMemberQuery(
-      "SELECT * FROM claims_history WHERE relationship_code = 'spouse'",
-      { memberId: F, personId: `${F}-04` },
-      CAP,
-    );
-    assert.equal(minorAskingAboutParent.withheld, true);
-  });
-
-  test('an aggregate over hidden claims (count 0, sum null) is "withheld", not a false "none"', async () => {
-    const count = await memberDb.runMemberQuery(
-      "SELECT count(*) AS claim_count FROM claims_history WHERE relationship_code = 'daughter'",
-      { memberId: F },
-      CAP,
-    );
-    assert.deepEqual(count, { rows: [{ claim_count: 0 }], truncated: false, withheld: true });
-    const sum = await memberDb.runMemberQuery(
-      "SELECT sum(allowed_amount) AS total FROM claims_history WHERE relationship_code = 'daughter'",
-      { memberId: F },
-      CAP,
-    );
-    assert.equal(sum.withheld, true);
-    // Zero for a visible person with nothing to hide stays an ordinary answer.
-    const visibleZero = await memberDb.runMemberQuery(
-      "SELECT count(*) AS claim_count FROM claims_history WHERE provider_name = 'No Such Clinic'",
-      { memberId: F },
-      CAP,
-    );
-    assert.deepEqual(visibleZero, { rows: [{ claim_count: 0 }], truncated: false, withheld: false });
-  });
-
-  test('a truly empty answer is not "withheld"', async () => {
-    const none = await memberDb.runMemberQuery(
-      "SELECT * FROM claims_history WHERE provider_name = 'No Such Clinic'",
-      { memberId: F, personId: `${F}-03` },
-      CAP,
-    );
-    assert.deepEqual(none, { rows: [], truncated: false, withheld: false });
-    // Another family's claims are not "withheld" either: the family-wide check stays in the family.
-    const other = await adminQuery<{ name: string }>(
+  test('an empty answer is the same whether or not hidden claims would match (no oracle)', async () => {
+    // The issue's reproduction: a parent asking about an adult daughter's diagnosis.
+    const daughterHad = await adminQuery<{ code: string }>(
       db.adminUrl,
-      'SELECT member_name AS name FROM claims_history WHERE member_id = $1 LIMIT 1',
-      [DEMO_MEMBER_IDS.single],
+      `SELECT diagnosis_code AS code FROM claims_history WHERE person_id = '${F}-03' LIMIT 1`,
     );
-    const name = other.rows[0]?.name ?? '';
-    const elsewhere = await memberDb.runMemberQuery(
-      `SELECT * FROM claims_history WHERE member_name = '${name.replaceAll("'", "''")}'`,
-      { memberId: F },
-      CAP,
+    const had = daughterHad.rows[0]?.code ?? '';
+    assert.notEqual(had, '');
+    const ask = (code: string) =>
+      memberDb.runMemberQuery(
+        `SELECT count(*) AS n FROM claims_history WHERE member_id = ${F} AND relationship_code = 'daughter' AND diagnosis_code = '${code}'`,
+        { memberId: F },
+        CAP,
+      );
+    assert.deepEqual(await ask(had), { rows: [{ n: 0 }], truncated: false });
+    assert.deepEqual(await ask('Q99.99'), { rows: [{ n: 0 }], truncated: false });
+  });
+
+  test('the family-wide scope that made the oracle is gone from the database', async () => {
+    await assert.rejects(
+      adminQuery(db.adminUrl, `BEGIN; SET LOCAL ROLE claims_app; SELECT app.open_scope(${F}, NULL, true); ROLLBACK`),
+      { code: 'CL002' },
     );
-    assert.deepEqual(elsewhere, { rows: [], truncated: false, withheld: false });
+  });
+
+  test('the roster is for trusted code only: the member role cannot call it', async () => {
+    await assert.rejects(memberDb.runMemberQuery(`SELECT * FROM app.family_roster(${F}, NULL)`, { memberId: F }, CAP), {
+      name: 'DbQueryError',
+    });
+    assert.deepEqual(await memberDb.roster({ memberId: F, personId: `${F}-09` }), [], 'unknown person: nobody');
   });
 
   test('a plan that hides minors from guardians is honoured', async () => {
     await adminQuery(db.adminUrl, "UPDATE plan_policies SET guardians_see_minors = false WHERE plan_id = 'GOLD-PPO'");
     try {
       assert.deepEqual(await visiblePeople({ memberId: F }), [`${F}-01`, `${F}-02`]);
+      const roster = await memberDb.roster({ memberId: F });
+      assert.deepEqual(
+        roster.filter((p) => p.visible).map((p) => p.relationship),
+        ['subscriber', 'spouse'],
+      );
     } finally {
       await adminQuery(db.adminUrl, "UPDATE plan_policies SET guardians_see_minors = true WHERE plan_id = 'GOLD-PPO'");
     }
@@ -146,6 +131,8 @@ describe('family privacy', () => {
               'Riverside Family Medicine', 'Z00.00', '99395', 200, 150, 120, 30
        FROM people p WHERE p.person_id IN ('${S}-02', '${S}-03')`,
     );
+    personIdByName.set('Ada Raman', `${S}-02`);
+    personIdByName.set('Ben Raman', `${S}-03`);
     assert.deepEqual(await visiblePeople({ memberId: S }), [`${S}-01`, `${S}-03`]);
     assert.deepEqual(await visiblePeople({ memberId: S, personId: `${S}-02` }), [`${S}-02`]);
   });

@@ -131,9 +131,12 @@ describe('schema', () => {
   });
 
   test('claims_member may read claims_history and nothing else in public or app', async () => {
+    // Column grants (test/db/column-grants.test.ts): SELECT on any column counts as readable.
     const res = await adminQuery<{ table: string; can: boolean }>(
       db.adminUrl,
-      `SELECT c.oid::regclass::text AS table, has_table_privilege('claims_member', c.oid, 'SELECT,INSERT,UPDATE,DELETE') AS can
+      `SELECT c.oid::regclass::text AS table,
+              has_table_privilege('claims_member', c.oid, 'SELECT,INSERT,UPDATE,DELETE')
+              OR has_any_column_privilege('claims_member', c.oid, 'SELECT,INSERT,UPDATE') AS can
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname IN ('public', 'app') AND c.relkind IN ('r', 'v', 'm', 'p')`,
     );

@@ -4,8 +4,6 @@
  * The pure parts (claim shaping, handler, settings) are unit tests in src/handlers/pre-token.test.ts.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { PreTokenGenerationTriggerEvent } from 'aws-lambda';
 import pg from 'pg';

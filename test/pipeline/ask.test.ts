@@ -159,6 +159,50 @@ describe('outcomes other than an answer', () => {
     const r = await askAs(SUBSCRIBER, 'How many claims did my daughter have?');
     assert.equal(r.code, Reason.WITHHELD);
     assert.doesNotMatch(r.answer, /\b0\b/);
+    assert.deepEqual(r.notIncluded, ['Sophie Whitfield']);
+    assert.equal(r.timings.retrieve, undefined, 'decided from the roster: the query never ran');
+  });
+
+  test('a question about the whole family answers for the visible people and says whose claims are left out', async () => {
+    const r = await askAs(SUBSCRIBER, 'How many claims does our family have?');
+    const expected = await scalar<number>(
+      'SELECT count(*)::int FROM claims_history WHERE member_id = $1 AND person_id = ANY($2)',
+      [FAMILY, await visibleToSubscriber()],
+    );
+    assert.equal(r.code, Reason.OK);
+    assert.equal(Number(Object.values(r.rows?.[0] ?? {})[0]), expected);
+    assert.deepEqual(r.notIncluded, ['Sophie Whitfield']);
+    assert.match(r.answer, /Claims of Sophie Whitfield are not included/);
+  });
+
+  test('the adult daughter asking about her parents is withheld; about herself she gets her answer', async () => {
+    const sophie = { memberId: FAMILY, personId: `${FAMILY}-03` };
+    rt.standin?.script([
+      `<sql>SELECT count(*) FROM claims_history WHERE member_id = ${FAMILY} AND relationship_code IN ('subscriber', 'spouse')</sql>`,
+    ]);
+    const parents = await askAs(sophie, 'How many claims did my parents have?');
+    assert.equal(parents.code, Reason.WITHHELD);
+    assert.deepEqual(parents.notIncluded, ['Daniel Whitfield', 'Elena Whitfield']);
+    const own = await askAs(sophie, 'How many claims did I have last year?');
+    assert.equal(own.code, Reason.OK);
+    assert.equal(own.notIncluded, undefined);
+  });
+
+  test('SQL whose plan would explode is refused by the database before it runs (SQL_TOO_EXPENSIVE)', async () => {
+    const { PgMemberDb } = await import('../../src/db/member-db.ts');
+    // A low work limit makes an ordinary three-way join "explode" here, deterministically.
+    const strict = new PgMemberDb(rt.db.pool, { maxPlanWork: 1000 });
+    rt.standin?.script([
+      `<sql>SELECT count(*) AS n FROM claims_history a JOIN claims_history b ON a.claim_type = b.claim_type JOIN claims_history c ON b.claim_type = c.claim_type WHERE a.member_id = ${FAMILY} AND b.member_id = ${FAMILY} AND c.member_id = ${FAMILY}</sql>`,
+    ]);
+    const r = await ask(
+      { requestId: randomUUID(), scope: SUBSCRIBER, question: 'How many pairs of claims?' },
+      { ...rt.ports, db: strict },
+    );
+    assert.equal(r.code, Reason.SQL_TOO_EXPENSIVE);
+    assert.equal(r.status, 'refused');
+    assert.ok(r.timings.retrieve !== undefined, 'refused by the database layer');
+    assert.doesNotMatch(r.answer, /SQL|plan|cost/i);
   });
 
   test('a hostile model reply is refused by the validator and never run', async () => {
