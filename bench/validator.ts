@@ -6,12 +6,24 @@
  * the same round-robin (the floor our code cannot go under), and the garbage collections that
  * happened while the validator task ran (the parser allocates heavily; each young-generation
  * collection stops the sample it lands in).
+ *
+ * The adversarial row (issue 12): every shape of test/support/adversarial-sql.ts at every size up
+ * to the SQL length cap, each input validated several times; the row reports, per input, the
+ * median of its runs, and the worst of those over all inputs. Target: under 5 ms.
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
+import { LIMITS, SQL_BOUNDS } from '../src/schema/catalog.ts';
 import { normalizeSql, validateSql } from '../src/validate/index.ts';
-import { parseStatement } from '../src/validate/parse.ts';
+import { parserWork, parseStatement } from '../src/validate/parse.ts';
 import { Rejection } from '../src/validate/rejection.ts';
+import {
+  ADVERSARIAL_MEMBER,
+  ADVERSARIAL_SHAPES,
+  type AdversarialInput,
+  mixedShapes,
+  sizesOf,
+} from '../test/support/adversarial-sql.ts';
 import { loadCorpus } from './lib/corpus.ts';
 import { latencyMeasure, type Measure, type PartResult } from './lib/results.ts';
 import { round, type Summary, summarize } from './lib/stats.ts';
@@ -63,6 +75,57 @@ async function roundRobin(count: number, timeMs: number, fn: (i: number) => void
   return samples;
 }
 
+/** Runs of each adversarial input; the row keeps the median, so one GC pause is not the figure. */
+const ADVERSARIAL_RUNS = 7;
+
+interface ShapeWorst {
+  readonly shape: string;
+  readonly inputs: number;
+  /** Median validateSql time of the shape's slowest input (ms). */
+  readonly worstMs: number;
+  readonly worstN: number;
+  readonly worstCode: string;
+  /** The parser's work on the slowest input, in budget units (capped by the budget). */
+  readonly parserWork: number;
+}
+
+/**
+ * Every adversarial shape at every size up to the length cap: the median time per input and the
+ * slowest input per shape.
+ * @example const { shapes, medians } = adversarialTimes();
+ */
+export function adversarialTimes(): { shapes: ShapeWorst[]; medians: number[] } {
+  const ctx = { memberId: ADVERSARIAL_MEMBER };
+  const medians: number[] = [];
+  const shapes = [...ADVERSARIAL_SHAPES, ...mixedShapes(40)].map((shape) => {
+    let worst: { ms: number; input: AdversarialInput; code: string } | undefined;
+    const inputs = sizesOf(shape);
+    for (const input of inputs) {
+      const times: number[] = [];
+      let code = '';
+      for (let r = 0; r < ADVERSARIAL_RUNS; r++) {
+        const t = performance.now();
+        const v = validateSql(input.sql, ctx);
+        times.push(performance.now() - t);
+        code = v.ok ? 'OK' : v.code;
+      }
+      const median = summarize(times).median;
+      medians.push(median);
+      if (!worst || median > worst.ms) worst = { ms: median, input, code };
+    }
+    const w = worst as NonNullable<typeof worst>;
+    return {
+      shape: shape.name,
+      inputs: inputs.length,
+      worstMs: round(w.ms, 3),
+      worstN: w.input.n,
+      worstCode: w.code,
+      parserWork: parserWork(w.input.sql, SQL_BOUNDS.parserBudget).spent,
+    };
+  });
+  return { shapes, medians };
+}
+
 /**
  * @example const part = await benchValidator({ timeMs: 5000 });
  */
@@ -96,6 +159,12 @@ export async function benchValidator(opts: ValidatorOptions): Promise<PartResult
 
   const overall = summarize(validateSamples);
   const parseOnly = summarize(parseSamples);
+
+  // Warm already (the round-robin ran first), as a long-lived container would be.
+  const adversarial = adversarialTimes();
+  adversarial.shapes.sort((a, b) => b.worstMs - a.worstMs);
+  const worstShape = adversarial.shapes[0];
+  const adversarialSummary = summarize(adversarial.medians);
 
   // Per case: which ones are the slowest (case names are test-corpus labels, not member data).
   const perCase = cases.map((c) => {
@@ -131,6 +200,20 @@ export async function benchValidator(opts: ValidatorOptions): Promise<PartResult
       parseOnly,
     ),
   ];
+  measures.push({
+    id: 'validator.adversarial_worst',
+    part: 'validator',
+    what:
+      `validateSql worst case over ${adversarial.medians.length} adversarial inputs ` +
+      `(${adversarial.shapes.length} shapes grown to the ${LIMITS.sqlMaxChars}-character cap; median of ${ADVERSARIAL_RUNS} runs each)`,
+    unit: 'ms',
+    value: round(worstShape?.worstMs ?? 0, 3),
+    target: 'worst < 5 ms',
+    pass: (worstShape?.worstMs ?? 0) < 5,
+    note:
+      `slowest: ${worstShape?.shape} at n=${worstShape?.worstN} (${worstShape?.worstCode}); ` +
+      `all inputs: median ${round(adversarialSummary.median, 3)} ms, p99 ${round(adversarialSummary.p99, 3)} ms`,
+  });
   if (gcStats.pauses) {
     measures.push(
       latencyMeasure(
@@ -158,6 +241,7 @@ export async function benchValidator(opts: ValidatorOptions): Promise<PartResult
       mismatches: mismatches.map((c) => c.name),
       gc: gcStats,
       slowestCases: perCase.slice(0, 5),
+      adversarialByShape: adversarial.shapes,
     },
   };
 }

@@ -70,17 +70,27 @@ export type MemberTableName = keyof typeof MEMBER_TABLES;
 
 /**
  * Functions a member query may call, by kind. Deny by default: a name not here is rejected,
- * whatever its schema prefix, quoting or case.
+ * whatever its schema prefix, quoting or case. Each one was reviewed: no side effects, no access
+ * to anything but its arguments, and work linear in its input rows (sorting for the window and
+ * ordered-set kinds); text functions cannot grow their input (no repeat, lpad).
  */
 export const ALLOWED_FUNCTIONS = {
-  aggregate: ['count', 'sum', 'avg', 'min', 'max'],
+  aggregate: ['count', 'sum', 'avg', 'min', 'max', 'string_agg'],
+  /** Window functions: only with OVER (...); sum/avg/count/min/max may take OVER too. */
+  window: ['row_number', 'rank', 'dense_rank', 'lag', 'lead'],
+  /** Ordered-set aggregates: only with WITHIN GROUP (ORDER BY ...). */
+  orderedSet: ['percentile_cont'],
   datetime: ['date_trunc', 'date_part', 'extract', 'to_char', 'make_date', 'age', 'current_date', 'now'],
-  string: ['lower', 'upper', 'trim', 'length', 'concat', 'initcap'],
+  string: ['lower', 'upper', 'trim', 'length', 'concat', 'initcap', 'left', 'right', 'substring'],
   math: ['round', 'abs', 'ceil', 'floor'],
   conditional: ['coalesce', 'nullif', 'greatest', 'least'],
 } as const;
 
 export const ALLOWED_FUNCTION_NAMES: ReadonlySet<string> = new Set(Object.values(ALLOWED_FUNCTIONS).flat());
+/** Allowed only as window functions, with OVER. */
+export const WINDOW_ONLY_FUNCTIONS: ReadonlySet<string> = new Set(ALLOWED_FUNCTIONS.window);
+/** Allowed only with WITHIN GROUP (ORDER BY ...). */
+export const ORDERED_SET_FUNCTIONS: ReadonlySet<string> = new Set(ALLOWED_FUNCTIONS.orderedSet);
 
 /** Types a member query may CAST to. */
 export const ALLOWED_CAST_TYPES: ReadonlySet<string> = new Set([
@@ -111,6 +121,39 @@ export const LIMITS = {
   templateTextMaxChars: 40_000,
   /** An admin's change, publish or rollback note, in characters. */
   changeNoteMaxChars: 2000,
+} as const;
+
+/**
+ * Bounds on the size and shape of member SQL, so that checking it stays within a few
+ * milliseconds (SQL_TOO_COMPLEX) and running it cannot multiply rows without end
+ * (SQL_TOO_EXPENSIVE). Each is several times what an honest member question needs.
+ */
+export const SQL_BOUNDS = {
+  /** Lexical tokens in one statement (the eval set's largest reference query has 110). */
+  maxTokens: 300,
+  /** Parentheses and brackets open at once. */
+  maxNesting: 8,
+  /** SELECTs inside SELECTs (sub-queries, CTE bodies, derived tables) open at once. */
+  maxQueryNesting: 4,
+  /** Items of one parenthesized list: IN (...), function arguments, ARRAY[...]. */
+  maxListItems: 50,
+  /** CASE expressions open at once. */
+  maxCaseNesting: 4,
+  /** SELECTs joined by UNION, INTERSECT or EXCEPT. */
+  maxSetBranches: 8,
+  /**
+   * node-sql-parser's work, in input reads (src/validate/parse.ts): honest queries take
+   * 1,000–25,000; a nested syntax error takes millions.
+   */
+  parserBudget: 50_000,
+  /**
+   * Join degree: the largest number of member-table scans whose rows can multiply together.
+   * Every relation joined in one FROM (table, CTE reference, derived table) adds its own degree,
+   * and a sub-query in an expression may run once per row, so it adds to the SELECT around it.
+   */
+  maxJoinDegree: 3,
+  /** Relation references (tables, CTE references, derived tables) in a whole statement. */
+  maxRelations: 8,
 } as const;
 
 /** Renders the member tables as DDL for the SQL-generation prompt. */

@@ -7,7 +7,7 @@ import { isMemberId } from '../core/ids.ts';
 import { Reason, type ReasonCode } from '../core/reasons.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { asNode } from './ast.ts';
-import { checkTokens, tokenize } from './lexer.ts';
+import { checkComplexity, checkTokens, rewriteFetchFirst, tokenize } from './lexer.ts';
 import { checkMemberScope } from './member-scope.ts';
 import { parseStatement } from './parse.ts';
 import { Rejection, reject } from './rejection.ts';
@@ -33,7 +33,8 @@ export function normalizeSql(sql: string): string {
 
 /**
  * Checks model-written SQL before it runs. On success `sql` is the exact string that was
- * checked (trimmed, one trailing `;` removed), which is what must run.
+ * checked (trimmed, one trailing `;` removed, `FETCH FIRST n ROWS ONLY` written `LIMIT n`),
+ * which is what must run.
  * @example
  * validateSql("SELECT count(*) FROM claims_history WHERE member_id = 1234567890", { memberId: '1234567890' })
  * // { ok: true, sql: 'SELECT count(*) FROM claims_history WHERE member_id = 1234567890' }
@@ -45,13 +46,20 @@ export function validateSql(sql: string, ctx: ValidateContext): Validation {
     const checked = normalizeSql(sql);
     if (checked === '') reject(Reason.SQL_EMPTY, 'SQL is empty');
     if (checked.length > LIMITS.sqlMaxChars) reject(Reason.SQL_TOO_LONG, 'SQL is too long');
-    checkTokens(tokenize(checked));
-    const ast = asNode(parseStatement(checked), 'statement');
+    const written = tokenize(checked);
+    // FETCH FIRST n ROWS ONLY becomes LIMIT n: that text is what is checked and what runs.
+    const rewritten = rewriteFetchFirst(checked, written);
+    const tokens = rewritten === checked ? written : tokenize(rewritten);
+    checkTokens(tokens);
+    checkComplexity(tokens);
+    const ast = asNode(parseStatement(rewritten), 'statement');
     if (ast.type !== 'select') reject(Reason.SQL_NOT_SELECT, 'only SELECT statements are allowed');
     const walker = new StatementWalker();
     walker.walkQuery(ast, undefined);
     checkMemberScope(walker.selects, ctx.memberId);
-    return { ok: true, sql: checked };
+    walker.checkCost();
+    walker.checkStars();
+    return { ok: true, sql: rewritten };
   } catch (error) {
     if (error instanceof Rejection) return { ok: false, code: error.code, reason: error.message };
     // Anything unexpected while reading the AST is a refusal, never a pass.

@@ -4,6 +4,7 @@
  * parser would otherwise swallow or misread.
  */
 import { Reason } from '../core/reasons.ts';
+import { SQL_BOUNDS } from '../schema/catalog.ts';
 import { reject } from './rejection.ts';
 
 export type TokenKind = 'word' | 'string' | 'ident' | 'number' | 'punct';
@@ -12,6 +13,8 @@ export interface Token {
   readonly kind: TokenKind;
   /** Source text; for words it is upper-cased so keyword checks are simple. */
   readonly text: string;
+  /** Offset of the token's first character in the SQL. */
+  readonly start: number;
 }
 
 // Character classes by code unit: the lexer runs on every query, so no regex per character.
@@ -65,11 +68,11 @@ export function tokenize(sql: string): Token[] {
       reject(Reason.SQL_COMMENT, 'comments are not allowed');
     } else if (c === "'") {
       const end = endOfQuoted(sql, i, "'");
-      tokens.push({ kind: 'string', text: sql.slice(i, end) });
+      tokens.push({ kind: 'string', text: sql.slice(i, end), start: i });
       i = end;
     } else if (c === '"') {
       const end = endOfQuoted(sql, i, '"');
-      tokens.push({ kind: 'ident', text: sql.slice(i, end) });
+      tokens.push({ kind: 'ident', text: sql.slice(i, end), start: i });
       i = end;
     } else if (c === '$') {
       reject(Reason.SQL_UNSUPPORTED, 'dollar quotes and parameters are not allowed');
@@ -83,15 +86,15 @@ export function tokenize(sql: string): Token[] {
         reject(Reason.SQL_UNSUPPORTED, 'escape, bit and national string literals are not allowed');
       }
       if (word === 'U' && after === '&') reject(Reason.SQL_UNSUPPORTED, 'Unicode escapes are not allowed');
-      tokens.push({ kind: 'word', text: word });
+      tokens.push({ kind: 'word', text: word, start: i });
       i = end;
     } else if (isDigit(c) || (c === '.' && isDigit(next))) {
       let end = i + 1;
       while (isNumberPart(sql[end])) end++;
-      tokens.push({ kind: 'number', text: sql.slice(i, end) });
+      tokens.push({ kind: 'number', text: sql.slice(i, end), start: i });
       i = end;
     } else if (PUNCTUATION.has(c) || c === ';') {
-      tokens.push({ kind: 'punct', text: c });
+      tokens.push({ kind: 'punct', text: c, start: i });
       i++;
     } else {
       reject(Reason.SQL_UNSUPPORTED, 'unexpected character outside quotes');
@@ -157,4 +160,97 @@ export function checkTokens(tokens: readonly Token[]): void {
   if (words.includes('NATURAL') || words.includes('ONLY')) {
     reject(Reason.SQL_UNSUPPORTED, 'NATURAL joins and ONLY are not supported');
   }
+}
+
+const QUERY_STARTS: ReadonlySet<string> = new Set(['SELECT', 'WITH']);
+const SET_OPERATORS: ReadonlySet<string> = new Set(['UNION', 'INTERSECT', 'EXCEPT']);
+
+interface Group {
+  /** '(' or '['. */
+  readonly open: string;
+  /** A query in parentheses: a sub-query, CTE body or derived table. */
+  readonly query: boolean;
+  items: number;
+}
+
+/**
+ * Bounds on the statement's size and shape, counted in one pass over the tokens, before the
+ * parser sees them (SQL_TOO_COMPLEX): the parser's work grows with the token count, and
+ * exponentially with nesting when a syntax error hides inside it. Limits: SQL_BOUNDS.
+ * @example checkComplexity(tokenize('SELECT ((((((((((1))))))))))')) // throws SQL_TOO_COMPLEX
+ */
+export function checkComplexity(tokens: readonly Token[]): void {
+  const b = SQL_BOUNDS;
+  if (tokens.length > b.maxTokens) reject(Reason.SQL_TOO_COMPLEX, `more than ${b.maxTokens} tokens`);
+  const groups: Group[] = [];
+  let queries = 1;
+  let cases = 0;
+  let branches = 1;
+  tokens.forEach((t, i) => {
+    if (t.kind === 'punct') {
+      if (t.text === '(' || t.text === '[') {
+        const next = tokens[i + 1];
+        const query = next?.kind === 'word' && QUERY_STARTS.has(next.text);
+        groups.push({ open: t.text, query, items: 1 });
+        if (groups.length > b.maxNesting)
+          reject(Reason.SQL_TOO_COMPLEX, `more than ${b.maxNesting} nested parentheses`);
+        if (query && ++queries > b.maxQueryNesting) {
+          reject(Reason.SQL_TOO_COMPLEX, `more than ${b.maxQueryNesting} nested SELECTs`);
+        }
+      } else if (t.text === ')' || t.text === ']') {
+        if (groups.pop()?.query) queries--;
+      } else if (t.text === ',') {
+        const group = groups[groups.length - 1];
+        if (group && ++group.items > b.maxListItems) {
+          reject(Reason.SQL_TOO_COMPLEX, `more than ${b.maxListItems} items in one list`);
+        }
+      }
+      return;
+    }
+    if (t.kind !== 'word') return;
+    if (t.text === 'CASE' && ++cases > b.maxCaseNesting) {
+      reject(Reason.SQL_TOO_COMPLEX, `more than ${b.maxCaseNesting} nested CASE expressions`);
+    } else if (t.text === 'END') {
+      cases--;
+    } else if (SET_OPERATORS.has(t.text) && ++branches > b.maxSetBranches) {
+      reject(Reason.SQL_TOO_COMPLEX, `more than ${b.maxSetBranches} UNION, INTERSECT or EXCEPT branches`);
+    }
+  });
+}
+
+const isWord = (t: Token | undefined, ...words: string[]): boolean =>
+  t !== undefined && t.kind === 'word' && words.includes(t.text);
+const isCount = (t: Token | undefined): t is Token =>
+  t !== undefined && t.kind === 'number' && /^\d{1,9}$/.test(t.text);
+
+/**
+ * The SQL-standard row limit, which node-sql-parser cannot read, written as PostgreSQL's own
+ * equivalent: `[OFFSET n {ROW|ROWS}] FETCH {FIRST|NEXT} [n] {ROW|ROWS} ONLY` becomes
+ * `LIMIT n [OFFSET n]` (the same rows in PostgreSQL). Only integer literals; anything else
+ * (an expression, WITH TIES) is left as written and refused later. The result is the text that
+ * is then checked and run.
+ * @example rewriteFetchFirst('SELECT 1 FETCH FIRST 3 ROWS ONLY') // 'SELECT 1 LIMIT 3'
+ */
+export function rewriteFetchFirst(sql: string, tokens: readonly Token[]): string {
+  if (!tokens.some((t) => isWord(t, 'FETCH'))) return sql;
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (!isWord(tokens[i], 'FETCH') || !isWord(tokens[i + 1], 'FIRST', 'NEXT')) continue;
+    let j = i + 2;
+    const count = isCount(tokens[j]) ? (tokens[j++] as Token).text : '1';
+    if (!isWord(tokens[j], 'ROW', 'ROWS') || !isWord(tokens[j + 1], 'ONLY')) continue;
+    const end = tokens[j + 1] as Token;
+    // An OFFSET just before it, in the standard's form: OFFSET n ROW(S).
+    const offset =
+      isWord(tokens[i - 3], 'OFFSET') && isCount(tokens[i - 2]) && isWord(tokens[i - 1], 'ROW', 'ROWS')
+        ? (tokens[i - 2] as Token)
+        : undefined;
+    const from = offset ? (tokens[i - 3] as Token).start : (tokens[i] as Token).start;
+    if (from < copied) continue;
+    out += `${sql.slice(copied, from)}LIMIT ${count}${offset ? ` OFFSET ${offset.text}` : ''}`;
+    copied = end.start + end.text.length;
+    i = j + 1;
+  }
+  return out + sql.slice(copied);
 }

@@ -4,7 +4,15 @@
  * the facts the member-scope rules need.
  */
 import { Reason } from '../core/reasons.ts';
-import { ALLOWED_CAST_TYPES, ALLOWED_FUNCTION_NAMES, MEMBER_TABLES, type MemberTableName } from '../schema/catalog.ts';
+import {
+  ALLOWED_CAST_TYPES,
+  ALLOWED_FUNCTION_NAMES,
+  MEMBER_TABLES,
+  type MemberTableName,
+  ORDERED_SET_FUNCTIONS,
+  SQL_BOUNDS,
+  WINDOW_ONLY_FUNCTIONS,
+} from '../schema/catalog.ts';
 import {
   asArray,
   asNode,
@@ -27,6 +35,16 @@ export interface Source {
   /** The name columns qualify it by: the alias, else the table or CTE name. */
   readonly name: string;
   readonly columns: ReadonlySet<string>;
+  /** The member table it is, for `kind: 'member'`. */
+  readonly table?: MemberTableName;
+  /** Join degree: how many member-table scans multiply in its rows (SQL_BOUNDS.maxJoinDegree). */
+  readonly degree: number;
+}
+
+/** What a query gives the query around it: its output columns and its join degree. */
+interface QueryShape {
+  readonly columns: ReadonlySet<string>;
+  readonly degree: number;
 }
 
 export interface FromItem {
@@ -50,7 +68,7 @@ interface Scope {
   readonly parent: Scope | undefined;
   readonly sources: Source[];
   readonly outputs: Set<string>;
-  readonly ctes: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly ctes: ReadonlyMap<string, QueryShape>;
 }
 
 const MEMBER_TABLE_NAMES: ReadonlySet<string> = new Set(Object.keys(MEMBER_TABLES));
@@ -109,6 +127,10 @@ const INTERVAL_UNITS: ReadonlySet<string> = new Set([
   'days',
 ]);
 const SET_OPERATORS = /^(union|intersect|except)( all| distinct)?$/i;
+/** Window frame bounds the parser writes as keywords ('current row', 'UNBOUNDED PRECEDING'). */
+const FRAME_KEYWORDS: ReadonlySet<string> = new Set(['current row', 'unbounded preceding', 'unbounded following']);
+/** `<n> PRECEDING` / `<n> FOLLOWING`, which the parser keeps as one number-typed string. */
+const FRAME_OFFSET = /^\d{1,6} (preceding|following)$/i;
 /** Parser spellings of constructs that look like function calls but are SQL syntax. */
 const SYNTAX_FUNCTIONS: ReadonlySet<string> = new Set(['not', 'exists', 'any', 'some', 'all']);
 
@@ -135,7 +157,7 @@ function memberColumns(table: MemberTableName): ReadonlySet<string> {
   return new Set(Object.keys(MEMBER_TABLES[table].columns));
 }
 
-function findCte(scope: Scope | undefined, name: string): ReadonlySet<string> | undefined {
+function findCte(scope: Scope | undefined, name: string): QueryShape | undefined {
   for (let s = scope; s; s = s.parent) {
     const cte = s.ctes.get(name);
     if (cte) return cte;
@@ -161,20 +183,31 @@ function columnKnown(scope: Scope | undefined, column: string): boolean {
 /** Walks a whole statement and returns the facts of every SELECT in it, outermost first. */
 export class StatementWalker {
   readonly selects: SelectFacts[] = [];
+  /** Relation references seen (tables, CTE references, derived tables), at every depth. */
+  private relations = 0;
+  /** The largest join degree of any query in the statement. */
+  private maxDegree = 0;
+  /** Degree of the sub-queries in expressions of the SELECT being walked (innermost last). */
+  private readonly exprDegrees: number[] = [];
+  /** Member tables a `*` was taken over (select list or expression). */
+  private readonly starTables = new Set<MemberTableName>();
 
   /**
    * Walks a query (WITH, set operations, ORDER BY/LIMIT of the whole chain) and returns its output columns.
    * @example new StatementWalker().walkQuery(ast, undefined)
    */
-  walkQuery(query: Node, outer: Scope | undefined): ReadonlySet<string> {
+  walkQuery(query: Node, outer: Scope | undefined): QueryShape {
     if (query.type !== 'select') reject(Reason.SQL_NOT_SELECT, 'only SELECT statements are allowed');
     const ctes = this.walkWith(query.with, outer);
     const queryScope: Scope = { parent: outer, sources: [], outputs: new Set(), ctes };
     let outputs: ReadonlySet<string> | undefined;
+    let degree = 0;
     for (let branch: Node | undefined = query; branch; ) {
       if (branch !== query && !isEmpty(branch.with)) reject(Reason.SQL_UNSUPPORTED, 'WITH inside a set operation');
-      const branchOutputs = this.walkSelect(branch, queryScope);
-      outputs ??= branchOutputs;
+      const shape = this.walkSelect(branch, queryScope);
+      outputs ??= shape.columns;
+      // Branches run one after another: their rows add up, they do not multiply.
+      degree = Math.max(degree, shape.degree);
       const next: unknown = branch._next;
       if (isEmpty(next)) break;
       if (typeof branch.set_op !== 'string' || !SET_OPERATORS.test(branch.set_op)) {
@@ -185,15 +218,49 @@ export class StatementWalker {
     }
     const chainScope: Scope = { parent: outer, sources: [], outputs: new Set(outputs), ctes };
     const chainExprs: Node[] = [];
+    this.exprDegrees.push(0);
     this.walkOrderBy(query._orderby, chainScope, chainExprs);
     this.walkLimit(query._limit, chainScope, chainExprs);
+    degree += this.exprDegrees.pop() ?? 0;
     if (chainExprs.length > 0)
       this.selects.push({ from: [], where: undefined, having: undefined, projections: chainExprs });
-    return outputs ?? new Set();
+    this.maxDegree = Math.max(this.maxDegree, degree);
+    return { columns: outputs ?? new Set(), degree };
   }
 
-  private walkWith(withClause: unknown, outer: Scope | undefined): ReadonlyMap<string, ReadonlySet<string>> {
-    const ctes = new Map<string, ReadonlySet<string>>();
+  /**
+   * SQL_TOO_EXPENSIVE when rows can multiply past SQL_BOUNDS.maxJoinDegree member-table scans,
+   * or the statement names more than SQL_BOUNDS.maxRelations relations. Called after the scope
+   * rules, so a scope violation keeps its own code.
+   */
+  checkCost(): void {
+    if (this.maxDegree > SQL_BOUNDS.maxJoinDegree) {
+      reject(
+        Reason.SQL_TOO_EXPENSIVE,
+        `joins more than ${SQL_BOUNDS.maxJoinDegree} scans of the claims (counting CTE references, derived tables and sub-queries that run once per row)`,
+      );
+    }
+    if (this.relations > SQL_BOUNDS.maxRelations) {
+      reject(
+        Reason.SQL_TOO_EXPENSIVE,
+        `names more than ${SQL_BOUNDS.maxRelations} tables, CTE references and derived tables`,
+      );
+    }
+  }
+
+  /** SQL_SELECT_STAR when a `*` was taken over a member table (`count(*)` is not a column `*`). */
+  checkStars(): void {
+    for (const table of this.starTables) {
+      const columns = Object.keys(MEMBER_TABLES[table].columns).join(', ');
+      reject(
+        Reason.SQL_SELECT_STAR,
+        `SELECT * is not allowed on ${table}: name the columns you need from ${columns} (count(*) is fine)`,
+      );
+    }
+  }
+
+  private walkWith(withClause: unknown, outer: Scope | undefined): ReadonlyMap<string, QueryShape> {
+    const ctes = new Map<string, QueryShape>();
     if (isEmpty(withClause)) return ctes;
     for (const item of asArray(withClause, 'WITH')) {
       const cte = asNode(item, 'CTE');
@@ -205,21 +272,22 @@ export class StatementWalker {
       // Earlier CTEs are visible to later ones.
       const cteScope: Scope = { parent: outer, sources: [], outputs: new Set(), ctes: new Map(ctes) };
       const stmt = asNode(cte.stmt, 'CTE body');
-      const outputs = this.walkQuery(subqueryOf(stmt) ?? stmt, cteScope);
+      const body = this.walkQuery(subqueryOf(stmt) ?? stmt, cteScope);
       const declared = isEmpty(cte.columns)
         ? undefined
         : asArray(cte.columns, 'CTE columns').map((c) => columnName(asNode(c, 'CTE column')));
-      ctes.set(name, declared ? new Set(declared) : outputs);
+      ctes.set(name, { columns: declared ? new Set(declared) : body.columns, degree: body.degree });
     }
     return ctes;
   }
 
   /** Walks one SELECT (no set operation) and returns its output column names. */
-  private walkSelect(select: Node, queryScope: Scope): ReadonlySet<string> {
+  private walkSelect(select: Node, queryScope: Scope): QueryShape {
     onlyKeys(select, SELECT_KEYS, 'SELECT');
     if (!isEmpty(select.into)) reject(Reason.SQL_SELECT_INTO, 'SELECT INTO is not allowed');
     const scope: Scope = { parent: queryScope, sources: [], outputs: new Set(), ctes: new Map() };
     const from = this.walkFrom(select.from, scope);
+    this.exprDegrees.push(0);
     const projections: Node[] = [];
     const outputs = this.walkColumns(select.columns, scope, projections);
     for (const name of outputs) scope.outputs.add(name);
@@ -233,15 +301,21 @@ export class StatementWalker {
       onlyKeys(groupBy, ['columns'], 'GROUP BY');
       for (const item of asArray(groupBy.columns, 'GROUP BY')) {
         const expr = asNode(item, 'GROUP BY item');
-        this.walkExpr(expr, scope);
-        projections.push(expr);
+        for (const key of rollupKeys(expr) ?? [expr]) {
+          this.walkExpr(key, scope);
+          projections.push(key);
+        }
       }
     }
     this.walkOrderBy(select.orderby, scope, projections);
     this.walkLimit(select.limit, scope, projections);
     for (const item of from) if (item.on) this.walkExpr(item.on, scope);
     this.selects.push({ from, where, having, projections });
-    return outputs;
+    // Joined relations multiply; a sub-query in an expression may run once per joined row.
+    const joined = from.reduce((sum, item) => sum + item.source.degree, 0);
+    const degree = joined + (this.exprDegrees.pop() ?? 0);
+    this.maxDegree = Math.max(this.maxDegree, degree);
+    return { columns: outputs, degree };
   }
 
   private walkFrom(fromClause: unknown, scope: Scope): FromItem[] {
@@ -251,6 +325,7 @@ export class StatementWalker {
       const item = asNode(raw, 'FROM item');
       onlyKeys(item, ['table', 'db', 'as', 'join', 'on', 'using', 'expr', 'prefix', 'type'], 'FROM item');
       const source = this.fromSource(item, scope);
+      this.relations++;
       if (scope.sources.some((s) => s.name === source.name)) {
         reject(Reason.SQL_UNSUPPORTED, 'the same name is used twice in FROM');
       }
@@ -285,8 +360,8 @@ export class StatementWalker {
       }
       onlyKeys(asNode(item.expr, 'sub-query'), ['ast', 'tableList', 'columnList', 'parentheses'], 'sub-query');
       // A derived table sees the FROM items before it (LATERAL) and the outer scopes.
-      const columns = this.walkQuery(sub, scope);
-      return { kind: 'derived', name: alias ?? '', columns };
+      const body = this.walkQuery(sub, scope);
+      return { kind: 'derived', name: alias ?? '', columns: body.columns, degree: body.degree };
     }
     if (!isEmpty(item.prefix)) reject(Reason.SQL_UNSUPPORTED, 'unsupported FROM prefix');
     if (typeof item.table !== 'string') return reject(Reason.SQL_UNSUPPORTED, 'unexpected FROM item');
@@ -294,10 +369,11 @@ export class StatementWalker {
     const schema = isEmpty(item.db) ? undefined : String(item.db).toLowerCase();
     if (schema === undefined) {
       const cte = findCte(scope, table);
-      if (cte) return { kind: 'cte', name: alias ?? table, columns: cte };
+      if (cte) return { kind: 'cte', name: alias ?? table, columns: cte.columns, degree: cte.degree };
     }
     if ((schema === undefined || schema === 'public') && MEMBER_TABLE_NAMES.has(table)) {
-      return { kind: 'member', name: alias ?? table, columns: memberColumns(table as MemberTableName) };
+      const name = table as MemberTableName;
+      return { kind: 'member', name: alias ?? table, columns: memberColumns(name), table: name, degree: 1 };
     }
     return reject(Reason.SQL_TABLE_NOT_ALLOWED, 'table is not in the member catalog');
   }
@@ -363,7 +439,7 @@ export class StatementWalker {
     const sub = subqueryOf(expr);
     if (sub) {
       onlyKeys(expr, ['ast', 'tableList', 'columnList', 'parentheses'], 'sub-query');
-      this.walkQuery(sub, scope);
+      this.walkExpressionQuery(sub, scope);
       return;
     }
     switch (expr.type) {
@@ -418,7 +494,7 @@ export class StatementWalker {
         return;
       case 'select':
         // The parser leaves some sub-queries (LIMIT) unwrapped.
-        this.walkQuery(expr, scope);
+        this.walkExpressionQuery(expr, scope);
         return;
       case 'cast':
         this.walkCast(expr, scope);
@@ -434,6 +510,13 @@ export class StatementWalker {
     }
   }
 
+  /** A sub-query inside an expression: it may run once per row of the SELECT around it. */
+  private walkExpressionQuery(query: Node, scope: Scope): void {
+    const { degree } = this.walkQuery(query, scope);
+    const last = this.exprDegrees.length - 1;
+    if (last >= 0) this.exprDegrees[last] = Math.max(this.exprDegrees[last] ?? 0, degree);
+  }
+
   private walkColumnRef(ref: Node, scope: Scope): void {
     onlyKeys(ref, ['type', 'table', 'column', 'parentheses'], 'column reference');
     const qualifier = columnQualifier(ref);
@@ -441,10 +524,17 @@ export class StatementWalker {
     if (qualifier !== undefined) {
       const source = findSource(scope, qualifier);
       if (!source) reject(Reason.SQL_COLUMN_NOT_ALLOWED, 'column qualifier names no table in scope');
+      if (name === '*' && source.table) this.starTables.add(source.table);
       if (name !== '*' && !source.columns.has(name)) reject(Reason.SQL_COLUMN_NOT_ALLOWED, 'unknown column');
       return;
     }
-    if (name === '*') return;
+    if (name === '*') {
+      // An unqualified * covers every relation of the nearest FROM.
+      let s: Scope | undefined = scope;
+      while (s && s.sources.length === 0) s = s.parent;
+      for (const src of s?.sources ?? []) if (src.table) this.starTables.add(src.table);
+      return;
+    }
     if (!columnKnown(scope, name)) reject(Reason.SQL_COLUMN_NOT_ALLOWED, 'unknown column');
   }
 
@@ -479,6 +569,11 @@ export class StatementWalker {
   private walkFunction(fn: Node, scope: Scope): void {
     this.checkFunctionName(fn);
     onlyKeys(fn, ['type', 'name', 'args', 'over', 'parentheses'], 'function call');
+    const { name } = this.functionName(fn);
+    if (WINDOW_ONLY_FUNCTIONS.has(name) && isEmpty(fn.over)) {
+      reject(Reason.SQL_UNSUPPORTED, 'a window function needs OVER (...)');
+    }
+    if (ORDERED_SET_FUNCTIONS.has(name)) reject(Reason.SQL_UNSUPPORTED, 'an ordered-set aggregate needs WITHIN GROUP');
     if (!isEmpty(fn.args)) {
       const args = asNode(fn.args, 'arguments');
       if (args.type !== 'expr_list') reject(Reason.SQL_UNSUPPORTED, 'unsupported arguments');
@@ -492,12 +587,29 @@ export class StatementWalker {
   }
 
   private walkAggregate(fn: Node, scope: Scope): void {
-    onlyKeys(fn, ['type', 'name', 'args', 'over', 'filter', 'parentheses'], 'aggregate');
+    onlyKeys(fn, ['type', 'name', 'args', 'over', 'filter', 'within_group_orderby', 'parentheses'], 'aggregate');
     const name = String(fn.name).toLowerCase();
-    if (!ALLOWED_FUNCTION_NAMES.has(name)) reject(Reason.SQL_FUNCTION_NOT_ALLOWED, 'function is not allowed');
+    if (!ALLOWED_FUNCTION_NAMES.has(name) || WINDOW_ONLY_FUNCTIONS.has(name)) {
+      reject(Reason.SQL_FUNCTION_NOT_ALLOWED, 'function is not allowed');
+    }
+    // WITHIN GROUP (ORDER BY ...) belongs to the ordered-set aggregates, and they need it.
+    const withinGroup = !isEmpty(fn.within_group_orderby);
+    if (withinGroup !== ORDERED_SET_FUNCTIONS.has(name)) {
+      reject(Reason.SQL_UNSUPPORTED, withinGroup ? 'WITHIN GROUP on a plain aggregate' : 'WITHIN GROUP is missing');
+    }
+    if (withinGroup && !isEmpty(fn.over)) reject(Reason.SQL_UNSUPPORTED, 'an ordered-set aggregate cannot take OVER');
     const args = asNode(fn.args, 'aggregate arguments');
-    onlyKeys(args, ['expr', 'distinct'], 'aggregate arguments');
+    onlyKeys(args, ['expr', 'distinct', 'orderby', 'separator'], 'aggregate arguments');
     this.walkExpr(asNode(args.expr, 'aggregate argument'), scope);
+    if (!isEmpty(args.separator)) {
+      // string_agg's second argument: `string_agg(x, ', ')`.
+      const separator = asNode(args.separator, 'aggregate separator');
+      onlyKeys(separator, ['symbol', 'delimiter'], 'aggregate separator');
+      if (separator.symbol !== ',') reject(Reason.SQL_UNSUPPORTED, 'unsupported aggregate separator');
+      this.walkExpr(asNode(separator.delimiter, 'aggregate separator'), scope);
+    }
+    this.walkOrderBy(args.orderby, scope, []);
+    this.walkOrderBy(fn.within_group_orderby, scope, []);
     if (!isEmpty(fn.filter)) {
       const filter = asNode(fn.filter, 'FILTER');
       onlyKeys(filter, ['keyword', 'parentheses', 'where'], 'FILTER');
@@ -507,10 +619,12 @@ export class StatementWalker {
   }
 
   private walkWindowFunction(fn: Node, scope: Scope): void {
+    // consider_nulls (IGNORE NULLS) is not PostgreSQL: denied by onlyKeys.
     onlyKeys(fn, ['type', 'name', 'args', 'over', 'parentheses'], 'window function');
     if (!ALLOWED_FUNCTION_NAMES.has(String(fn.name).toLowerCase())) {
       reject(Reason.SQL_FUNCTION_NOT_ALLOWED, 'function is not allowed');
     }
+    if (isEmpty(fn.over)) reject(Reason.SQL_UNSUPPORTED, 'a window function needs OVER (...)');
     if (!isEmpty(fn.args)) this.walkExpr(asNode(fn.args, 'arguments'), scope);
     this.walkOver(fn.over, scope);
   }
@@ -524,12 +638,13 @@ export class StatementWalker {
     onlyKeys(spec, ['window_specification', 'parentheses'], 'window');
     if (isEmpty(spec.window_specification)) return;
     const windowSpec = asNode(spec.window_specification, 'window');
-    onlyKeys(windowSpec, ['partitionby', 'orderby'], 'window'); // frames are denied
+    onlyKeys(windowSpec, ['partitionby', 'orderby', 'window_frame_clause'], 'window');
     for (const raw of isEmpty(windowSpec.partitionby) ? [] : asArray(windowSpec.partitionby, 'PARTITION BY')) {
       const item = asNode(raw, 'PARTITION BY item');
       this.walkExpr(item.type === 'expr' && isNode(item.expr) ? item.expr : item, scope);
     }
     this.walkOrderBy(windowSpec.orderby, scope, []);
+    if (!isEmpty(windowSpec.window_frame_clause)) checkFrame(asNode(windowSpec.window_frame_clause, 'window frame'));
   }
 
   private walkCast(cast: Node, scope: Scope): void {
@@ -564,6 +679,59 @@ export class StatementWalker {
       this.walkExpr(asNode(arm.result, 'THEN'), scope);
     }
   }
+}
+
+/**
+ * A ROWS frame, and nothing else: `ROWS <bound>` or `ROWS BETWEEN <bound> AND <bound>`, each
+ * bound UNBOUNDED PRECEDING/FOLLOWING, CURRENT ROW or `<integer> PRECEDING/FOLLOWING`. The
+ * parser reads these as keywords and strings, so no expression can hide in a frame.
+ */
+function checkFrame(frame: Node): void {
+  let bounds: readonly unknown[];
+  if (frame.type === 'rows') {
+    onlyKeys(frame, ['type', 'expr'], 'window frame');
+    bounds = [frame.expr];
+  } else {
+    onlyKeys(frame, ['type', 'operator', 'left', 'right'], 'window frame');
+    const unit = asNode(frame.left, 'window frame');
+    const isRows = unit.type === 'origin' && String(unit.value).toLowerCase() === 'rows';
+    if (frame.type !== 'binary_expr' || frame.operator !== 'BETWEEN' || !isRows) {
+      reject(Reason.SQL_UNSUPPORTED, 'only ROWS window frames are supported');
+    }
+    const right = asNode(frame.right, 'window frame');
+    onlyKeys(right, ['type', 'value'], 'window frame');
+    bounds = asArray(right.value, 'window frame');
+    if (right.type !== 'expr_list' || bounds.length !== 2) reject(Reason.SQL_UNSUPPORTED, 'unsupported window frame');
+  }
+  for (const raw of bounds) {
+    const bound = asNode(raw, 'window frame bound');
+    onlyKeys(bound, ['type', 'value'], 'window frame bound');
+    const text = String(bound.value);
+    const ok =
+      (bound.type === 'origin' && FRAME_KEYWORDS.has(text.toLowerCase())) ||
+      (bound.type === 'number' && FRAME_OFFSET.test(text));
+    if (!ok) reject(Reason.SQL_UNSUPPORTED, 'unsupported window frame bound');
+  }
+}
+
+/**
+ * The grouping keys of `GROUP BY ROLLUP (a, b)`, or undefined for any other GROUP BY item. The
+ * parser reads ROLLUP as a call; only the bare keyword form is ROLLUP (a quoted "rollup" would
+ * be a call to a function of that name, which is not allowed).
+ */
+function rollupKeys(item: Node): Node[] | undefined {
+  if (item.type !== 'function' || !isNode(item.name)) return undefined;
+  const parts = Array.isArray(item.name.name) ? item.name.name : [];
+  const part = parts.length === 1 && isNode(parts[0]) ? parts[0] : undefined;
+  if (part?.type !== 'default' || String(part.value).toUpperCase() !== 'ROLLUP') return undefined;
+  onlyKeys(item, ['type', 'name', 'args'], 'ROLLUP');
+  onlyKeys(item.name, ['name'], 'ROLLUP');
+  const args = asNode(item.args, 'ROLLUP');
+  onlyKeys(args, ['type', 'value'], 'ROLLUP');
+  if (args.type !== 'expr_list') reject(Reason.SQL_UNSUPPORTED, 'unsupported ROLLUP');
+  const keys = asArray(args.value, 'ROLLUP').map((k) => asNode(k, 'ROLLUP key'));
+  if (keys.length === 0) reject(Reason.SQL_UNSUPPORTED, 'empty ROLLUP');
+  return keys;
 }
 
 /** The column name PostgreSQL gives an unaliased select item (close enough for resolution). */
