@@ -156,9 +156,31 @@ export const SQL_BOUNDS = {
   maxRelations: 8,
 } as const;
 
-/** Renders the member tables as DDL for the SQL-generation prompt. */
+/** How the prompt introduces each kind of allowed function (the validator enforces the same rules). */
+const FUNCTION_KIND_NOTES: Readonly<Record<keyof typeof ALLOWED_FUNCTIONS, string>> = {
+  aggregate: 'aggregates (also as window functions with OVER)',
+  window: 'window functions, only with OVER (PARTITION BY ... ORDER BY ... [ROWS BETWEEN ... AND ...])',
+  orderedSet: 'only with WITHIN GROUP (ORDER BY ...)',
+  datetime: 'dates',
+  string: 'text',
+  math: 'numbers',
+  conditional: 'conditionals',
+};
+
+/**
+ * The allowed functions as SQL comments, one line per kind: the prompt's list is the validator's.
+ * @example renderAllowedFunctions().split('\n')[0] // '-- Functions you may call, and no others:'
+ */
+export function renderAllowedFunctions(): string {
+  const lines = Object.entries(ALLOWED_FUNCTIONS).map(
+    ([kind, names]) => `--   ${FUNCTION_KIND_NOTES[kind as keyof typeof ALLOWED_FUNCTIONS]}: ${names.join(', ')}`,
+  );
+  return ['-- Functions you may call, and no others:', ...lines].join('\n');
+}
+
+/** Renders the member tables as DDL for the SQL-generation prompt, then the allowed functions. */
 export function renderSchemaDdl(): string {
-  return Object.entries(MEMBER_TABLES)
+  const tables = Object.entries(MEMBER_TABLES)
     .map(([name, table]) => {
       const cols = Object.entries(table.columns).map(([col, spec]) => {
         const values = 'values' in spec ? ` -- one of: ${spec.values.map((v) => `'${v}'`).join(', ')}` : '';
@@ -167,4 +189,5 @@ export function renderSchemaDdl(): string {
       return `-- ${table.description}\nCREATE TABLE ${name} (\n${cols.join('\n')}\n);`;
     })
     .join('\n\n');
+  return `${tables}\n\n${renderAllowedFunctions()}`;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import nodeSqlParser from 'node-sql-parser';
 import type { Asker } from '../../core/ports.ts';
-import { parseQuestion } from './question.ts';
+import { Measure, parseQuestion } from './question.ts';
 import { sqlString, writeSql } from './sql-writer.ts';
 
 const MEMBER = '1000000001';
@@ -165,6 +165,19 @@ describe('writeSql: types, measures and providers', () => {
     const sql = sqlFor("Claims at St. Mary's Hospital");
     assert.match(sql, /provider_name ILIKE '%St. Mary''s Hospital%'/);
     assertScoped(sql);
+  });
+
+  it('never writes * over claims_history, for any measure: only count(*)', () => {
+    const parsed = parseQuestion("Show my kids' prescriptions at Riverside Pharmacy last year", {
+      memberId: MEMBER,
+      today: TODAY,
+    });
+    assert.ok(parsed.ok);
+    for (const measure of Object.values(Measure)) {
+      const sql = writeSql({ ...parsed.intent, measure }, MEMBER, SUBSCRIBER);
+      assert.doesNotMatch(sql.replace(/count\(\*\)/gi, ''), /\*/, measure);
+      assertScoped(sql);
+    }
   });
 
   it('refuses to write SQL for a member id that is not digits', () => {
