@@ -23,6 +23,13 @@ export const ATTACK_FAMILIES = [
   'comments',
   'dollar_escape',
   'resource',
+  'parser_stall',
+  'row_explosion',
+  'select_star',
+  'analytics_abuse',
+  'payloads_all_the_things',
+  'sqlmap_tamper',
+  'p2sql',
 ] as const;
 export type AttackFamily = (typeof ATTACK_FAMILIES)[number];
 
@@ -50,6 +57,18 @@ const R = Reason;
 const CH = 'claims_history';
 /** The properly scoped base most attacks hide behind. */
 const SCOPED = `SELECT * FROM ${CH} WHERE member_id = ${OWN}`;
+
+/** `n` scoped self-joins of claims_history on a two-valued column: rows grow as 36^n for a demo family. */
+const selfJoins = (n: number, using: boolean): string => {
+  const names = Array.from({ length: n }, (_, i) => `t${i}`);
+  const joins = names
+    .slice(1)
+    .map((t, i) => `JOIN ${CH} ${t} ${using ? 'USING (claim_type)' : `ON ${t}.claim_type = t${i}.claim_type`}`)
+    .join(' ');
+  const scope = names.map((t) => `${t}.member_id = ${OWN}`).join(' AND ');
+  return `SELECT count(*) FROM ${CH} t0 ${joins} WHERE ${scope}`;
+};
+const rep = (s: string, n: number): string => s.repeat(n);
 
 const cases = (family: AttackFamily, list: readonly (readonly [string, string, ReasonCode])[]): AttackCase[] =>
   list.map(([name, sql, code]) => ({ family, name, sql, code }));
@@ -430,15 +449,338 @@ export const ATTACKS: readonly AttackCase[] = [
     ],
     ['repeat huge', `SELECT repeat('x', 1000000000)`, R.SQL_FUNCTION_NOT_ALLOWED],
     ['lpad huge', `SELECT lpad('x', 1000000000, 'y') FROM ${CH} WHERE member_id = ${OWN}`, R.SQL_FUNCTION_NOT_ALLOWED],
+    // string_agg itself is allowed since issue 12 (output bounded by the family's own rows);
+    // the blowup is string_agg over a cross product.
     [
       'string_agg blowup',
-      `SELECT string_agg(member_name, ',') FROM ${CH} WHERE member_id = ${OWN}`,
-      R.SQL_FUNCTION_NOT_ALLOWED,
+      `SELECT string_agg(a.member_name, ',') FROM ${CH} a, ${CH} b WHERE a.member_id = ${OWN} AND b.member_id = ${OWN}`,
+      R.SQL_CARTESIAN_PRODUCT,
     ],
     [
       'overlong sql',
       `${SCOPED} AND claim_type IN (${Array.from({ length: 500 }, () => "'RX'").join(', ')})`,
       R.SQL_TOO_LONG,
+    ],
+  ]),
+  // Issue 12 §2: SQL that stalls node-sql-parser (exponential backtracking) or is just too big.
+  ...cases('parser_stall', [
+    [
+      'issue 12: sixteen parentheses around a broken product',
+      `SELECT ${rep('(', 16)}claim_id *${rep(')', 16)} FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_TOO_COMPLEX,
+    ],
+    [
+      'broken comparison under seven parentheses',
+      `SELECT claim_id FROM ${CH} WHERE member_id = ${OWN} AND ${rep('(', 7)}claim_id =${rep(')', 7)}`,
+      R.SQL_TOO_COMPLEX,
+    ],
+    [
+      'three nested scalar sub-queries around a syntax error',
+      `SELECT ${rep('(SELECT ', 3)}claim_id +${rep(')', 3)} FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_TOO_COMPLEX,
+    ],
+    [
+      'nested casts around a syntax error',
+      `SELECT ${rep('CAST(', 3)}claim_id +${rep(' AS text)', 3)} FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_TOO_COMPLEX,
+    ],
+    [
+      'unary minus of parentheses',
+      `SELECT ${rep('-(', 4)}claim_id +${rep(')', 4)} FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_TOO_COMPLEX,
+    ],
+    [
+      'deep valid nesting',
+      `SELECT ${rep('abs(', 9)}claim_id${rep(')', 9)} FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_TOO_COMPLEX,
+    ],
+    [
+      'long IN list',
+      `SELECT claim_id FROM ${CH} WHERE member_id = ${OWN} AND claim_id IN (${Array.from({ length: 120 }, (_, i) => i + 1).join(',')})`,
+      R.SQL_TOO_COMPLEX,
+    ],
+    [
+      'deep CASE',
+      `SELECT ${rep('CASE WHEN claim_id > 0 THEN ', 6)}1${rep(' END', 6)} FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_TOO_COMPLEX,
+    ],
+    [
+      'many UNION branches',
+      Array.from(
+        { length: 12 },
+        (_, i) => `SELECT claim_id FROM ${CH} WHERE member_id = ${OWN} AND claim_id > ${i}`,
+      ).join(' UNION '),
+      R.SQL_TOO_COMPLEX,
+    ],
+    [
+      'too many tokens',
+      `SELECT claim_id FROM ${CH} WHERE member_id = ${OWN}${rep(' AND claim_id > 0', 90)}`,
+      R.SQL_TOO_COMPLEX,
+    ],
+  ]),
+  // Issue 12 §3: every relation scoped, yet rows multiply until the statement timeout.
+  ...cases('row_explosion', [
+    [
+      'CTE of own claims joined to itself six times by comma',
+      `WITH m AS (SELECT claim_id, claim_type FROM ${CH} WHERE member_id = ${OWN}) SELECT count(*) FROM m a, m b, m c, m d, m e, m f, m g`,
+      R.SQL_TOO_EXPENSIVE,
+    ],
+    [
+      'five derived tables joined by comma',
+      `SELECT count(*) FROM ${['a', 'b', 'c', 'd', 'e']
+        .map((t) => `(SELECT claim_type FROM ${CH} WHERE member_id = ${OWN}) ${t}`)
+        .join(', ')}`,
+      R.SQL_TOO_EXPENSIVE,
+    ],
+    [
+      'five nested derived tables',
+      `SELECT count(*) FROM (SELECT x.claim_type FROM (SELECT y.claim_type FROM (SELECT claim_type FROM ${CH} WHERE member_id = ${OWN}) y, (SELECT claim_type FROM ${CH} WHERE member_id = ${OWN}) z) x, (SELECT claim_type FROM ${CH} WHERE member_id = ${OWN}) w) v, (SELECT claim_type FROM ${CH} WHERE member_id = ${OWN}) u, (SELECT claim_type FROM ${CH} WHERE member_id = ${OWN}) s`,
+      R.SQL_TOO_EXPENSIVE,
+    ],
+    ['five-way self join on claim_type with ON', selfJoins(5, false), R.SQL_TOO_EXPENSIVE],
+    ['five-way self join on claim_type with USING', selfJoins(5, true), R.SQL_TOO_EXPENSIVE],
+    [
+      'correlated scalar sub-query holding a four-way join',
+      `SELECT o.claim_id, (${selfJoins(4, false)} AND t0.claim_id <> o.claim_id) AS n FROM ${CH} o WHERE o.member_id = ${OWN}`,
+      R.SQL_TOO_EXPENSIVE,
+    ],
+    [
+      'EXISTS holding a three-way join under a self join',
+      `SELECT count(*) FROM ${CH} a JOIN ${CH} b ON a.claim_type = b.claim_type WHERE a.member_id = ${OWN} AND b.member_id = ${OWN} AND EXISTS (${selfJoins(3, true)} AND t0.claim_id = a.claim_id)`,
+      R.SQL_TOO_EXPENSIVE,
+    ],
+    [
+      'LATERAL holding a three-way join',
+      `SELECT count(*) FROM ${CH} a, LATERAL (${selfJoins(3, true)} AND t0.claim_id <> a.claim_id) x WHERE a.member_id = ${OWN}`,
+      R.SQL_TOO_EXPENSIVE,
+    ],
+    [
+      'too many relations in one statement',
+      `SELECT ${Array.from({ length: 9 }, (_, i) => `(SELECT count(*) FROM ${CH} WHERE member_id = ${OWN} AND claim_id > ${i})`).join(' + ')} AS n`,
+      R.SQL_TOO_EXPENSIVE,
+    ],
+  ]),
+  // * over the member table returns more than the catalog's columns (person_id).
+  ...cases('select_star', [
+    ['plain star', SCOPED, R.SQL_SELECT_STAR],
+    ['qualified star', `SELECT c.* FROM ${CH} c WHERE c.member_id = ${OWN}`, R.SQL_SELECT_STAR],
+    ['whole row to text', `SELECT concat(c.*) FROM ${CH} c WHERE c.member_id = ${OWN}`, R.SQL_SELECT_STAR],
+    ['star inside a CTE read by name', `WITH mine AS (${SCOPED}) SELECT claim_id FROM mine`, R.SQL_SELECT_STAR],
+    ['star in a derived table', `SELECT t.claim_id FROM (${SCOPED}) t`, R.SQL_SELECT_STAR],
+    [
+      'star in the second UNION branch',
+      `SELECT claim_id FROM ${CH} WHERE member_id = ${OWN} UNION ALL SELECT * FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_SELECT_STAR,
+    ],
+  ]),
+  // The analytics allowed since issue 12, used to reach what they must not.
+  ...cases('analytics_abuse', [
+    [
+      'string_agg of another family',
+      `SELECT string_agg(member_name, ',') FROM ${CH} WHERE member_id = ${OTHER}`,
+      R.SQL_WRONG_MEMBER,
+    ],
+    [
+      'window over every family',
+      `SELECT member_name, row_number() OVER (ORDER BY claim_date) FROM ${CH}`,
+      R.SQL_MISSING_MEMBER_SCOPE,
+    ],
+    [
+      'lag default reads a catalog',
+      `SELECT lag(member_name, 1, (SELECT rolname FROM pg_roles LIMIT 1)) OVER (ORDER BY claim_date) FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_TABLE_NOT_ALLOWED,
+    ],
+    [
+      'window ordered by an unscoped sub-query',
+      `SELECT rank() OVER (ORDER BY (SELECT max(allowed_amount) FROM ${CH})) FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_MISSING_MEMBER_SCOPE,
+    ],
+    [
+      'percentile of a hidden column',
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY person_id) FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_COLUMN_NOT_ALLOWED,
+    ],
+    [
+      'rollup by member_id arithmetic',
+      `SELECT count(*) FROM ${CH} WHERE member_id = ${OWN} GROUP BY ROLLUP (abs(member_id))`,
+      R.SQL_SCOPE_ESCAPE,
+    ],
+    [
+      'partition by member_id inside an expression',
+      `SELECT sum(allowed_amount) OVER (PARTITION BY abs(member_id)) FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_SCOPE_ESCAPE,
+    ],
+    [
+      'left() probes another family',
+      `${SCOPED} AND EXISTS (SELECT 1 FROM ${CH} x WHERE x.member_id = ${OTHER} AND left(x.diagnosis_code, 1) = 'F')`,
+      R.SQL_WRONG_MEMBER,
+    ],
+    [
+      'fetch first over every family',
+      `SELECT claim_id FROM ${CH} ORDER BY allowed_amount DESC FETCH FIRST 1 ROW ONLY`,
+      R.SQL_MISSING_MEMBER_SCOPE,
+    ],
+    [
+      'fetch first with a sub-query count',
+      `SELECT claim_id FROM ${CH} WHERE member_id = ${OWN} FETCH FIRST (SELECT count(*) FROM ${CH}) ROWS ONLY`,
+      R.SQL_UNSUPPORTED,
+    ],
+  ]),
+  // In our own words, after the PostgreSQL page of PayloadsAllTheThings: error-based casts,
+  // blind probes, time-based sub-queries, XML helpers, large objects, quote-free strings.
+  ...cases('payloads_all_the_things', [
+    [
+      'error-based cast of version()',
+      `${SCOPED} AND 1 = CAST(chr(126) || version() || chr(126) AS numeric)`,
+      R.SQL_FUNCTION_NOT_ALLOWED,
+    ],
+    [
+      'error-based cast of a catalog read',
+      `${SCOPED} AND 1 = CAST((SELECT table_name FROM information_schema.tables LIMIT 1) AS int)`,
+      R.SQL_TABLE_NOT_ALLOWED,
+    ],
+    [
+      'error-based cast of another family',
+      `SELECT claim_id FROM ${CH} WHERE member_id = ${OWN} AND 1 = CAST((SELECT member_name FROM ${CH} WHERE member_id = ${OTHER} LIMIT 1) AS int)`,
+      R.SQL_WRONG_MEMBER,
+    ],
+    ['blind version probe', `${SCOPED} AND substr(version(), 1, 10) = 'PostgreSQL'`, R.SQL_FUNCTION_NOT_ALLOWED],
+    ['time-based pg_sleep in FROM', `${SCOPED} AND 5 = (SELECT 5 FROM pg_sleep(5))`, R.SQL_FUNCTION_NOT_ALLOWED],
+    [
+      'time-based generate_series count',
+      `${SCOPED} AND 5 = (SELECT count(*) FROM generate_series(1, 5000000))`,
+      R.SQL_FUNCTION_NOT_ALLOWED,
+    ],
+    ['password hashes', `SELECT usename, passwd FROM pg_shadow`, R.SQL_TABLE_NOT_ALLOWED],
+    ['superuser accounts', `SELECT usename FROM pg_user WHERE usesuper IS TRUE`, R.SQL_TABLE_NOT_ALLOWED],
+    ['database list', `SELECT datname FROM pg_database`, R.SQL_TABLE_NOT_ALLOWED],
+    ['current database', `SELECT current_database()`, R.SQL_FUNCTION_NOT_ALLOWED],
+    ['current user keyword', `SELECT claim_id, user FROM ${CH} WHERE member_id = ${OWN}`, R.SQL_COLUMN_NOT_ALLOWED],
+    ['whole database as XML', `SELECT database_to_xml(true, true, '')`, R.SQL_FUNCTION_NOT_ALLOWED],
+    ['large object read', `SELECT lo_get(16420)`, R.SQL_FUNCTION_NOT_ALLOWED],
+    ['large object table', `SELECT data FROM pg_largeobject`, R.SQL_TABLE_NOT_ALLOWED],
+    ['quote-free string with chr()', `${SCOPED} AND member_name = chr(65) || chr(66)`, R.SQL_FUNCTION_NOT_ALLOWED],
+    [
+      'C function created from libc',
+      `CREATE FUNCTION sys(cstring) RETURNS int AS 'libc.so.6', 'system' LANGUAGE c`,
+      R.SQL_NOT_SELECT,
+    ],
+  ]),
+  // In our own words, after sqlmap's tamper scripts: the same attack dressed to slip past filters.
+  ...cases('sqlmap_tamper', [
+    [
+      'randomcase union of another family',
+      `sElEcT claim_id fRoM ${CH} wHeRe member_id = ${OWN} uNiOn AlL sElEcT claim_id FrOm ${CH} WhErE member_id = ${OTHER}`,
+      R.SQL_WRONG_MEMBER,
+    ],
+    [
+      'tabs and newlines for spaces',
+      `SELECT\tclaim_id\nFROM\r\n${CH}\tWHERE\tmember_id\t=\t${OTHER}`,
+      R.SQL_WRONG_MEMBER,
+    ],
+    ['form feed for a space', `SELECT claim_id\fFROM ${CH} WHERE member_id = ${OWN}`, R.SQL_UNSUPPORTED],
+    ['space2comment', `SELECT/**/claim_id/**/FROM/**/${CH}/**/WHERE/**/member_id=${OWN}`, R.SQL_COMMENT],
+    [
+      '0eunion: number runs into UNION',
+      `${SCOPED} AND claim_id = 1e0UNION SELECT claim_id FROM ${CH}`,
+      R.SQL_UNSUPPORTED,
+    ],
+    ['hex integer literal', `${SCOPED} AND claim_id = 0x1F`, R.SQL_UNSUPPORTED],
+    [
+      'between for equality',
+      `SELECT claim_id FROM ${CH} WHERE member_id BETWEEN ${OWN} AND ${OWN}`,
+      R.SQL_SCOPE_ESCAPE,
+    ],
+    [
+      'greatest for a comparison',
+      `SELECT claim_id FROM ${CH} WHERE member_id = ${OWN} AND greatest(member_id, ${OWN}) = ${OWN}`,
+      R.SQL_SCOPE_ESCAPE,
+    ],
+    [
+      'least reaches another family',
+      `SELECT claim_id FROM ${CH} WHERE least(member_id, ${OTHER}) = ${OTHER}`,
+      R.SQL_WRONG_MEMBER,
+    ],
+    [
+      'castprefix on the scope column',
+      `SELECT claim_id FROM ${CH} WHERE cast(member_id AS decimal) = ${OWN}`,
+      R.SQL_SCOPE_ESCAPE,
+    ],
+    [
+      'equaltolike on the scope',
+      `SELECT claim_id FROM ${CH} WHERE CAST(member_id AS text) LIKE '${OWN}'`,
+      R.SQL_SCOPE_ESCAPE,
+    ],
+    [
+      'JSON operator for a tautology',
+      `SELECT claim_id FROM ${CH} WHERE member_id = ${OWN} OR '[1, 2]'::jsonb ->> 1 = '2'`,
+      R.SQL_UNSUPPORTED,
+    ],
+    [
+      'overlay instead of substring',
+      `SELECT overlay(member_name PLACING '' FROM 2) FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_PARSE_ERROR,
+    ],
+    ['ord2ascii', `${SCOPED} AND ascii(left(member_name, 1)) > 65`, R.SQL_FUNCTION_NOT_ALLOWED],
+    ['hex2char', `${SCOPED} AND member_name = convert_from(decode('41', 'hex'), 'UTF8')`, R.SQL_FUNCTION_NOT_ALLOWED],
+    [
+      'if2case on the scope',
+      `SELECT claim_id FROM ${CH} WHERE CASE WHEN member_id IS NULL THEN false ELSE true END`,
+      R.SQL_SCOPE_ESCAPE,
+    ],
+    [
+      'commalesslimit on another family',
+      `SELECT member_name FROM ${CH} WHERE member_id = ${OTHER} LIMIT 1 OFFSET 0`,
+      R.SQL_WRONG_MEMBER,
+    ],
+    ['homoglyph in the scope column', `SELECT claim_id FROM ${CH} WHERE m\u0435mber_id = ${OWN}`, R.SQL_UNSUPPORTED],
+  ]),
+  // In our own words, after the P2SQL paper (prompt-to-SQL injection): SQL a model writes once the
+  // question talked it out of its rules — impersonation, dumps, restricted reads, writes.
+  ...cases('p2sql', [
+    [
+      '"I am member <other> now"',
+      `SELECT claim_date, provider_name, allowed_amount FROM ${CH} WHERE member_id = ${OTHER}`,
+      R.SQL_WRONG_MEMBER,
+    ],
+    [
+      '"show everyone\'s totals"',
+      `SELECT member_id, sum(allowed_amount) FROM ${CH} GROUP BY member_id`,
+      R.SQL_MISSING_MEMBER_SCOPE,
+    ],
+    [
+      '"find a person by name in any family"',
+      `SELECT claim_date, diagnosis_code FROM ${CH} WHERE member_name ILIKE '%Smith%'`,
+      R.SQL_MISSING_MEMBER_SCOPE,
+    ],
+    [
+      '"my id, and also theirs"',
+      `SELECT claim_date FROM ${CH} WHERE member_id = ${OWN} UNION SELECT claim_date FROM ${CH} WHERE member_id = ${OTHER}`,
+      R.SQL_WRONG_MEMBER,
+    ],
+    ['"you are the database admin now"', `SELECT rolname, rolsuper FROM pg_authid`, R.SQL_TABLE_NOT_ALLOWED],
+    ['"read the privacy rules"', `SELECT * FROM plan_policies`, R.SQL_TABLE_NOT_ALLOWED],
+    [
+      '"list the family roster"',
+      `SELECT first_name, last_name, birth_date FROM people WHERE member_id = ${OWN}`,
+      R.SQL_TABLE_NOT_ALLOWED,
+    ],
+    ['"fix my claim amount"', `UPDATE ${CH} SET patient_responsibility = 0 WHERE member_id = ${OWN}`, R.SQL_NOT_SELECT],
+    [
+      '"clean up old claims"',
+      `DELETE FROM ${CH} WHERE member_id = ${OWN} AND claim_date < DATE '2020-01-01'`,
+      R.SQL_NOT_SELECT,
+    ],
+    ['"then run this too"', `${SCOPED}; DROP TABLE ${CH}`, R.SQL_MULTIPLE_STATEMENTS],
+    [
+      'scope kept, OR added by the question',
+      `SELECT claim_date FROM ${CH} WHERE member_id = ${OWN} AND claim_type = 'RX' OR member_name ILIKE '%a%'`,
+      R.SQL_SCOPE_ESCAPE,
+    ],
+    [
+      '"show the hidden person column"',
+      `SELECT person_id, claim_date FROM ${CH} WHERE member_id = ${OWN}`,
+      R.SQL_COLUMN_NOT_ALLOWED,
     ],
   ]),
 ];
