@@ -582,7 +582,7 @@ export const ATTACKS: readonly AttackCase[] = [
     ],
     [
       'window over every family',
-      `SELECT member_name, row_number() OVER (ORDER BY claim_date) FROM ${CH}`,
+      `SELECT member_name, row_number() OVER (ORDER BY claim_date, claim_id) FROM ${CH}`,
       R.SQL_MISSING_MEMBER_SCOPE,
     ],
     [
