@@ -9,7 +9,9 @@
  *
  * The adversarial row (issue 12): every shape of test/support/adversarial-sql.ts at every size up
  * to the SQL length cap, each input validated several times; the row reports, per input, the
- * median of its runs, and the worst of those over all inputs. Target: under 5 ms.
+ * median of its runs, and the worst of those over all inputs. Target: under 5 ms. The figure is
+ * the process's CPU time (user + system) for the call, so that other processes on a shared
+ * machine do not count; the wall-clock worst is reported beside it.
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
@@ -81,8 +83,10 @@ const ADVERSARIAL_RUNS = 7;
 interface ShapeWorst {
   readonly shape: string;
   readonly inputs: number;
-  /** Median validateSql time of the shape's slowest input (ms). */
+  /** Median validateSql CPU time of the shape's slowest input (ms). */
   readonly worstMs: number;
+  /** Median validateSql wall-clock time of the shape's slowest input by wall clock (ms). */
+  readonly worstWallMs: number;
   readonly worstN: number;
   readonly worstCode: string;
   /** The parser's work on the slowest input, in budget units (capped by the budget). */
@@ -94,23 +98,32 @@ interface ShapeWorst {
  * slowest input per shape.
  * @example const { shapes, medians } = adversarialTimes();
  */
-export function adversarialTimes(): { shapes: ShapeWorst[]; medians: number[] } {
+export function adversarialTimes(): { shapes: ShapeWorst[]; medians: number[]; wallMedians: number[] } {
   const ctx = { memberId: ADVERSARIAL_MEMBER };
   const medians: number[] = [];
+  const wallMedians: number[] = [];
   const shapes = [...ADVERSARIAL_SHAPES, ...mixedShapes(40)].map((shape) => {
     let worst: { ms: number; input: AdversarialInput; code: string } | undefined;
+    let worstWall = 0;
     const inputs = sizesOf(shape);
     for (const input of inputs) {
-      const times: number[] = [];
+      const cpu: number[] = [];
+      const wall: number[] = [];
       let code = '';
       for (let r = 0; r < ADVERSARIAL_RUNS; r++) {
+        const c = process.cpuUsage();
         const t = performance.now();
         const v = validateSql(input.sql, ctx);
-        times.push(performance.now() - t);
+        wall.push(performance.now() - t);
+        const used = process.cpuUsage(c);
+        cpu.push((used.user + used.system) / 1000);
         code = v.ok ? 'OK' : v.code;
       }
-      const median = summarize(times).median;
+      const median = summarize(cpu).median;
+      const wallMedian = summarize(wall).median;
       medians.push(median);
+      wallMedians.push(wallMedian);
+      worstWall = Math.max(worstWall, wallMedian);
       if (!worst || median > worst.ms) worst = { ms: median, input, code };
     }
     const w = worst as NonNullable<typeof worst>;
@@ -118,12 +131,13 @@ export function adversarialTimes(): { shapes: ShapeWorst[]; medians: number[] } 
       shape: shape.name,
       inputs: inputs.length,
       worstMs: round(w.ms, 3),
+      worstWallMs: round(worstWall, 3),
       worstN: w.input.n,
       worstCode: w.code,
       parserWork: parserWork(w.input.sql, SQL_BOUNDS.parserBudget).spent,
     };
   });
-  return { shapes, medians };
+  return { shapes, medians, wallMedians };
 }
 
 /**
@@ -165,6 +179,7 @@ export async function benchValidator(opts: ValidatorOptions): Promise<PartResult
   adversarial.shapes.sort((a, b) => b.worstMs - a.worstMs);
   const worstShape = adversarial.shapes[0];
   const adversarialSummary = summarize(adversarial.medians);
+  const worstWall = Math.max(...adversarial.shapes.map((s) => s.worstWallMs));
 
   // Per case: which ones are the slowest (case names are test-corpus labels, not member data).
   const perCase = cases.map((c) => {
@@ -204,7 +219,7 @@ export async function benchValidator(opts: ValidatorOptions): Promise<PartResult
     id: 'validator.adversarial_worst',
     part: 'validator',
     what:
-      `validateSql worst case over ${adversarial.medians.length} adversarial inputs ` +
+      `validateSql worst case (CPU time) over ${adversarial.medians.length} adversarial inputs ` +
       `(${adversarial.shapes.length} shapes grown to the ${LIMITS.sqlMaxChars}-character cap; median of ${ADVERSARIAL_RUNS} runs each)`,
     unit: 'ms',
     value: round(worstShape?.worstMs ?? 0, 3),
@@ -212,7 +227,8 @@ export async function benchValidator(opts: ValidatorOptions): Promise<PartResult
     pass: (worstShape?.worstMs ?? 0) < 5,
     note:
       `slowest: ${worstShape?.shape} at n=${worstShape?.worstN} (${worstShape?.worstCode}); ` +
-      `all inputs: median ${round(adversarialSummary.median, 3)} ms, p99 ${round(adversarialSummary.p99, 3)} ms`,
+      `all inputs: median ${round(adversarialSummary.median, 3)} ms, p99 ${round(adversarialSummary.p99, 3)} ms; ` +
+      `worst by wall clock ${round(worstWall, 3)} ms`,
   });
   if (gcStats.pauses) {
     measures.push(
