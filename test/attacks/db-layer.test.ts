@@ -27,7 +27,8 @@ const CAP = { rowCap: 200 };
 const WIDE = { rowCap: 100_000 };
 // Cases that read server catalogs: their answers describe the server, not a family, and may
 // differ between two databases (sessions, names), so they skip the differential comparison.
-const SERVER_STATE = /pg_stat_activity|pg_roles|information_schema|pg_policies|pg_backend_pid|now\(\)|current_database\(\)/i;
+const SERVER_STATE =
+  /pg_stat_activity|pg_roles|information_schema|pg_policies|pg_backend_pid|now\(\)|current_database\(\)/i;
 
 const CATALOG_COLUMNS = Object.keys(MEMBER_TABLES.claims_history.columns);
 
