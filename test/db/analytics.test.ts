@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { MemberScope, Row } from '../../src/core/ports.ts';
 import { PgMemberDb } from '../../src/db/member-db.ts';
-import { DEMO_MEMBER_IDS } from '../../src/db/seed.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
 import { validateSql } from '../../src/validate/index.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 
