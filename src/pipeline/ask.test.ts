@@ -241,13 +241,23 @@ const SQL_REJECTIONS: readonly (readonly [ReasonCode, string])[] = [
     `SELECT a.claim_id FROM claims_history a, claims_history b WHERE a.member_id = ${M} AND b.member_id = ${M}`,
   ],
   [Reason.SQL_UNSUPPORTED, `WITH RECURSIVE r AS (SELECT 1 AS n) SELECT n FROM r`],
+  [Reason.SQL_SELECT_STAR, `SELECT * FROM claims_history WHERE member_id = ${M}`],
+  [
+    Reason.SQL_TOO_COMPLEX,
+    `SELECT ((((((((((((((((claim_id *)))))))))))))))) FROM claims_history WHERE member_id = ${M}`,
+  ],
+  [
+    Reason.SQL_TOO_EXPENSIVE,
+    `WITH m AS (SELECT claim_id, claim_type FROM claims_history WHERE member_id = ${M}) SELECT count(*) FROM m a, m b, m c, m d, m e, m f`,
+  ],
 ];
 
 /**
  * SQL_ codes no model reply can produce through ask() today. When the validator starts producing
- * one, move it to SQL_REJECTIONS with a reply that triggers it.
+ * one, move it to SQL_REJECTIONS with a reply that triggers it. (SQL_TOO_COMPLEX and
+ * SQL_TOO_EXPENSIVE moved there with the validator's work and join bounds.)
  */
-const SQL_CODES_NOT_PRODUCED: readonly ReasonCode[] = [Reason.SQL_TOO_COMPLEX, Reason.SQL_TOO_EXPENSIVE];
+const SQL_CODES_NOT_PRODUCED: readonly ReasonCode[] = [];
 
 describe('ask() runs only SQL the validator accepts', () => {
   for (const [code, sql] of SQL_REJECTIONS) {
