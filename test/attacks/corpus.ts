@@ -545,8 +545,8 @@ export const ATTACKS: readonly AttackCase[] = [
       R.SQL_TOO_EXPENSIVE,
     ],
     [
-      'EXISTS holding a three-way join under a self join',
-      `SELECT count(*) FROM ${CH} a JOIN ${CH} b ON a.claim_type = b.claim_type WHERE a.member_id = ${OWN} AND b.member_id = ${OWN} AND EXISTS (${selfJoins(3, true)} AND t0.claim_id = a.claim_id)`,
+      'scalar sub-query holding a three-way join under a self join',
+      `SELECT a.claim_id, (${selfJoins(3, true)} AND t0.claim_id <> a.claim_id) AS n FROM ${CH} a JOIN ${CH} b ON a.claim_type = b.claim_type WHERE a.member_id = ${OWN} AND b.member_id = ${OWN}`,
       R.SQL_TOO_EXPENSIVE,
     ],
     [
