@@ -41,13 +41,32 @@ export class DbTooExpensiveError extends DbError {
   override readonly code: ReasonCode = Reason.SQL_TOO_EXPENSIVE;
 }
 
-/** The database could not be reached or the connection broke. */
+/**
+ * The database could not be reached, refused new sessions, or dropped the connection (restart,
+ * failover, `pg_terminate_backend`, network): nothing is wrong with the request, try again shortly.
+ */
 export class DbConnectionError extends DbError {
   override name = 'DbConnectionError';
+  override readonly code: ReasonCode = Reason.DB_UNAVAILABLE;
 }
 
 const TIMEOUT_STATES = new Set(['57014', '55P03', '25P03']); // query_canceled, lock_not_available, idle-in-txn timeout
 const SCOPE_STATE = 'CL001'; // raised by app.open_scope
+/**
+ * Server going away or not taking sessions: admin_shutdown (pg_terminate_backend, fast shutdown),
+ * crash_shutdown, cannot_connect_now (starting up / shutting down), too_many_connections,
+ * database_dropped; and every connection_exception (08xxx).
+ */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '57P04', '53300']);
+/** node-postgres and pg-pool errors that carry no code but mean "the connection is gone". */
+const CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'connection error and is not queryable',
+  'timeout exceeded when trying to connect',
+  'Client was closed and is not queryable',
+  'Query read timeout',
+  'Cannot use a pool after calling end on the pool',
+];
 
 /**
  * Maps anything thrown by `pg` to a {@link DbError}.
@@ -60,7 +79,7 @@ export function toDbError(err: unknown): DbError {
   const state = sqlStateOf(err);
   if (state && TIMEOUT_STATES.has(state)) return new DbTimeoutError('the query took too long', { cause: err });
   if (state === SCOPE_STATE) return new DbScopeError('unknown person for this member', { cause: err });
-  if (state?.startsWith('08') || (!state && isNetworkError(err))) {
+  if (isConnectionError(err)) {
     return new DbConnectionError('database connection failed', { cause: err });
   }
   return new DbQueryError('the database refused the query', { cause: err });
@@ -71,7 +90,17 @@ function sqlStateOf(err: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
-function isNetworkError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code); // ECONNREFUSED, ECONNRESET, ...
+/**
+ * True for a failure of the connection itself rather than of a statement: a socket error
+ * (ECONNREFUSED, ECONNRESET, ...) or one of node-postgres' own "connection gone" errors.
+ *
+ * @example
+ * isConnectionError(new Error('Connection terminated unexpectedly')) // true
+ */
+export function isConnectionError(err: unknown): boolean {
+  if (err instanceof DbConnectionError) return true;
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, ...
+  if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code))) return true;
+  return typeof message === 'string' && CONNECTION_MESSAGES.some((m) => message.includes(m));
 }

@@ -9,7 +9,7 @@ import { isMemberId, isPersonId } from '../core/ids.ts';
 import type { Asker, FamilyMember, MemberDb, MemberScope, QueryResult, Row } from '../core/ports.ts';
 import type { ReasonCode } from '../core/reasons.ts';
 import { MEMBER_TABLES, type RelationshipCode } from '../schema/catalog.ts';
-import { DbConnectionError, DbScopeError, DbTooExpensiveError, toDbError } from './errors.ts';
+import { DbConnectionError, DbScopeError, DbTooExpensiveError, isConnectionError, toDbError } from './errors.ts';
 import { type PlanEstimate, planEstimate } from './plan.ts';
 import { jsonSafeTypes } from './type-parsers.ts';
 
@@ -73,6 +73,8 @@ export function createAppPool(connectionString: string, options: pg.PoolConfig =
     max: 4,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
+    // TCP keepalive: a connection into a network black hole is found dead instead of waited on.
+    keepAlive: true,
     // A password given as an option (e.g. a function that reads a rotating secret) wins over
     // the URL's: pg would otherwise let the parsed URL overwrite it.
     ...(options.password === undefined ? { connectionString } : connectionFields(connectionString)),
@@ -82,8 +84,24 @@ export function createAppPool(connectionString: string, options: pg.PoolConfig =
     options: '-c DateStyle=ISO,YMD',
     application_name: options.application_name ?? 'claims-assistant',
   });
-  // An idle connection dropped by the server must not crash the process; the pool replaces it.
-  pool.on('error', () => undefined);
+  return guardPool(pool);
+}
+
+/**
+ * A connection the server drops (restart, failover, `pg_terminate_backend`, network) makes its
+ * client emit `error`; with no listener that event ends the process. pg-pool listens only while
+ * a client is idle, so every client gets a listener of its own for its whole life, checked out
+ * or not: the queries on it fail (their callers see the error), the pool discards it on release
+ * (it is no longer queryable), and new connections replace it.
+ *
+ * @example
+ * const adminPool = guardPool(new pg.Pool({ connectionString }));
+ */
+export function guardPool<P extends pg.Pool>(pool: P): P {
+  pool.on('error', () => undefined); // an idle client's error, re-emitted by the pool
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 
@@ -260,6 +278,12 @@ export class PgMemberDb implements MemberDb {
     } catch (err) {
       throw new DbConnectionError('could not get a database connection', { cause: err });
     }
+    // From checkout to release: a dropped connection is this transaction's failure, never the process's.
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken ??= err;
+    };
+    client.on('error', onError);
     try {
       // One round trip for the whole setup (simple protocol). The ids were checked against
       // strict patterns above (digits; <digits>-NN) and the person id is quoted anyway.
@@ -273,16 +297,18 @@ export class PgMemberDb implements MemberDb {
       if (!Number.isFinite(visibleRows)) throw new Error('unexpected setup result');
       return await run(client, visibleRows);
     } catch (err) {
-      throw toDbError(err);
+      throw toDbError(broken && !isConnectionError(err) ? broken : err);
     } finally {
       // Always ROLLBACK: it removes the scope row and every SET LOCAL. If it fails the
       // connection's state is unknown, so hand it back as broken and let the pool destroy it.
       try {
+        if (broken) throw broken;
         await client.query('ROLLBACK');
         client.release();
       } catch (err) {
         client.release(err instanceof Error ? err : new Error('rollback failed'));
       }
+      client.off('error', onError);
     }
   }
 
@@ -290,7 +316,11 @@ export class PgMemberDb implements MemberDb {
     this.#canSetTempFileLimit ??= this.#pool
       .query<{ ok: boolean }>("SELECT coalesce(has_parameter_privilege('temp_file_limit', 'SET'), false) AS ok")
       .then((r) => r.rows[0]?.ok === true)
-      .catch(() => false); // before PostgreSQL 15 there is no parameter privilege: skip it
+      .catch((err: unknown) => {
+        // An outage is not an answer: ask again next time instead of skipping the limit for good.
+        if (isConnectionError(err)) this.#canSetTempFileLimit = undefined;
+        return false; // before PostgreSQL 15 there is no parameter privilege: skip it
+      });
     const o = this.#opts;
     // Values are validated integers: SET takes no bind parameters.
     const begin = [

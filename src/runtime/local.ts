@@ -13,7 +13,7 @@ import { TemplateRepository } from '../admin/template-repository.ts';
 import { type Config, parseConfig } from '../config/config.ts';
 import { type Clock, type PromptStore, systemClock } from '../core/ports.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
-import { createAppPool } from '../db/member-db.ts';
+import { createAppPool, guardPool } from '../db/member-db.ts';
 import { migrate } from '../db/migrate.ts';
 import { configureAppRole, withDatabase } from '../db/roles.ts';
 import { seedIfEmpty } from '../db/seed/load.ts';
@@ -83,8 +83,7 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
     const { applied } = await migrate(adminUrl);
     if (applied.length) progress(`applied migrations ${applied.join(', ')}`);
     const appUrl = await configureAppRole(adminUrl, config.db.appPassword);
-    const adminPool = new pg.Pool({ connectionString: adminUrl, max: 2 });
-    adminPool.on('error', () => undefined);
+    const adminPool = guardPool(new pg.Pool({ connectionString: adminUrl, max: 2 }));
     closers.push(() => adminPool.end());
     const clock = opts.clock ?? systemClock;
     if (await seedIfEmpty(adminPool, { families: opts.families, today: clock.now() }))

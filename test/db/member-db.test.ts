@@ -135,7 +135,7 @@ describe('PgMemberDb', () => {
     const down = PgMemberDb.connect(url.toString(), {}, { max: 1, connectionTimeoutMillis: 1000 });
     try {
       await assert.rejects(down.runMemberQuery('SELECT 1 AS one', scope, { rowCap: 1 }), (err: unknown) => {
-        return err instanceof DbConnectionError && err.code === Reason.DB_ERROR;
+        return err instanceof DbConnectionError && err.code === Reason.DB_UNAVAILABLE;
       });
     } finally {
       await down.close();
