@@ -301,13 +301,7 @@ export class PgMemberDb implements MemberDb {
     } finally {
       // Always ROLLBACK: it removes the scope row and every SET LOCAL. If it fails the
       // connection's state is unknown, so hand it back as broken and let the pool destroy it.
-      try {
-        if (broken) throw broken;
-        await client.query('ROLLBACK');
-        client.release();
-      } catch (err) {
-        client.release(err instanceof Error ? err : new Error('rollback failed'));
-      }
+      await releaseAfterRollback(client, () => broken);
       client.off('error', onError);
     }
   }
@@ -340,6 +334,22 @@ export class PgMemberDb implements MemberDb {
     ].join('; ');
     return { begin, becomeMember };
   }
+}
+
+/**
+ * ROLLBACK, then back to the pool; a broken connection (or a failed ROLLBACK: state unknown)
+ * goes back with its error, so the pool destroys it instead of lending it again.
+ */
+async function releaseAfterRollback(client: pg.PoolClient, broken: () => Error | undefined): Promise<void> {
+  let failure = broken();
+  if (!failure) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error('rollback failed');
+    }
+  }
+  client.release(failure ?? broken());
 }
 
 function checkScope(scope: { memberId: string; personId?: string }): void {
