@@ -28,8 +28,9 @@ export async function run(argv: string[]): Promise<number> {
   print(`  admin page  ${server.url}/admin`);
   print(`  API         ${server.url}/v1/ask  (POST, Authorization: Bearer <token>)`);
   print(`  health      ${server.url}/v1/health`);
+  const { standin, llmEndpoint } = server.runtime;
   print(
-    `  model       ${server.runtime.llmEndpoint === 'bedrock' ? 'Amazon Bedrock' : `Bedrock stand-in at ${server.runtime.llmEndpoint}`}`,
+    `  model       ${standin ? `Bedrock stand-in at ${standin.url}` : llmEndpoint === 'bedrock' ? 'Amazon Bedrock' : `Bedrock endpoint ${llmEndpoint}`}`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

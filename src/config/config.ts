@@ -70,6 +70,11 @@ export interface Config {
   readonly prompts: { readonly store: PromptStoreKind; readonly cacheSeconds: number; readonly dir?: string };
   readonly rateLimit: { readonly limit: number; readonly windowSeconds: number };
   /**
+   * The local server's time per request, as the function timeout is in Lambda (where the
+   * handler's remaining time is used instead): the ask's deadline is this minus a reserve.
+   */
+  readonly askBudgetMs: number;
+  /**
    * Bearer tokens verified in the function (no authorizer in front); absent: authorizer claims.
    * `maxTokenAgeSeconds` absent: the verifier's default (one day, Cognito's longest token lifetime).
    */
@@ -103,6 +108,8 @@ export const DEFAULTS = {
   promptCacheSeconds: { lambda: 30, local: 1 },
   askRateLimit: 20,
   askRateWindowSeconds: 60,
+  // As API Gateway's 29 s limit allows, like the ask function's 28 s timeout (serverless.yml).
+  askBudgetMs: 28_000,
   stage: 'local',
 } as const satisfies Record<string, unknown>;
 
@@ -244,6 +251,7 @@ export function parseConfig(env: RawEnv): Config {
       limit: v.ASK_RATE_LIMIT ?? DEFAULTS.askRateLimit,
       windowSeconds: v.ASK_RATE_WINDOW_SECONDS ?? DEFAULTS.askRateWindowSeconds,
     },
+    askBudgetMs: v.ASK_BUDGET_MS ?? DEFAULTS.askBudgetMs,
     auth:
       v.AUTH_ISSUER && v.AUTH_AUDIENCE && v.AUTH_JWKS_URL
         ? {

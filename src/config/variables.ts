@@ -163,6 +163,10 @@ export const VARIABLES = {
   // Edge
   ASK_RATE_LIMIT: { readBy: 'runtime/rate-limit.ts', parse: int(1, 1_000_000_000) },
   ASK_RATE_WINDOW_SECONDS: { readBy: 'runtime/rate-limit.ts', parse: int(1, 86_400) },
+  ASK_BUDGET_MS: {
+    readBy: 'server/local.ts (time per local request, as the function timeout in Lambda)',
+    parse: int(1000, 900_000),
+  },
   AUTH_ISSUER: { readBy: 'runtime/lambda.ts (identity)', parse: httpUrl },
   AUTH_AUDIENCE: { readBy: 'runtime/lambda.ts (identity)', parse: text(/^\S{1,256}$/, 'an audience (client id)') },
   AUTH_JWKS_URL: { readBy: 'runtime/lambda.ts (identity)', parse: httpUrl },

@@ -3,6 +3,9 @@
  * tests and `claims serve` wire a local Bedrock stand-in, embedded PostgreSQL and local files.
  */
 import type { RelationshipCode } from '../schema/catalog.ts';
+import type { CallOptions } from './deadline.ts';
+
+export type { CallOptions } from './deadline.ts';
 
 /** A JSON-safe cell: money stays a decimal string (no float drift), dates are 'YYYY-MM-DD'. */
 export type Cell = string | number | boolean | null;
@@ -42,7 +45,8 @@ export interface LlmResponse {
 
 /** `llm`: generate text from a prompt. */
 export interface Llm {
-  generate(req: LlmRequest): Promise<LlmResponse>;
+  /** `opts.signal` aborts the call (its socket too): the ask's deadline or this call's share of it. */
+  generate(req: LlmRequest, opts?: CallOptions): Promise<LlmResponse>;
 }
 
 /**
@@ -70,12 +74,15 @@ export interface FamilyMember {
 
 /** `db`: run SQL that the validator accepted, for one member, with the database enforcing scope. */
 export interface MemberDb {
-  /** Runs member SQL; rejects with a reason-coded error (SQL_TOO_EXPENSIVE, DB_TIMEOUT, ...). */
-  runMemberQuery(sql: string, scope: MemberScope, opts: { rowCap: number }): Promise<QueryResult>;
+  /**
+   * Runs member SQL; rejects with a reason-coded error (SQL_TOO_EXPENSIVE, DB_TIMEOUT, ...).
+   * `opts.timeoutMs` caps the statement timeout; `opts.signal` stops waiting (and drops the connection).
+   */
+  runMemberQuery(sql: string, scope: MemberScope, opts: { rowCap: number } & CallOptions): Promise<QueryResult>;
   /** Name and relationship of the signed-in person (the subscriber when personId is absent). */
-  describeAsker(scope: MemberScope): Promise<Asker | undefined>;
+  describeAsker(scope: MemberScope, opts?: CallOptions): Promise<Asker | undefined>;
   /** Everyone in the signed-in person's family, with who is visible to them (empty: unknown person). */
-  roster(scope: MemberScope): Promise<FamilyMember[]>;
+  roster(scope: MemberScope, opts?: CallOptions): Promise<FamilyMember[]>;
 }
 
 export type TemplateName = 'sql' | 'summary';
@@ -90,7 +97,7 @@ export interface PromptTemplate {
 
 /** `prompts`: load the published version of a template. */
 export interface PromptStore {
-  load(name: TemplateName): Promise<PromptTemplate>;
+  load(name: TemplateName, opts?: CallOptions): Promise<PromptTemplate>;
 }
 
 /** `clock`: "this year" and "last 12 months" are relative to it. */

@@ -2,6 +2,7 @@
  * Typed database errors. `message` is generic on purpose (the raw PostgreSQL message can echo
  * member SQL literals); the original error is kept in `cause` for server-side debugging only.
  */
+import { isConnectionFailure } from '../core/faults.ts';
 import { Reason, type ReasonCode } from '../core/reasons.ts';
 
 export class DbError extends Error {
@@ -52,21 +53,6 @@ export class DbConnectionError extends DbError {
 
 const TIMEOUT_STATES = new Set(['57014', '55P03', '25P03']); // query_canceled, lock_not_available, idle-in-txn timeout
 const SCOPE_STATE = 'CL001'; // raised by app.open_scope
-/**
- * Server going away or not taking sessions: admin_shutdown (pg_terminate_backend, fast shutdown),
- * crash_shutdown, cannot_connect_now (starting up / shutting down), too_many_connections,
- * database_dropped; and every connection_exception (08xxx).
- */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '57P04', '53300']);
-/** node-postgres and pg-pool errors that carry no code but mean "the connection is gone". */
-const CONNECTION_MESSAGES = [
-  'Connection terminated',
-  'connection error and is not queryable',
-  'timeout exceeded when trying to connect',
-  'Client was closed and is not queryable',
-  'Query read timeout',
-  'Cannot use a pool after calling end on the pool',
-];
 
 /**
  * Maps anything thrown by `pg` to a {@link DbError}.
@@ -91,16 +77,11 @@ function sqlStateOf(err: unknown): string | undefined {
 }
 
 /**
- * True for a failure of the connection itself rather than of a statement: a socket error
- * (ECONNREFUSED, ECONNRESET, ...) or one of node-postgres' own "connection gone" errors.
+ * True for a failure of the connection itself rather than of a statement (see core/faults.ts).
  *
  * @example
  * isConnectionError(new Error('Connection terminated unexpectedly')) // true
  */
 export function isConnectionError(err: unknown): boolean {
-  if (err instanceof DbConnectionError) return true;
-  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, ...
-  if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code))) return true;
-  return typeof message === 'string' && CONNECTION_MESSAGES.some((m) => message.includes(m));
+  return err instanceof DbConnectionError || isConnectionFailure(err);
 }

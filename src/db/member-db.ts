@@ -5,11 +5,19 @@
  */
 
 import pg from 'pg';
+import { abortable, type CallOptions } from '../core/deadline.ts';
 import { isMemberId, isPersonId } from '../core/ids.ts';
 import type { Asker, FamilyMember, MemberDb, MemberScope, QueryResult, Row } from '../core/ports.ts';
 import type { ReasonCode } from '../core/reasons.ts';
 import { MEMBER_TABLES, type RelationshipCode } from '../schema/catalog.ts';
-import { DbConnectionError, DbScopeError, DbTooExpensiveError, isConnectionError, toDbError } from './errors.ts';
+import {
+  DbConnectionError,
+  DbScopeError,
+  DbTimeoutError,
+  DbTooExpensiveError,
+  isConnectionError,
+  toDbError,
+} from './errors.ts';
 import { type PlanEstimate, planEstimate } from './plan.ts';
 import { jsonSafeTypes } from './type-parsers.ts';
 
@@ -159,7 +167,7 @@ export class PgMemberDb implements MemberDb {
    *   'SELECT claim_date, provider_name FROM claims_history WHERE member_id = 1000000001',
    *   { memberId: '1000000001' }, { rowCap: 200 });
    */
-  async runMemberQuery(sql: string, scope: MemberScope, opts: { rowCap: number }): Promise<QueryResult> {
+  async runMemberQuery(sql: string, scope: MemberScope, opts: { rowCap: number } & CallOptions): Promise<QueryResult> {
     if (!Number.isSafeInteger(opts.rowCap) || opts.rowCap < 1)
       throw new RangeError('rowCap must be a positive integer');
     const body = stripTrailingSemicolon(sql);
@@ -167,7 +175,7 @@ export class PgMemberDb implements MemberDb {
     // The newlines keep a trailing `--` comment from swallowing the wrapper.
     const text = `SELECT * FROM (\n${body}\n) AS member_query LIMIT $1`;
     const values = [opts.rowCap + 1];
-    const rows = await this.#inMemberTransaction(scope, async (client, visibleRows) => {
+    const rows = await this.#inMemberTransaction(scope, opts, async (client, visibleRows) => {
       const plan = await client.query<{ 'QUERY PLAN': unknown }>({ text: `EXPLAIN (FORMAT JSON) ${text}`, values });
       const estimate = planEstimate(plan.rows[0]?.['QUERY PLAN'], visibleRows, MEMBER_TABLE_NAMES);
       if (this.#tooExpensive(estimate)) throw new DbTooExpensiveError('the query would cost too much to run');
@@ -186,18 +194,22 @@ export class PgMemberDb implements MemberDb {
    * await db.roster({ memberId: '1000000001' })
    * // [{ name: 'Daniel Whitfield', relationship: 'subscriber', visible: true, self: true }, ...]
    */
-  async roster(scope: MemberScope): Promise<FamilyMember[]> {
+  async roster(scope: MemberScope, opts: CallOptions = {}): Promise<FamilyMember[]> {
     checkScope(scope);
     try {
-      const res = await this.#pool.query<{
-        name: string;
-        relationship_code: RelationshipCode;
-        visible: boolean;
-        is_self: boolean;
-      }>('SELECT name, relationship_code, visible, is_self FROM app.family_roster($1::bigint, $2::text)', [
-        scope.memberId,
-        scope.personId ?? null,
-      ]);
+      const res = await abortable(
+        this.#pool.query<{
+          name: string;
+          relationship_code: RelationshipCode;
+          visible: boolean;
+          is_self: boolean;
+        }>('SELECT name, relationship_code, visible, is_self FROM app.family_roster($1::bigint, $2::text)', [
+          scope.memberId,
+          scope.personId ?? null,
+        ]),
+        opts.signal,
+        outOfTime,
+      );
       return res.rows.map((r) => ({
         name: r.name,
         relationship: r.relationship_code,
@@ -215,12 +227,16 @@ export class PgMemberDb implements MemberDb {
    * @example
    * await db.describeAsker({ memberId: '1000000001' }) // { name: 'Daniel Whitfield', relationship: 'subscriber' }
    */
-  async describeAsker(scope: MemberScope): Promise<Asker | undefined> {
+  async describeAsker(scope: MemberScope, opts: CallOptions = {}): Promise<Asker | undefined> {
     checkScope(scope);
     try {
-      const res = await this.#pool.query<{ name: string; relationship_code: RelationshipCode }>(
-        'SELECT name, relationship_code FROM app.describe_person($1::bigint, $2::text)',
-        [scope.memberId, scope.personId ?? null],
+      const res = await abortable(
+        this.#pool.query<{ name: string; relationship_code: RelationshipCode }>(
+          'SELECT name, relationship_code FROM app.describe_person($1::bigint, $2::text)',
+          [scope.memberId, scope.personId ?? null],
+        ),
+        opts.signal,
+        outOfTime,
       );
       const row = res.rows[0];
       return row ? { name: row.name, relationship: row.relationship_code } : undefined;
@@ -268,14 +284,18 @@ export class PgMemberDb implements MemberDb {
   /** Runs `run` as the member in a scoped transaction; `visibleRows`: the claims this person may see. */
   async #inMemberTransaction<T>(
     scope: MemberScope,
+    call: CallOptions,
     run: (client: pg.PoolClient, visibleRows: number) => Promise<T>,
   ): Promise<T> {
     checkScope(scope);
-    const setup = await this.#setupSql();
+    const { signal } = call;
+    if (signal?.aborted) throw outOfTime();
+    const setup = await this.#setupSql(call.timeoutMs);
     let client: pg.PoolClient;
     try {
-      client = await this.#pool.connect();
+      client = await checkout(this.#pool, signal);
     } catch (err) {
+      if (signal?.aborted) throw outOfTime();
       throw new DbConnectionError('could not get a database connection', { cause: err });
     }
     // From checkout to release: a dropped connection is this transaction's failure, never the process's.
@@ -284,6 +304,13 @@ export class PgMemberDb implements MemberDb {
       broken ??= err;
     };
     client.on('error', onError);
+    // Out of time: drop the connection. statement_timeout (capped at this call's share) normally
+    // ends the statement first; this also covers a server that no longer answers at all.
+    const onAbort = () => {
+      broken ??= outOfTime();
+      destroySocket(client);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       // One round trip for the whole setup (simple protocol). The ids were checked against
       // strict patterns above (digits; <digits>-NN) and the person id is quoted anyway.
@@ -297,8 +324,10 @@ export class PgMemberDb implements MemberDb {
       if (!Number.isFinite(visibleRows)) throw new Error('unexpected setup result');
       return await run(client, visibleRows);
     } catch (err) {
+      if (signal?.aborted) throw outOfTime();
       throw toDbError(broken && !isConnectionError(err) ? broken : err);
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       // Always ROLLBACK: it removes the scope row and every SET LOCAL. If it fails the
       // connection's state is unknown, so hand it back as broken and let the pool destroy it.
       await releaseAfterRollback(client, () => broken);
@@ -306,7 +335,7 @@ export class PgMemberDb implements MemberDb {
     }
   }
 
-  async #setupSql(): Promise<{ begin: string; becomeMember: string }> {
+  async #setupSql(timeoutMs?: number): Promise<{ begin: string; becomeMember: string }> {
     this.#canSetTempFileLimit ??= this.#pool
       .query<{ ok: boolean }>("SELECT coalesce(has_parameter_privilege('temp_file_limit', 'SET'), false) AS ok")
       .then((r) => r.rows[0]?.ok === true)
@@ -316,10 +345,15 @@ export class PgMemberDb implements MemberDb {
         return false; // before PostgreSQL 15 there is no parameter privilege: skip it
       });
     const o = this.#opts;
+    // The statement may use the configured timeout, or less when the ask has less time left.
+    const statementTimeoutMs =
+      timeoutMs === undefined
+        ? o.statementTimeoutMs
+        : Math.max(1, Math.min(o.statementTimeoutMs, Math.floor(timeoutMs)));
     // Values are validated integers: SET takes no bind parameters.
     const begin = [
       'BEGIN',
-      `SET LOCAL statement_timeout = ${o.statementTimeoutMs}`,
+      `SET LOCAL statement_timeout = ${statementTimeoutMs}`,
       `SET LOCAL lock_timeout = ${o.lockTimeoutMs}`,
       `SET LOCAL idle_in_transaction_session_timeout = ${o.idleInTransactionTimeoutMs}`,
       `SET LOCAL work_mem = ${o.workMemKb}`,
@@ -334,6 +368,30 @@ export class PgMemberDb implements MemberDb {
     ].join('; ');
     return { begin, becomeMember };
   }
+}
+
+/** The ask's deadline passed while this call waited on the database. */
+const outOfTime = () => new DbTimeoutError('the ask ran out of time');
+
+/**
+ * A client from the pool, unless `signal` aborts first (a connection that arrives after that
+ * goes straight back).
+ */
+async function checkout(pool: pg.Pool, signal: AbortSignal | undefined): Promise<pg.PoolClient> {
+  const pending = pool.connect();
+  if (!signal) return pending;
+  pending.then(
+    (client) => {
+      if (signal.aborted) client.release();
+    },
+    () => undefined,
+  );
+  return abortable(pending, signal, () => new Error('aborted while waiting for a connection'));
+}
+
+/** Ends the connection now (no goodbye to a server that may not answer): its queries fail at once. */
+function destroySocket(client: pg.PoolClient): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
 /**

@@ -4,8 +4,10 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { httpErrorMiddleware } from '../http/middleware.ts';
+import { HttpError } from '../http/errors.ts';
+import { httpErrorMiddleware, RETRY_AFTER_SECONDS } from '../http/middleware.ts';
 import { json } from '../http/response.ts';
+import type { ModelHealthReport } from '../llm/health.ts';
 import { lambdaHealthChecks } from '../runtime/lambda.ts';
 
 export interface HealthDeps {
@@ -13,6 +15,11 @@ export interface HealthDeps {
   readonly checks: Readonly<Record<string, () => Promise<unknown>>>;
   /** Per check (default 2000 ms): a hung dependency is reported, not waited on. */
   readonly timeoutMs?: number;
+  /**
+   * The model's state from the service's recent calls (never a call per probe): `failing`
+   * makes the service `degraded`, `unknown` (no call yet) does not.
+   */
+  readonly model?: () => ModelHealthReport;
 }
 
 type CheckStatus = 'ok' | 'failing';
@@ -45,15 +52,22 @@ async function runCheck(
 export function createHealthHandler(deps: HealthDeps) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(httpErrorMiddleware())
-    .handler(async () => {
+    .handler(async (event) => {
+      if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD')
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Use GET for /v1/health.');
       const entries = await Promise.all(
         Object.entries(deps.checks).map(
           async ([name, check]) => [name, await runCheck(check, deps.timeoutMs ?? 2000)] as const,
         ),
       );
-      const checks = Object.fromEntries(entries);
-      const ok = entries.every(([, r]) => r.status === 'ok');
-      return json(ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', checks });
+      const model = deps.model?.();
+      const checks = { ...Object.fromEntries(entries), ...(model ? { model } : {}) };
+      const ok = entries.every(([, r]) => r.status === 'ok') && model?.status !== 'failing';
+      return json(
+        ok ? 200 : 503,
+        { status: ok ? 'ok' : 'degraded', checks },
+        ok ? {} : { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      );
     });
 }
 

@@ -1,7 +1,19 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { friendlyMessage, Reason } from '../core/reasons.ts';
 import { isStatusError } from './errors.ts';
 import { json } from './response.ts';
+
+/** What every 503 tells the caller: try again after this many seconds. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Failures of a dependency (database, model): a 503 with Retry-After, never a 500. */
+const DEPENDENCY_CODES: ReadonlySet<string> = new Set([
+  Reason.DB_UNAVAILABLE,
+  Reason.DB_TIMEOUT,
+  Reason.DB_ERROR,
+  Reason.LLM_ERROR,
+]);
 
 export interface HttpErrorOptions {
   /** Called with the error's name only (never its message: it may quote member input). */
@@ -31,7 +43,22 @@ export function httpErrorMiddleware(
     const err = request.error;
     const requestId = requestIdOf(request.event, request.context?.awsRequestId);
     if (isStatusError(err)) {
-      request.response = json(err.statusCode, { error: { code: err.code, message: err.message }, requestId });
+      request.response = json(
+        err.statusCode,
+        { error: { code: err.code, message: err.message }, requestId },
+        err.statusCode === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {},
+      );
+      return;
+    }
+    const code = (err as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && DEPENDENCY_CODES.has(code)) {
+      // Connection errors say "unavailable" whatever their code: the caller can only retry.
+      const reason = code === Reason.LLM_ERROR ? Reason.LLM_ERROR : Reason.DB_UNAVAILABLE;
+      request.response = json(
+        503,
+        { error: { code: reason, message: friendlyMessage(reason) }, requestId },
+        { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      );
       return;
     }
     options.onUnexpected?.(err instanceof Error ? err.name : typeof err);

@@ -10,7 +10,7 @@ import {
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Llm, LlmPurpose, LlmRequest, LlmResponse } from '../core/ports.ts';
+import type { CallOptions, Llm, LlmPurpose, LlmRequest, LlmResponse } from '../core/ports.ts';
 import { LlmError, LlmErrorKind } from './errors.ts';
 
 export interface BedrockLlmOptions {
@@ -23,8 +23,16 @@ export interface BedrockLlmOptions {
   readonly endpoint?: string;
   /** SDK attempts per call, including the first (default 3). */
   readonly maxAttempts?: number;
-  /** Per-attempt socket timeout in ms (default 30000). */
+  /**
+   * Per attempt: the reply must start within this many ms, or the attempt fails with a
+   * TimeoutError and its socket is destroyed (default 20000). The ask's deadline, passed to
+   * `generate` as a signal, bounds the whole call, retries included.
+   */
   readonly requestTimeoutMs?: number;
+  /** Per attempt: connecting may take this many ms (default 3000). */
+  readonly connectionTimeoutMs?: number;
+  /** Sockets kept per endpoint (default 50). A call waiting for one is bounded by the same signal. */
+  readonly maxSockets?: number;
   /** Wraps the SDK client once, e.g. X-Ray capture in Lambda (`traceAwsClient`). */
   readonly instrument?: (client: BedrockRuntimeClient) => BedrockRuntimeClient;
 }
@@ -40,19 +48,24 @@ function isLocalHttp(endpoint: string | undefined): boolean {
 }
 
 function clientConfig(opts: BedrockLlmOptions): BedrockRuntimeClientConfig {
-  const requestTimeout = opts.requestTimeoutMs ?? 30_000;
+  const agent = { keepAlive: true, maxSockets: opts.maxSockets ?? 50 };
   const config: BedrockRuntimeClientConfig = {
     region: opts.region,
     maxAttempts: opts.maxAttempts ?? 3,
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    // HTTP/1.1 everywhere (the SDK's HTTP/2 default exists for bidirectional streams, which
+    // Converse does not use; a local stand-in speaks HTTP/1.1), so tests run the production path.
+    // throwOnRequestTimeout: without it the SDK only warns and waits on a silent model forever.
+    requestHandler: new NodeHttpHandler({
+      requestTimeout: opts.requestTimeoutMs ?? 20_000,
+      connectionTimeout: opts.connectionTimeoutMs ?? 3_000,
+      throwOnRequestTimeout: true,
+      httpAgent: agent,
+      httpsAgent: agent,
+    }),
   };
-  if (isLocalHttp(opts.endpoint)) {
-    // The SDK defaults to HTTP/2 (needed by bidirectional streams); a plain local server speaks HTTP/1.1.
-    config.requestHandler = new NodeHttpHandler({ requestTimeout, connectionTimeout: 5_000 });
-    config.credentials = LOCAL_CREDENTIALS;
-  } else {
-    config.requestHandler = { requestTimeout } as BedrockRuntimeClientConfig['requestHandler'];
-  }
+  // A local stand-in accepts any signature but requires one: dummy keys, never the machine's.
+  if (isLocalHttp(opts.endpoint)) config.credentials = LOCAL_CREDENTIALS;
   return config;
 }
 
@@ -75,6 +88,8 @@ const KIND_BY_EXCEPTION: Readonly<Record<string, LlmErrorKind>> = {
   ModelTimeoutException: LlmErrorKind.TIMEOUT,
   TimeoutError: LlmErrorKind.TIMEOUT,
   RequestTimeout: LlmErrorKind.TIMEOUT,
+  // The call's signal aborted: the ask's deadline (or this call's share of it) passed.
+  AbortError: LlmErrorKind.TIMEOUT,
 };
 
 const NETWORK_CODES = new Set([
@@ -152,7 +167,8 @@ export class BedrockLlm implements Llm {
     return this.#modelIds[purpose] || this.modelId;
   }
 
-  async generate(req: LlmRequest): Promise<LlmResponse> {
+  /** `opts.signal` aborts the call, retries included, and destroys its socket (so a hung model frees it). */
+  async generate(req: LlmRequest, opts: CallOptions = {}): Promise<LlmResponse> {
     const modelId = this.modelFor(req.purpose);
     let out: ConverseCommandOutput;
     try {
@@ -163,6 +179,7 @@ export class BedrockLlm implements Llm {
           messages: [{ role: 'user', content: [{ text: req.prompt }] }],
           inferenceConfig: { maxTokens: req.maxTokens, temperature: 0 },
         }),
+        opts.signal ? { abortSignal: opts.signal } : {},
       );
     } catch (error) {
       throw toLlmError(error);

@@ -6,6 +6,8 @@ export { LlmError, LlmErrorKind } from './errors.ts';
 export { OFFLINE_MODEL_ID, OfflineLlm, offlineReply, purposeOf } from './offline/index.ts';
 export {
   type BedrockStandin,
+  parseStandinMode,
+  type StandinMode,
   type StandinOptions,
   type StandinRequest,
   type StandinResponder,

@@ -20,12 +20,35 @@ export interface StandinRequest {
 
 export type StandinResponder = (req: StandinRequest) => string | Promise<string>;
 
+/**
+ * How the stand-in behaves, switchable while it runs (`setMode`, or `PUT /_standin/mode` with the
+ * mode as JSON): the faults a real model endpoint shows. `purpose` limits a mode to SQL-writing or
+ * summary calls (the other kind is answered normally).
+ * - `ok`: answer (the default)
+ * - `hang`: accept the request and never answer
+ * - `drip`: send the headers, then one byte of the reply every `intervalMs`
+ * - `reset`: drop the connection without a reply (ECONNRESET)
+ * - `error`: answer `status` (default 503) with a Bedrock error type
+ * - `slow`: answer after `delayMs`
+ */
+export type StandinMode =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'hang'; readonly purpose?: LlmPurpose }
+  | { readonly kind: 'drip'; readonly intervalMs?: number; readonly purpose?: LlmPurpose }
+  | { readonly kind: 'reset'; readonly purpose?: LlmPurpose }
+  | { readonly kind: 'error'; readonly status?: number; readonly purpose?: LlmPurpose }
+  | { readonly kind: 'slow'; readonly delayMs: number; readonly purpose?: LlmPurpose };
+
+const MODE_KINDS = new Set(['ok', 'hang', 'drip', 'reset', 'error', 'slow']);
+
 export interface StandinOptions {
   /** 0 or absent: any free port. */
   readonly port?: number;
   readonly host?: string;
   /** Default: the offline engine. */
   readonly respond?: StandinResponder;
+  /** Default `{ kind: 'ok' }`. */
+  readonly mode?: StandinMode;
 }
 
 export interface BedrockStandin {
@@ -37,11 +60,43 @@ export interface BedrockStandin {
   script(replies: readonly string[]): void;
   /** Requests received, oldest first (in memory only, for tests). */
   readonly requests: readonly StandinRequest[];
+  /** Switches the behaviour for the requests that arrive from now on. */
+  setMode(mode: StandinMode): void;
+  readonly mode: StandinMode;
+  /** Requests still waiting for their reply (hung or dripping ones included). */
+  readonly inFlight: number;
 }
 
 const MAX_BODY_BYTES = 1_000_000;
 const STREAM_CHUNK_CHARS = 24;
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
+const ERROR_TYPES: Readonly<Record<number, string>> = {
+  429: 'ThrottlingException',
+  500: 'InternalServerException',
+  503: 'ServiceUnavailableException',
+};
+
+/** A mode from JSON (the control endpoint), or an HttpError saying what is wrong. */
+export function parseStandinMode(raw: unknown): StandinMode {
+  const m = raw as { kind?: unknown; intervalMs?: unknown; delayMs?: unknown; status?: unknown; purpose?: unknown };
+  if (typeof m !== 'object' || m === null || typeof m.kind !== 'string' || !MODE_KINDS.has(m.kind)) {
+    throw new HttpError(400, 'ValidationException', `mode.kind must be one of ${[...MODE_KINDS].join(', ')}`);
+  }
+  for (const key of ['intervalMs', 'delayMs', 'status'] as const) {
+    const v = m[key];
+    if (v !== undefined && (!Number.isInteger(v) || (v as number) < 0)) {
+      throw new HttpError(400, 'ValidationException', `mode.${key} must be a whole number`);
+    }
+  }
+  if (m.purpose !== undefined && m.purpose !== 'sql' && m.purpose !== 'summary') {
+    throw new HttpError(400, 'ValidationException', 'mode.purpose must be sql or summary');
+  }
+  if (m.kind === 'slow' && m.delayMs === undefined)
+    throw new HttpError(400, 'ValidationException', 'slow needs delayMs');
+  return m as StandinMode;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** SigV4 shape: algorithm, credential scope, signed headers and a hex signature. Not verified. */
 const SIGV4 =
@@ -148,6 +203,69 @@ export async function startBedrockStandin(opts: StandinOptions = {}): Promise<Be
   const respond: StandinResponder = opts.respond ?? ((r) => offlineReply(r.prompt, r.purpose));
   const scripted: string[] = [];
   const requests: StandinRequest[] = [];
+  let mode: StandinMode = opts.mode ?? { kind: 'ok' };
+  let inFlight = 0;
+
+  /** Applies the fault of the current mode; true when the request was handled (no normal reply). */
+  async function fault(req: IncomingMessage, res: ServerResponse, purpose: LlmPurpose | undefined): Promise<boolean> {
+    const m = mode;
+    if (m.kind === 'ok' || (m.purpose !== undefined && m.purpose !== purpose)) return false;
+    switch (m.kind) {
+      case 'slow':
+        await sleep(m.delayMs);
+        return false;
+      case 'hang':
+        // Never answer; the socket stays open until the client gives up (or stop()).
+        await new Promise<void>((resolve) => res.once('close', resolve));
+        return true;
+      case 'reset':
+        req.socket.destroy();
+        return true;
+      case 'error': {
+        const status = m.status ?? 503;
+        sendJson(
+          res,
+          status,
+          { message: 'The model is not available.' },
+          ERROR_TYPES[status] ?? 'InternalServerException',
+        );
+        return true;
+      }
+      case 'drip': {
+        const payload = Buffer.from(
+          JSON.stringify({
+            output: { message: { role: 'assistant', content: [{ text: '<sql>NULL</sql>' }] } },
+            stopReason: 'end_turn',
+            usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+          }),
+        );
+        let closed = false;
+        res.once('close', () => {
+          closed = true;
+        });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length });
+        for (let i = 0; i < payload.length && !closed; i++) {
+          res.write(payload.subarray(i, i + 1));
+          await sleep(m.intervalMs ?? 1000);
+        }
+        res.end();
+        return true;
+      }
+    }
+  }
+
+  async function control(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET') return sendJson(res, 200, { mode, inFlight });
+    if (req.method !== 'PUT') throw new HttpError(405, 'UnknownOperationException', 'Use GET or PUT.');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readBody(req));
+    } catch {
+      throw new HttpError(400, 'ValidationException', 'Send the mode as JSON, e.g. {"kind":"hang"}.');
+    }
+    mode = parseStandinMode(raw);
+    sendJson(res, 200, { mode });
+  }
 
   async function reply(modelId: string, raw: string): Promise<{ system: string; prompt: string; text: string }> {
     const { system, prompt } = parseConverse(raw);
@@ -160,6 +278,7 @@ export async function startBedrockStandin(opts: StandinOptions = {}): Promise<Be
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://standin');
+    if (url.pathname === '/_standin/mode') return control(req, res);
     const route = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(url.pathname);
     if (!route?.[1]) throw new HttpError(404, 'UnknownOperationException', 'Not found.');
     if (req.method !== 'POST') throw new HttpError(405, 'UnknownOperationException', 'Method not allowed.');
@@ -173,7 +292,9 @@ export async function startBedrockStandin(opts: StandinOptions = {}): Promise<Be
       throw new HttpError(400, 'ValidationException', 'The model id is not correctly encoded.');
     }
     const started = Date.now();
-    const { system, prompt, text } = await reply(modelId, await readBody(req));
+    const raw = await readBody(req);
+    if (await fault(req, res, purposeOf(parseConverse(raw).prompt))) return;
+    const { system, prompt, text } = await reply(modelId, raw);
     const usage = usageOf(system, prompt, text);
 
     if (route[2] === 'converse') {
@@ -198,6 +319,10 @@ export async function startBedrockStandin(opts: StandinOptions = {}): Promise<Be
   }
 
   const server = createServer((req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+    });
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -225,6 +350,15 @@ export async function startBedrockStandin(opts: StandinOptions = {}): Promise<Be
     requests,
     script(replies) {
       scripted.push(...replies);
+    },
+    setMode(next) {
+      mode = parseStandinMode(next);
+    },
+    get mode() {
+      return mode;
+    },
+    get inFlight() {
+      return inFlight;
     },
     stop() {
       return new Promise<void>((resolve, reject) => {

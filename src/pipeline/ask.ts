@@ -4,6 +4,8 @@
  */
 
 import type { AskResult, Stage, StageTimings, TokenUsage } from '../core/ask-result.ts';
+import { abortable, callShare, type Deadline } from '../core/deadline.ts';
+import { isConnectionFailure } from '../core/faults.ts';
 import type { Asker, Clock, Llm, MemberDb, MemberScope, PromptStore } from '../core/ports.ts';
 import { AskStatus, friendlyMessage, Reason, type ReasonCode } from '../core/reasons.ts';
 import { extractSql } from '../generate/extract.ts';
@@ -27,6 +29,51 @@ export interface AskInput {
   /** From verified identity only, never from the request body. */
   readonly scope: MemberScope;
   readonly question: unknown;
+  /**
+   * When the ask must be over (from the handler's remaining time or the local budget). Every port
+   * call gets its share; once it passes the pipeline stops with a 503 reason (`LLM_ERROR` while the
+   * model was working, `DB_TIMEOUT` while the database was). Absent: only the ports' own timeouts.
+   */
+  readonly deadline?: Deadline;
+}
+
+/** Of the time left, what the SQL-writing model call may use: retrieval and the summary need the rest. */
+const SQL_CALL_SHARE = 0.5;
+
+/** The reason an ask ends with when its deadline passes during a stage (or before it). */
+const DEADLINE_REASON: Record<Stage | 'prepare', ReasonCode> = {
+  prepare: Reason.DB_TIMEOUT,
+  generate: Reason.LLM_ERROR,
+  validate: Reason.INTERNAL,
+  retrieve: Reason.DB_TIMEOUT,
+  summarize: Reason.LLM_ERROR,
+};
+
+/** The ask's deadline passed: carries the reason code the ask ends with. */
+export class DeadlineExceededError extends Error {
+  override readonly name = 'DeadlineExceededError';
+  constructor(readonly code: ReasonCode) {
+    super('the ask ran out of time');
+  }
+}
+
+/**
+ * The result of an ask that failed before or outside the pipeline (the rate-limit check could not
+ * reach the database, the ports could not be built): same shape, a 503 reason, no answer.
+ * @example
+ * const result = failedAsk(requestId, Reason.DB_UNAVAILABLE);
+ */
+export function failedAsk(requestId: string, code: ReasonCode, totalMs = 0): AskResult {
+  return {
+    requestId,
+    status: AskStatus.ERROR,
+    code,
+    answer: friendlyMessage(code),
+    rowCount: 0,
+    timings: { total: round(totalMs) },
+    tokens: {},
+    templateVersions: {},
+  };
 }
 
 /**
@@ -37,14 +84,15 @@ export interface AskInput {
  * r.status // 'answered'
  */
 export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> {
-  const run = new AskRun(input.requestId, ports.trace);
+  const deadline = input.deadline;
+  const run = new AskRun(input.requestId, ports.trace, deadline);
   try {
     const checked = checkQuestion(input.question);
     if (!checked.ok) return run.end(AskStatus.REFUSED, checked.code);
     const question = checked.question;
     const today = ports.clock.now().toISOString().slice(0, 10);
     // The family as this person may know it: who they are, and whose claims they may see.
-    const roster = await ports.db.roster(input.scope);
+    const roster = await run.bounded('prepare', () => ports.db.roster(input.scope, callShare(deadline)));
     const self = roster.find((person) => person.self);
     const asker: Asker = self
       ? { name: self.name, relationship: self.relationship }
@@ -52,10 +100,13 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
 
     // 1. Generate
     const generated = await run.stage('generate', async () => {
-      const tpl = await ports.prompts.load('sql');
+      const tpl = await ports.prompts.load('sql', callShare(deadline));
       run.templateVersions.sql = tpl.version;
       const prompt = renderSqlPrompt(tpl, { memberId: input.scope.memberId, question, asker, today });
-      const reply = await ports.llm.generate({ purpose: 'sql', ...prompt, maxTokens: 600 });
+      const reply = await ports.llm.generate(
+        { purpose: 'sql', ...prompt, maxTokens: 600 },
+        callShare(deadline, SQL_CALL_SHARE),
+      );
       run.usage('sql', reply);
       return extractSql(reply.text);
     });
@@ -77,7 +128,7 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
 
     // 3. Retrieve
     const result = await run.stage('retrieve', () =>
-      ports.db.runMemberQuery(validation.sql, input.scope, { rowCap: LIMITS.rowCap }),
+      ports.db.runMemberQuery(validation.sql, input.scope, { rowCap: LIMITS.rowCap, ...callShare(deadline) }),
     );
     run.rowCount = result.rows.length;
     if (result.rows.length === 0) return run.end(AskStatus.NEEDS_DETAIL, Reason.NO_ROWS);
@@ -85,10 +136,10 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
 
     // 4. Summarize
     const answer = await run.stage('summarize', async () => {
-      const tpl = await ports.prompts.load('summary');
+      const tpl = await ports.prompts.load('summary', callShare(deadline));
       run.templateVersions.summary = tpl.version;
       const prompt = renderSummaryPrompt(tpl, { question, asker, today, sql: validation.sql, rows: result.rows });
-      const reply = await ports.llm.generate({ purpose: 'summary', ...prompt, maxTokens: 400 });
+      const reply = await ports.llm.generate({ purpose: 'summary', ...prompt, maxTokens: 400 }, callShare(deadline));
       run.usage('summary', reply);
       return reply.text.trim();
     });
@@ -101,10 +152,15 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
   }
 }
 
-/** Errors from the ports carry a reason code (`LLM_ERROR`, `DB_TIMEOUT`, ...); anything else is internal. */
+/**
+ * Errors from the ports carry a reason code (`LLM_ERROR`, `DB_TIMEOUT`, ...); a lost connection
+ * met by a port that does not map its errors (e.g. the template store) is `DB_UNAVAILABLE`;
+ * anything else is internal.
+ */
 function reasonOf(err: unknown): ReasonCode {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && Object.hasOwn(Reason, code) ? (code as ReasonCode) : Reason.INTERNAL;
+  if (typeof code === 'string' && Object.hasOwn(Reason, code)) return code as ReasonCode;
+  return isConnectionFailure(err) ? Reason.DB_UNAVAILABLE : Reason.INTERNAL;
 }
 
 /** The bookkeeping of one ask: timings, tokens, and the result it ends with. */
@@ -122,15 +178,26 @@ class AskRun {
   constructor(
     readonly requestId: string,
     private readonly trace?: AskPorts['trace'],
+    private readonly deadline?: Deadline,
   ) {}
 
   async stage<T>(name: Stage, fn: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {
-      return await (this.trace ? this.trace(name, fn) : fn());
+      return await this.bounded(name, () => (this.trace ? this.trace(name, fn) : fn()));
     } finally {
       this.#timings[name] = round(performance.now() - t0);
     }
+  }
+
+  /**
+   * Runs `fn` unless the deadline has passed, and stops waiting for it when the deadline passes
+   * (ports abort their own work on the same signal; this holds even for one that does not).
+   */
+  bounded<T>(phase: Stage | 'prepare', fn: () => Promise<T>): Promise<T> {
+    const late = () => new DeadlineExceededError(DEADLINE_REASON[phase]);
+    if (this.deadline?.signal.aborted) return Promise.reject(late());
+    return abortable(fn(), this.deadline?.signal, late);
   }
 
   usage(purpose: 'sql' | 'summary', r: { inputTokens: number; outputTokens: number; modelId: string }): void {

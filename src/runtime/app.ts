@@ -11,6 +11,7 @@ import type { Config } from '../config/config.ts';
 import type { AskResult } from '../core/ask-result.ts';
 import { type Clock, type Llm, type PromptStore, systemClock } from '../core/ports.ts';
 import { PgMemberDb } from '../db/member-db.ts';
+import { ModelHealth, withModelHealth } from '../llm/health.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
 import { FilePromptStore, PROMPTS_DIR } from '../prompts/file-store.ts';
 import { PgPromptStore } from '../prompts/pg-store.ts';
@@ -37,9 +38,14 @@ export interface App {
   readonly db: PgMemberDb;
   /** Throws an HttpError(429) when the family has asked too often. */
   readonly rateLimit: (identity: Identity) => Promise<void>;
-  /** After every ask: log line, metrics, audit row (never fails the answer). */
-  readonly onResult: (result: AskResult, identity: Identity) => Promise<void>;
+  /**
+   * After every ask: audit row, log line, metrics. Resolves to the result to send: an answer whose
+   * audit row could not be written is not sent (src/runtime/after-ask.ts). Never throws.
+   */
+  readonly onResult: (result: AskResult, identity: Identity, call?: { timeoutMs?: number }) => Promise<AskResult>;
   readonly health: HealthChecks;
+  /** The model's state from this process's own calls (health reports it without calling the model). */
+  readonly llmHealth: ModelHealth;
 }
 
 /** The health checks, written once: what each looks at in an app. */
@@ -80,8 +86,9 @@ export function createPromptStore(config: Config, pool: pg.Pool): PromptStore {
  */
 export function buildApp(config: Config, parts: AppParts): App {
   const db = new PgMemberDb(parts.pool, { statementTimeoutMs: config.db.statementTimeoutMs });
+  const llmHealth = new ModelHealth();
   const ports: AskPorts = {
-    llm: parts.llm,
+    llm: withModelHealth(parts.llm, llmHealth),
     db,
     prompts: parts.prompts ?? createPromptStore(config, parts.pool),
     clock: parts.clock ?? systemClock,
@@ -93,6 +100,7 @@ export function buildApp(config: Config, parts: AppParts): App {
     db,
     rateLimit: memberRateLimit(parts.pool, config.rateLimit),
     onResult: afterAsk(db),
+    llmHealth,
     health: Object.fromEntries(Object.entries(HEALTH).map(([name, check]) => [name, () => check(app)])),
   };
   return app;

@@ -57,7 +57,8 @@ export function lambdaAskDeps() {
     ports: async (): Promise<AskPorts> => (await lambdaApp()).ports,
     identify: lambdaIdentify(cfg),
     rateLimit: async (identity: Identity) => (await lambdaApp()).rateLimit(identity),
-    onResult: async (result: AskResult, identity: Identity) => (await lambdaApp()).onResult(result, identity),
+    onResult: async (result: AskResult, identity: Identity, call?: { timeoutMs?: number }) =>
+      (await lambdaApp()).onResult(result, identity, call),
   };
 }
 

@@ -22,6 +22,7 @@ import { json } from '../http/response.ts';
 import { buildEvalJobs, templateRepository } from '../runtime/admin.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, REPO_ROOT, startLocalRuntime } from '../runtime/local.ts';
 import { localContext, readBody, toProxyEvent, writeResult } from './proxy-event.ts';
+import { onClientError, startupGate } from './startup-gate.ts';
 
 export interface LocalServerOptions extends LocalRuntimeOptions {
   /** 0 or absent: a free port. */
@@ -64,12 +65,18 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   const runtime = opts.runtime ?? (await startLocalRuntime(opts));
   const ownsRuntime = !opts.runtime;
   const server = http.createServer();
+  // The request handler is in place before the port opens: a request that arrives while the
+  // routes below are still being built waits for them (bounded), instead of never being answered.
+  const gate = startupGate();
+  server.on('request', gate.listener);
+  server.on('clientError', onClientError);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve);
     });
   } catch (err) {
+    gate.fail(err);
     if (ownsRuntime) await runtime.close();
     throw err;
   }
@@ -83,6 +90,7 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
     jwksUrl: `${url}${issuer.jwksPath}`,
   });
   const identify = (event: APIGatewayProxyEvent) => identityFromEvent(event, verifier);
+  const askBudgetMs = runtime.config.askBudgetMs;
 
   // A publish drops the pipeline's cached version when it reads the database, so it is served at once.
   const adminStore = templateRepository(runtime);
@@ -112,11 +120,11 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
     },
     '/v1/health': {
       resource: '/v1/health',
-      handler: createHealthHandler({ checks: runtime.health }),
+      handler: createHealthHandler({ checks: runtime.health, model: () => runtime.llmHealth.report() }),
     },
   };
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  gate.open((req: IncomingMessage, res: ServerResponse) => {
     route(req, res).catch(() => {
       if (!res.headersSent)
         writeResult(res, json(500, { error: { code: 'INTERNAL', message: 'Local server error.' } }));
@@ -135,7 +143,8 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
           json(413, { error: { code: 'BODY_TOO_LARGE', message: 'The request body is too large.' } }),
         );
       const event = toProxyEvent(req, body, api.resource);
-      return writeResult(res, await api.handler(event, localContext(event.requestContext.requestId, pathname)));
+      const context = localContext(event.requestContext.requestId, pathname, askBudgetMs);
+      return writeResult(res, await api.handler(event, context));
     }
     if (pathname === issuer.jwksPath) return writeResult(res, json(200, issuer.jwks()));
     if (pathname === '/v1/config') return writeResult(res, json(200, { devSignIn: true }));

@@ -58,8 +58,12 @@ export function toProxyEvent(req: IncomingMessage, body: string | undefined, res
   };
 }
 
-/** A Lambda context good enough for local invocations. */
-export function localContext(requestId: string, functionName: string): Context {
+/**
+ * A Lambda context good enough for local invocations; its remaining time counts down from
+ * `budgetMs` (the local server's ask budget, ASK_BUDGET_MS) as Lambda's does from its timeout.
+ */
+export function localContext(requestId: string, functionName: string, budgetMs = 28_000): Context {
+  const endsAt = Date.now() + budgetMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -69,7 +73,7 @@ export function localContext(requestId: string, functionName: string): Context {
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 28_000,
+    getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
