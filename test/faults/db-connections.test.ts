@@ -89,3 +89,51 @@ test('sessions terminated under 20 concurrent asks: no crash, friendly 503s only
     JSON.stringify(tally(again)),
   );
 });
+
+/**
+ * An outage of this database for the service: non-superusers (claims_app) may not open new
+ * sessions on it and its open ones are ended (what a stopped or restarting PostgreSQL looks like to the service),
+ * without disturbing the other test files that share the cluster.
+ */
+async function outage(): Promise<() => Promise<void>> {
+  await adminQuery(db.adminUrl, `ALTER DATABASE ${db.name} CONNECTION LIMIT 0`);
+  await killAppSessions();
+  return async () => {
+    await adminQuery(db.adminUrl, `ALTER DATABASE ${db.name} CONNECTION LIMIT -1`);
+  };
+}
+
+test('finding 6: with the database down, an ask is a friendly 503 DB_UNAVAILABLE with Retry-After, not a 500', async () => {
+  const restore = await outage();
+  try {
+    const outcomes = await Promise.all(
+      tokens.map((t) => askOnce(server.url, t, 'How many claims did I have last year?', BUDGET_MS)),
+    );
+    assertDocumentedOutcomes(outcomes, BUDGET_MS);
+    for (const o of outcomes) assert.equal(o.code, 'DB_UNAVAILABLE', JSON.stringify(tally(outcomes)));
+  } finally {
+    await restore();
+  }
+  const again = await askOnce(server.url, tokens[0] ?? '', 'How many claims did I have last year?', BUDGET_MS);
+  assert.equal(again.status, 200, 'recovers without a restart');
+});
+
+test('finding 5: an answer whose audit row cannot be written is not delivered', async () => {
+  const standin = server.runtime.standin;
+  assert.ok(standin);
+  // The database goes away while the summary is being written: retrieval worked, the audit cannot.
+  standin.setMode({ kind: 'slow', delayMs: 700, purpose: 'summary' });
+  let restore: (() => Promise<void>) | undefined;
+  try {
+    const pending = askOnce(server.url, tokens[0] ?? '', 'How many claims did I have last year?', BUDGET_MS + 5_000);
+    await new Promise((r) => setTimeout(r, 350));
+    restore = await outage();
+    const o = await pending;
+    assertDocumentedOutcomes([o], BUDGET_MS);
+    assert.equal(o.status, 503, 'not delivered as an answer');
+    assert.equal(o.code, 'DB_UNAVAILABLE');
+  } finally {
+    standin.setMode({ kind: 'ok' });
+    await restore?.();
+  }
+});
