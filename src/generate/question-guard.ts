@@ -1,3 +1,4 @@
+import { charCount } from '../core/chars.ts';
 import { Reason, type ReasonCode } from '../core/reasons.ts';
 import { LIMITS } from '../schema/catalog.ts';
 
@@ -33,7 +34,7 @@ export function checkQuestion(raw: unknown): QuestionCheck {
   if (typeof raw !== 'string' || raw.trim() === '') return { ok: false, code: Reason.QUESTION_EMPTY };
   // Control characters are never part of a question typed in a chat box.
   const question = stripControlChars(raw).trim();
-  if (question.length > LIMITS.questionMaxChars) return { ok: false, code: Reason.QUESTION_TOO_LONG };
+  if (charCount(question) > LIMITS.questionMaxChars) return { ok: false, code: Reason.QUESTION_TOO_LONG };
   if (UNSAFE_PATTERNS.some((p) => p.test(question))) return { ok: false, code: Reason.QUESTION_UNSAFE };
   return { ok: true, question };
 }

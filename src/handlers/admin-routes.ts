@@ -17,6 +17,8 @@ import type { EvalJobs } from '../admin/eval-jobs.ts';
 import { previewTemplate } from '../admin/preview.ts';
 import { isTemplateName, type TemplateRepository } from '../admin/template-repository.ts';
 import type { Identity } from '../auth/identity.ts';
+
+import { charCount } from '../core/chars.ts';
 import { isMemberId, isPersonId } from '../core/ids.ts';
 import type { MemberScope, TemplateName } from '../core/ports.ts';
 import type { EvalCase } from '../eval/cases.ts';
@@ -205,7 +207,7 @@ async function preview(name: TemplateName, version: number, raw: unknown, ctx: A
   if (person !== undefined && !isPersonId(person, member))
     throw new HttpError(400, 'BAD_PERSON', '"person" must be someone in that family (<member>-NN).');
   const question = body.question;
-  if (typeof question !== 'string' || question.trim() === '' || question.length > LIMITS.questionMaxChars)
+  if (typeof question !== 'string' || question.trim() === '' || charCount(question) > LIMITS.questionMaxChars)
     throw new HttpError(
       400,
       'QUESTION_MISSING',

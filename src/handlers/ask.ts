@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Identity } from '../auth/identity.ts';
 import type { AskResult } from '../core/ask-result.ts';
+import { charCount } from '../core/chars.ts';
 import { abortable, type Deadline, deadlineIn } from '../core/deadline.ts';
 import { AskStatus, Reason, type ReasonCode } from '../core/reasons.ts';
 import { readJsonBody } from '../http/body.ts';
@@ -49,7 +50,7 @@ export function parseAskBody(event: APIGatewayProxyEvent): string {
   if (typeof question !== 'string' || question.trim() === '') {
     throw new HttpError(400, 'QUESTION_MISSING', 'Add a "question" with the words you want answered.');
   }
-  if (question.length > LIMITS.questionMaxChars) {
+  if (charCount(question) > LIMITS.questionMaxChars) {
     throw new HttpError(
       400,
       Reason.QUESTION_TOO_LONG,

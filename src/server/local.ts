@@ -12,7 +12,9 @@ import { identityFromEvent } from '../auth/api-gateway.ts';
 import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.ts';
 import type { Role } from '../auth/identity.ts';
 import { createTokenVerifier } from '../auth/verify.ts';
+
 import { runningOnLambda } from '../config/config.ts';
+import { isPersonId } from '../core/ids.ts';
 import { listFamilies } from '../db/families.ts';
 import { casesFromFile } from '../eval/cases-file.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
@@ -190,6 +192,9 @@ async function devToken(
   }
   const personId = typeof request.personId === 'string' ? request.personId : '';
   const role: Role = request.role === 'admin' ? 'admin' : 'member';
+  // Only a well-formed id reaches the database (a NUL byte, for one, is a PostgreSQL error).
+  if (!isPersonId(personId))
+    return json(404, { error: { code: 'UNKNOWN_PERSON', message: 'No seeded person has that id.' } });
   const found = await runtime.adminPool.query<{ member_id: string }>(
     'SELECT member_id::text AS member_id FROM public.people WHERE person_id = $1',
     [personId],
