@@ -6,7 +6,7 @@ import { validateSql } from '../validate/index.ts';
 import { EVERYONE } from '../validate/subjects.ts';
 import { memberIdArg, parse, print, printJson, readStdin, UsageError } from './args.ts';
 
-const HELP = `Usage: claims check-sql --member ID [--person P] [--json] [--lines] [--execute] [--skip-validator]
+const HELP = `Usage: claims check-sql --member ID [--person P] [--json] [--lines] [--execute] [--skip-validator] [--data-dir DIR]
 
 Validates SQL read from standard input against the safety rules, as member ID would send it.
 --lines            one statement per line; one JSON result per line: {ok, code, reason, sql}
@@ -16,6 +16,8 @@ Validates SQL read from standard input against the safety rules, as member ID wo
 --person P         with --execute: the signed-in person (default: the subscriber)
 --skip-validator   with --execute: send the SQL straight to the database layer, so that layer
                    can be tested alone (CLI only: the API never skips the validator)
+--data-dir DIR     with --execute: the local database's folder, as given to 'claims serve'
+                   (default .data/; DATABASE_URL uses an external server instead)
 Exit status: 0 all accepted, 1 any rejected (or failed to run), 2 usage error.`;
 
 interface CheckResult {
@@ -40,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     lines: { type: 'boolean' },
     execute: { type: 'boolean' },
     'skip-validator': { type: 'boolean' },
+    'data-dir': { type: 'string' },
   });
   if (values.help) {
     print(HELP);
@@ -63,7 +66,10 @@ export async function run(argv: string[]): Promise<number> {
   });
 
   if (values.execute) {
-    const runtime = await startLocalRuntime({ onProgress: (line) => process.stderr.write(`  ${line}\n`) });
+    const runtime = await startLocalRuntime({
+      dataDir: values['data-dir'],
+      onProgress: (line) => process.stderr.write(`  ${line}\n`),
+    });
     try {
       const scope = { memberId, personId: values.person };
       for (const r of results.filter((x) => x.ok)) {

@@ -58,5 +58,25 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Exit explicitly: a pool or server left open must not keep a finished command alive.
-process.exit(await main(process.argv.slice(2)));
+// A reader that goes away (`claims members | head`) is not an error of the command.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => process.exit(process.exitCode ?? 0));
+// Stopped from outside (timeout, a supervisor): exit normally, which stops an embedded PostgreSQL
+// this command started. `claims serve` handles these signals itself (a graceful stop).
+if (process.argv[2] !== 'serve') {
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+}
+
+const code = await main(process.argv.slice(2));
+// Exit explicitly (a pool or server left open must not keep a finished command alive), but only
+// once all output is written: writes to a pipe are asynchronous, and exit() would cut them short.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);
+
+/** Resolves when everything written to `stream` so far has been handed to the OS. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) return resolve();
+    stream.write('', () => resolve());
+  });
+}

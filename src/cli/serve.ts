@@ -33,8 +33,7 @@ export async function run(argv: string[]): Promise<number> {
     `  model       ${standin ? `Bedrock stand-in at ${standin.url}` : llmEndpoint === 'bedrock' ? 'Amazon Bedrock' : `Bedrock endpoint ${llmEndpoint}`}`,
   );
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, resolve);
   });
   print('stopping…');
   await server.stop();

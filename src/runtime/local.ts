@@ -136,7 +136,8 @@ async function openDatabase(
   }
   await mkdir(dataDir, { recursive: true });
   const t0 = performance.now();
-  const pgHandle = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg') });
+  // A server left running here by a killed run is stopped first (its owner is gone: see readShared).
+  const pgHandle = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), onProgress: progress });
   progress(`embedded PostgreSQL started in ${Math.round(performance.now() - t0)} ms`);
   const adminUrl = await ensureDatabase(pgHandle.adminUrl, DATABASE_NAME);
   await writeFile(stateFile, JSON.stringify({ adminUrl, pid: process.pid } satisfies SharedDatabase));
