@@ -106,7 +106,7 @@ test('broken request lines, headers and framing: a 4xx or a closed connection, n
     ['absolute target', `GET http://evil.example/v1/health HTTP/1.1\r\nhost: x\r\n\r\n`],
   ];
   const results = await Promise.all(cases.map(([, bytes]) => raw(bytes)));
-  cases.forEach(([label], i) => assertFine(label, results[i] ?? 'hung'));
+  for (const [i, [label]] of cases.entries()) assertFine(label, results[i] ?? 'hung');
 });
 
 test('bad bodies and encodings on /v1/ask: a 4xx with a JSON error, never a 500', async () => {
@@ -141,7 +141,8 @@ test('bad bodies and encodings on /v1/ask: a 4xx with a JSON error, never a 500'
       ),
     ),
   );
-  bodies.forEach(([label], i) => assertFine(label, results[i] ?? 'hung', (s) => s === 200 || (s >= 400 && s < 500)));
+  for (const [i, [label]] of bodies.entries())
+    assertFine(label, results[i] ?? 'hung', (s) => s === 200 || (s >= 400 && s < 500));
 });
 
 test('every method on every route, and odd paths: never a 500', async () => {
@@ -172,7 +173,7 @@ test('every method on every route, and odd paths: never a 500', async () => {
       )),
     );
   }
-  cases.forEach(([m, p], i) => assertFine(`${m} ${p.slice(0, 40)}`, results[i] ?? 'hung'));
+  for (const [i, [m, p]] of cases.entries()) assertFine(`${m} ${p.slice(0, 40)}`, results[i] ?? 'hung');
   // The health endpoint answers GET and HEAD only (finding 11).
   for (const m of ['DELETE', 'OPTIONS', 'POST', 'PUT']) {
     const i = cases.findIndex(([cm, cp]) => cm === m && cp === '/v1/health');
@@ -233,7 +234,7 @@ test('300 seeded random mutations of a valid ask: never a 500, never a hang; the
     results.push(...(await Promise.all(cases.slice(i, i + 25).map((c) => raw(c)))));
   }
   // A mutated ask may still be valid (200), or its token broken (401) or its body (400).
-  cases.forEach((_, i) => assertFine(`mutation ${i}`, results[i] ?? 'hung'));
+  for (const i of cases.keys()) assertFine(`mutation ${i}`, results[i] ?? 'hung');
   assert.deepEqual(uncaught, [], 'nothing escaped to the process');
   const after = await askOnce(server.url, token, 'How many claims did I have last year?', 10_000);
   assert.equal(after.status, 200, 'still answers');
