@@ -1,3 +1,4 @@
+import { installLastResort } from '../runtime/last-resort.ts';
 import { startLocalServer } from '../server/local.ts';
 import { parse, print, UsageError } from './args.ts';
 
@@ -23,6 +24,8 @@ export async function run(argv: string[]): Promise<number> {
     dataDir: values['data-dir'],
     onProgress: (line) => print(`  ${line}`),
   });
+  // An error nobody handled: logged without member data; serving goes on when that is safe.
+  installLastResort(() => server.stop());
   print(`claims-assistant is ready in ${Math.round(performance.now() - t0)} ms`);
   print(`  chat page   ${server.url}/`);
   print(`  admin page  ${server.url}/admin`);
