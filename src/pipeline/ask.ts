@@ -40,13 +40,10 @@ export interface AskInput {
 /** Of the time left, what the SQL-writing model call may use: retrieval and the summary need the rest. */
 const SQL_CALL_SHARE = 0.5;
 
-/** The reason an ask ends with when its deadline passes during a stage (or before it). */
-const DEADLINE_REASON: Record<Stage | 'prepare', ReasonCode> = {
-  prepare: Reason.DB_TIMEOUT,
-  generate: Reason.LLM_ERROR,
-  validate: Reason.INTERNAL,
-  retrieve: Reason.DB_TIMEOUT,
-  summarize: Reason.LLM_ERROR,
+/** The reason an ask ends with when its deadline passes while it waits on this dependency. */
+const DEADLINE_REASON: Record<'db' | 'llm', ReasonCode> = {
+  db: Reason.DB_TIMEOUT,
+  llm: Reason.LLM_ERROR,
 };
 
 /** The ask's deadline passed: carries the reason code the ask ends with. */
@@ -92,7 +89,7 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     const question = checked.question;
     const today = ports.clock.now().toISOString().slice(0, 10);
     // The family as this person may know it: who they are, and whose claims they may see.
-    const roster = await run.bounded('prepare', () => ports.db.roster(input.scope, callShare(deadline)));
+    const roster = await run.bounded(() => run.on('db', ports.db.roster(input.scope, callShare(deadline))));
     const self = roster.find((person) => person.self);
     const asker: Asker = self
       ? { name: self.name, relationship: self.relationship }
@@ -100,12 +97,12 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
 
     // 1. Generate
     const generated = await run.stage('generate', async () => {
-      const tpl = await ports.prompts.load('sql', callShare(deadline));
+      const tpl = await run.on('db', ports.prompts.load('sql', callShare(deadline)));
       run.templateVersions.sql = tpl.version;
       const prompt = renderSqlPrompt(tpl, { memberId: input.scope.memberId, question, asker, today });
-      const reply = await ports.llm.generate(
-        { purpose: 'sql', ...prompt, maxTokens: 600 },
-        callShare(deadline, SQL_CALL_SHARE),
+      const reply = await run.on(
+        'llm',
+        ports.llm.generate({ purpose: 'sql', ...prompt, maxTokens: 600 }, callShare(deadline, SQL_CALL_SHARE)),
       );
       run.usage('sql', reply);
       return extractSql(reply.text);
@@ -128,7 +125,10 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
 
     // 3. Retrieve
     const result = await run.stage('retrieve', () =>
-      ports.db.runMemberQuery(validation.sql, input.scope, { rowCap: LIMITS.rowCap, ...callShare(deadline) }),
+      run.on(
+        'db',
+        ports.db.runMemberQuery(validation.sql, input.scope, { rowCap: LIMITS.rowCap, ...callShare(deadline) }),
+      ),
     );
     run.rowCount = result.rows.length;
     if (result.rows.length === 0) return run.end(AskStatus.NEEDS_DETAIL, Reason.NO_ROWS);
@@ -136,10 +136,13 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
 
     // 4. Summarize
     const answer = await run.stage('summarize', async () => {
-      const tpl = await ports.prompts.load('summary', callShare(deadline));
+      const tpl = await run.on('db', ports.prompts.load('summary', callShare(deadline)));
       run.templateVersions.summary = tpl.version;
       const prompt = renderSummaryPrompt(tpl, { question, asker, today, sql: validation.sql, rows: result.rows });
-      const reply = await ports.llm.generate({ purpose: 'summary', ...prompt, maxTokens: 400 }, callShare(deadline));
+      const reply = await run.on(
+        'llm',
+        ports.llm.generate({ purpose: 'summary', ...prompt, maxTokens: 400 }, callShare(deadline)),
+      );
       run.usage('summary', reply);
       return reply.text.trim();
     });
@@ -174,6 +177,14 @@ class AskRun {
   rowCount = 0;
   /** People the question is about whose claims this person may not see (family privacy). */
   notIncluded: readonly string[] = [];
+  /** The dependency the ask is waiting on: what its deadline's reason names. */
+  #waitingOn: 'db' | 'llm' = 'db';
+
+  /** Marks `call` as waiting on `dependency` (for the deadline's reason), and returns it. */
+  on<T>(dependency: 'db' | 'llm', call: Promise<T>): Promise<T> {
+    this.#waitingOn = dependency;
+    return call;
+  }
 
   constructor(
     readonly requestId: string,
@@ -184,7 +195,7 @@ class AskRun {
   async stage<T>(name: Stage, fn: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {
-      return await this.bounded(name, () => (this.trace ? this.trace(name, fn) : fn()));
+      return await this.bounded(() => (this.trace ? this.trace(name, fn) : fn()));
     } finally {
       this.#timings[name] = round(performance.now() - t0);
     }
@@ -194,8 +205,8 @@ class AskRun {
    * Runs `fn` unless the deadline has passed, and stops waiting for it when the deadline passes
    * (ports abort their own work on the same signal; this holds even for one that does not).
    */
-  bounded<T>(phase: Stage | 'prepare', fn: () => Promise<T>): Promise<T> {
-    const late = () => new DeadlineExceededError(DEADLINE_REASON[phase]);
+  bounded<T>(fn: () => Promise<T>): Promise<T> {
+    const late = () => new DeadlineExceededError(DEADLINE_REASON[this.#waitingOn]);
     if (this.deadline?.signal.aborted) return Promise.reject(late());
     return abortable(fn(), this.deadline?.signal, late);
   }

@@ -6,6 +6,9 @@ import { safeLogger } from '../observability/logger.ts';
 import { askMetrics } from '../observability/metrics.ts';
 import { failedAsk } from '../pipeline/ask.ts';
 
+/** The audit row of an error outcome gets at most this long (it does not hold the response back). */
+const ERROR_AUDIT_MS = 500;
+
 interface AuditSink {
   writeAudit(entry: AuditEntry): Promise<void>;
 }
@@ -47,7 +50,13 @@ export function afterAsk(audit: AuditSink, opts: AfterAskOptions = {}) {
       rowCount: result.rowCount,
       timings: result.timings,
     };
-    const audited = await writeWithRetry(audit, entry, attempts, call.timeoutMs ?? budgetMs);
+    // An error outcome is sent whatever happens to its row, and its cause is often the database
+    // itself: a short try, so an outage does not make every failing ask slower.
+    const timeoutMs = Math.min(
+      call.timeoutMs ?? budgetMs,
+      result.status === AskStatus.ERROR ? ERROR_AUDIT_MS : Infinity,
+    );
+    const audited = await writeWithRetry(audit, entry, attempts, timeoutMs);
     const final = deliverable(result, audited);
     if (final !== result)
       safeLogger.logEvent('answer_not_audited', { requestId: result.requestId, status: result.status });
