@@ -4,8 +4,15 @@ import { cp, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { hydrateNativeSymlinks, platformPackageDir } from './embedded.ts';
-import { canEnter, canExecute, postgresRunAs, reachableBinaries, reachableDataDir, SHARED_ROOT } from './pg-access.ts';
+import { hydrateNativeSymlinks, platformPackageDir } from '../../src/db/embedded.ts';
+import {
+  canEnter,
+  canExecute,
+  postgresRunAs,
+  reachableBinaries,
+  reachableDataDir,
+  SHARED_ROOT,
+} from '../../src/db/pg-access.ts';
 
 const AS_ROOT = process.getuid?.() === 0;
 
