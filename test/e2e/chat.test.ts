@@ -67,12 +67,13 @@ async function gateNextAsk(): Promise<{ release(): void }> {
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
+  // `times: 1` rather than unrouting from inside the handler: Playwright may then settle the held
+  // route itself, and the handler's own continue() fails with "Route is already handled".
   const handler = async (route: Route) => {
-    await page.unroute('**/v1/ask', handler);
     await gate;
     await route.continue();
   };
-  await page.route('**/v1/ask', handler);
+  await page.route('**/v1/ask', handler, { times: 1 });
   return { release };
 }
 
