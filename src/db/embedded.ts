@@ -135,6 +135,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const progress = options.onProgress ?? (() => undefined);
   const runAs = await postgresRunAs();
   const native = await reachableBinaries(path.join(pkgDir, 'native'), packageVersion(pkgDir), runAs);
+  if (native !== path.join(pkgDir, 'native')) {
+    progress(`PostgreSQL runs from ${native} (the postgres user cannot reach ${pkgDir})`);
+  }
   const requested = path.resolve(options.dataDir);
   const dataDir = await reachableDataDir(requested, runAs);
   if (dataDir !== requested) {
