@@ -91,7 +91,7 @@ export function friendlyMessage(code: ReasonCode): string {
     case Reason.DB_UNAVAILABLE:
       return "I can't reach your claims right now. Please try again in a minute.";
     case Reason.DB_TIMEOUT:
-      return 'That took longer than expected. Could you ask about a shorter period or a single person?';
+      return 'That took longer than expected. Please try again in a moment, or ask about a shorter period or a single person.';
     default:
       if (code.startsWith('SQL_')) {
         return `I couldn't look that up safely. Could you ask it in another way? ${CUSTOMER_SERVICE}`;

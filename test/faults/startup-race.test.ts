@@ -46,8 +46,9 @@ function hammer(port: number, into: Promise<Probe>[]): () => Promise<void> {
   let running = true;
   const loop = (async () => {
     while (running) {
-      into.push(probe(port, 4_000));
-      await new Promise((r) => setTimeout(r, 2));
+      // A real hang (the bug this guards) lasts forever; 15 s keeps a loaded CI machine from reading slow as hung.
+      into.push(probe(port, 15_000));
+      await new Promise((r) => setTimeout(r, 5));
     }
   })();
   return async () => {
