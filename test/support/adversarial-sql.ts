@@ -5,6 +5,8 @@
  * SQL length cap. Used by the unit test (every input is refused or accepted, never stuck) and by
  * `npm run bench` (worst validateSql time per shape).
  */
+
+import { mulberry32 } from '../../src/db/seed/random.ts';
 import { LIMITS } from '../../src/schema/catalog.ts';
 
 export interface AdversarialShape {
@@ -119,24 +121,12 @@ export const ADVERSARIAL_SHAPES: readonly AdversarialShape[] = [
   },
 ];
 
-/** Deterministic PRNG (mulberry32) so the mixed shapes are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Random mixtures of the wrappers (a fixed sequence per seed), around a broken or valid core:
  * finds combinations the hand-picked shapes miss.
  */
 export function mixedShapes(count: number, seed = 12): AdversarialShape[] {
-  const next = prng(seed);
+  const next = mulberry32(seed);
   const shapes: AdversarialShape[] = [];
   for (let i = 0; i < count; i++) {
     const order = Array.from({ length: 400 }, () => WRAPPERS[Math.floor(next() * WRAPPERS.length)] as [string, string]);
