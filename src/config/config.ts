@@ -69,6 +69,8 @@ export interface Config {
   /** Directory absent: the shipped prompts/ (the prompts module's default). */
   readonly prompts: { readonly store: PromptStoreKind; readonly cacheSeconds: number; readonly dir?: string };
   readonly rateLimit: { readonly limit: number; readonly windowSeconds: number };
+  /** Follow-up questions: how long a conversation is kept after its last turn. */
+  readonly conversations: { readonly retentionHours: number };
   /**
    * The local server's time per request, as the function timeout is in Lambda (where the
    * handler's remaining time is used instead): the ask's deadline is this minus a reserve.
@@ -110,6 +112,7 @@ export const DEFAULTS = {
   askRateWindowSeconds: 60,
   // As API Gateway's 29 s limit allows, like the ask function's 28 s timeout (serverless.yml).
   askBudgetMs: 28_000,
+  conversationRetentionHours: 24,
   stage: 'local',
 } as const satisfies Record<string, unknown>;
 
@@ -252,6 +255,7 @@ export function parseConfig(env: RawEnv): Config {
       windowSeconds: v.ASK_RATE_WINDOW_SECONDS ?? DEFAULTS.askRateWindowSeconds,
     },
     askBudgetMs: v.ASK_BUDGET_MS ?? DEFAULTS.askBudgetMs,
+    conversations: { retentionHours: v.CONVERSATION_RETENTION_HOURS ?? DEFAULTS.conversationRetentionHours },
     auth:
       v.AUTH_ISSUER && v.AUTH_AUDIENCE && v.AUTH_JWKS_URL
         ? {

@@ -167,6 +167,7 @@ export const VARIABLES = {
     readBy: 'server/local.ts (time per local request, as the function timeout in Lambda)',
     parse: int(1000, 900_000),
   },
+  CONVERSATION_RETENTION_HOURS: { readBy: 'runtime/app.ts (conversation store)', parse: int(1, 720) },
   AUTH_ISSUER: { readBy: 'runtime/lambda.ts (identity)', parse: httpUrl },
   AUTH_AUDIENCE: { readBy: 'runtime/lambda.ts (identity)', parse: text(/^\S{1,256}$/, 'an audience (client id)') },
   AUTH_JWKS_URL: { readBy: 'runtime/lambda.ts (identity)', parse: httpUrl },

@@ -35,6 +35,8 @@ export interface AskResult {
   readonly tokens: Partial<Record<'sql' | 'summary', TokenUsage>>;
   readonly modelId?: string;
   readonly templateVersions: Partial<Record<'sql' | 'summary', number>>;
+  /** The conversation this ask belongs to (set when it was asked in one: src/pipeline/conversation.ts). */
+  readonly conversationId?: string;
 }
 
 /** The fields of an ask that are safe to log: no question, SQL, names, rows or answer. */

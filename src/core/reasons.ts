@@ -10,6 +10,8 @@ export const Reason = {
   QUESTION_UNSAFE: 'QUESTION_UNSAFE',
   // generation
   CANNOT_ANSWER: 'CANNOT_ANSWER',
+  /** A follow-up ("and last year?") with no earlier question in the conversation to complete it. */
+  NEEDS_CONTEXT: 'NEEDS_CONTEXT',
   LLM_NO_SQL: 'LLM_NO_SQL',
   LLM_ERROR: 'LLM_ERROR',
   // validator (one per rule)
@@ -77,6 +79,8 @@ export function friendlyMessage(code: ReasonCode): string {
     case Reason.CANNOT_ANSWER:
     case Reason.LLM_NO_SQL:
       return 'I\'m not sure how to answer that from your claims. Could you ask in another way, for example "How many doctor visits did I have last year?"';
+    case Reason.NEEDS_CONTEXT:
+      return 'I\'m not sure what that refers to. Could you ask the whole question, for example "How many claims did my son have last year?"';
     case Reason.NO_ROWS:
       return "I didn't find any claims that match. Could you add a little more detail, like a date, a person or a provider?";
     case Reason.TOO_MANY_ROWS:

@@ -14,6 +14,7 @@
  *   { llm, db, prompts: new InMemoryPromptStore(), clock: fixedClock('2026-03-15') });
  * db.queries[0]?.sql // the validated SQL, exactly
  */
+import type { ConversationStore, Turn } from './conversation.ts';
 import type {
   Asker,
   Clock,
@@ -205,6 +206,7 @@ export const MINIMAL_TEMPLATES: Readonly<Record<TemplateName, PromptTemplate>> =
       '<member_id>{{member_id}}</member_id>',
       '<today>{{today}}</today>',
       '<asker>{{asker}}</asker>',
+      '<history>{{history}}</history>',
       '<question>{{question}}</question>',
     ].join('\n'),
   },
@@ -215,6 +217,7 @@ export const MINIMAL_TEMPLATES: Readonly<Record<TemplateName, PromptTemplate>> =
     body: [
       '<today>{{today}}</today>',
       '<asker>{{asker}}</asker>',
+      '<history>{{history}}</history>',
       '<question>{{question}}</question>',
       '<sql>{{sql}}</sql>',
       '<row_count>{{row_count}}</row_count>',
@@ -256,4 +259,67 @@ export class InMemoryPromptStore implements PromptStore {
     if (t instanceof Error) throw t;
     return t;
   }
+}
+
+// ---------------------------------------------------------------- conversations
+
+/**
+ * A `ConversationStore` in memory, with the database's rules: a conversation belongs to one
+ * (member, person); anyone else reads it as missing; only the newest `keepTurns` turns are kept.
+ * @example
+ * const conversations = new InMemoryConversationStore();
+ * const id = await conversations.start({ memberId: '1000000001', personId: '1000000001-01' });
+ */
+export class InMemoryConversationStore implements ConversationStore {
+  readonly #conversations = new Map<string, { owner: string; turns: Turn[] }>();
+  readonly #keepTurns: number;
+  #next = 0;
+
+  constructor(opts: { keepTurns?: number } = {}) {
+    this.#keepTurns = opts.keepTurns ?? 10;
+  }
+
+  async start(scope: MemberScope): Promise<string> {
+    this.#next += 1;
+    const id = `00000000-0000-4000-8000-${String(this.#next).padStart(12, '0')}`;
+    this.#conversations.set(id, { owner: ownerOf(scope), turns: [] });
+    return id;
+  }
+
+  async history(id: string, scope: MemberScope, limit: number): Promise<Turn[] | undefined> {
+    const c = this.#mine(id, scope);
+    return c ? c.turns.slice(Math.max(0, c.turns.length - limit)) : undefined;
+  }
+
+  async append(id: string, scope: MemberScope, turn: Turn): Promise<boolean> {
+    const c = this.#mine(id, scope);
+    if (!c) return false;
+    c.turns.push(turn);
+    if (c.turns.length > this.#keepTurns) c.turns.splice(0, c.turns.length - this.#keepTurns);
+    return true;
+  }
+
+  async delete(id: string, scope: MemberScope): Promise<boolean> {
+    return this.#mine(id, scope) !== undefined && this.#conversations.delete(id);
+  }
+
+  async deleteAll(scope: MemberScope): Promise<number> {
+    let n = 0;
+    for (const [id, c] of this.#conversations) {
+      if (c.owner === ownerOf(scope)) {
+        this.#conversations.delete(id);
+        n += 1;
+      }
+    }
+    return n;
+  }
+
+  #mine(id: string, scope: MemberScope) {
+    const c = this.#conversations.get(id);
+    return c && c.owner === ownerOf(scope) ? c : undefined;
+  }
+}
+
+function ownerOf(scope: MemberScope): string {
+  return `${scope.memberId}/${scope.personId ?? 'subscriber'}`;
 }

@@ -12,6 +12,10 @@
  * date, 'YYYY-MM-DD', the same `<today>` the model sees) and `{{member_id}}`; write relative dates
  * with PostgreSQL date arithmetic, e.g. `DATE '{{today}}' - INTERVAL '12 months'`.
  * `refusal` is a reason code (src/core/reasons.ts) or an outcome status ('withheld').
+ *
+ * Multi-turn cases: `"before": ["earlier question", ...]` are asked first, in order, in one
+ * conversation of the same person; `question` is then asked in it as a follow-up, and only its
+ * outcome is scored against `expected`.
  */
 import { Reason } from '../core/reasons.ts';
 
@@ -21,6 +25,8 @@ export interface EvalCase {
   readonly person?: string;
   readonly question: string;
   readonly expected: { readonly sql: string } | { readonly refusal: string };
+  /** Earlier questions of the same conversation, asked first (multi-turn cases). */
+  readonly before?: readonly string[];
 }
 
 /** A line of the set that is not a valid case: the message names the line, never its text. */
@@ -66,7 +72,20 @@ export function parseCases(text: string): EvalCase[] {
     const id = typeof v.id === 'string' && v.id !== '' ? v.id : `line-${i + 1}`;
     if (ids.has(id)) throw new EvalSetError(`${where}: duplicate id ${id}`);
     ids.add(id);
-    cases.push({ id, member, ...(person ? { person } : {}), question: v.question, expected });
+    const before = v.before;
+    if (
+      before !== undefined &&
+      !(Array.isArray(before) && before.length > 0 && before.every((q) => typeof q === 'string' && q.trim() !== ''))
+    )
+      throw new EvalSetError(`${where}: "before" must be a non-empty list of earlier questions`);
+    cases.push({
+      id,
+      member,
+      ...(person ? { person } : {}),
+      question: v.question,
+      expected,
+      ...(before ? { before: before as string[] } : {}),
+    });
   });
   return cases;
 }

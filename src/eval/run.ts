@@ -7,7 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Stage } from '../core/ask-result.ts';
 import type { MemberScope, PromptStore, PromptTemplate, TemplateName } from '../core/ports.ts';
+import { InMemoryConversationStore } from '../core/testing.ts';
 import { type AskPorts, ask } from '../pipeline/ask.ts';
+import { askInConversation } from '../pipeline/conversation.ts';
 import type { EvalCase } from './cases.ts';
 import { fillReference } from './cases.ts';
 import { isOrdered, sameResults } from './compare.ts';
@@ -97,7 +99,9 @@ export async function runEval(
 
 async function runCase(c: EvalCase, ports: AskPorts, today: string) {
   const scope: MemberScope = { memberId: c.member, ...(c.person ? { personId: c.person } : {}) };
-  const r = await ask({ requestId: `eval-${randomUUID()}`, scope, question: c.question }, ports);
+  const r = c.before
+    ? await askFollowUp(c, scope, ports)
+    : await ask({ requestId: `eval-${randomUUID()}`, scope, question: c.question }, ports);
   const base = { id: c.id, got: r.code, status: r.status, timings: r.timings };
   const meta = { askModel: r.modelId, askVersions: r.templateVersions };
   if ('refusal' in c.expected) {
@@ -123,6 +127,27 @@ async function runCase(c: EvalCase, ports: AskPorts, today: string) {
   } catch {
     return { result: { ...result, passed: false, why: 'generated SQL failed' }, ...meta };
   }
+}
+
+/**
+ * A multi-turn case: its earlier questions, then its question, in one conversation held in
+ * memory for this case only (the evaluation writes nothing to the conversation tables).
+ */
+async function askFollowUp(c: EvalCase, scope: MemberScope, ports: AskPorts) {
+  const conversations = new InMemoryConversationStore();
+  const withMemory = { ...ports, conversations };
+  let conversationId: string | undefined;
+  for (const question of c.before ?? []) {
+    const earlier = await askInConversation(
+      { requestId: `eval-${randomUUID()}`, scope, question, conversationId },
+      withMemory,
+    );
+    conversationId = earlier.conversationId;
+  }
+  return askInConversation(
+    { requestId: `eval-${randomUUID()}`, scope, question: c.question, conversationId },
+    withMemory,
+  );
 }
 
 function summarize(

@@ -1,3 +1,4 @@
+import { renderHistory, type Turn } from '../core/conversation.ts';
 import type { Asker, PromptTemplate, Row } from '../core/ports.ts';
 import { escapeTagContent } from '../core/prompt-tags.ts';
 import { renderSchemaDdl } from '../schema/catalog.ts';
@@ -13,6 +14,8 @@ export interface SqlPromptInput {
   readonly question: string;
   readonly asker: Asker;
   readonly today: string;
+  /** Earlier turns of the conversation, oldest first (from the server's store only). */
+  readonly history?: readonly Turn[];
 }
 
 const asText = (a: Asker) => `${a.name} (${a.relationship})`;
@@ -29,6 +32,7 @@ export function renderSqlPrompt(tpl: PromptTemplate, input: SqlPromptInput): Ren
     member_id: input.memberId,
     today: input.today,
     asker: escapeTagContent(asText(input.asker)),
+    history: renderHistory(input.history ?? []),
     question: escapeTagContent(input.question),
   };
   return { system: tpl.system, prompt: fillPlaceholders(tpl.body, values) };
@@ -40,6 +44,8 @@ export interface SummaryPromptInput {
   readonly today: string;
   readonly sql: string;
   readonly rows: readonly Row[];
+  /** Earlier turns of the conversation, oldest first. */
+  readonly history?: readonly Turn[];
 }
 
 /** Renders the summary template; rows go in as escaped JSON so their text stays data. */
@@ -51,6 +57,7 @@ export function renderSummaryPrompt(tpl: PromptTemplate, input: SummaryPromptInp
     sql: escapeTagContent(input.sql),
     row_count: String(input.rows.length),
     rows: escapeTagContent(JSON.stringify(input.rows)),
+    history: renderHistory(input.history ?? []),
   };
   return { system: tpl.system, prompt: fillPlaceholders(tpl.body, values) };
 }

@@ -6,16 +6,20 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { Identity } from '../auth/identity.ts';
 import type { AskResult } from '../core/ask-result.ts';
 import { charCount } from '../core/chars.ts';
+import { type ConversationStore, isConversationId } from '../core/conversation.ts';
 import { abortable, type Deadline, deadlineIn } from '../core/deadline.ts';
-import { AskStatus, Reason, type ReasonCode } from '../core/reasons.ts';
+import { Reason, type ReasonCode } from '../core/reasons.ts';
 import { readJsonBody } from '../http/body.ts';
 import { HttpError, isStatusError } from '../http/errors.ts';
 import { httpErrorMiddleware, RETRY_AFTER_SECONDS, requestIdOf } from '../http/middleware.ts';
 import { observabilityMiddleware } from '../http/observability-middleware.ts';
 import { json } from '../http/response.ts';
 import { type AskPorts, ask, failedAsk } from '../pipeline/ask.ts';
+import { askInConversation } from '../pipeline/conversation.ts';
 import { lambdaAskDeps } from '../runtime/lambda.ts';
 import { LIMITS } from '../schema/catalog.ts';
+import { askResponseBody, askStatusCode } from './ask-body.ts';
+import { handler as conversationsHandler, isConversationRoute } from './conversations.ts';
 
 export interface AskHandlerDeps {
   /** The pipeline's ports, created once per container. */
@@ -34,6 +38,8 @@ export interface AskHandlerDeps {
   ) => Promise<AskResult | undefined> | Promise<void> | AskResult | undefined | void;
   /** Throws an HttpError(429) when the member has asked too often. */
   readonly rateLimit?: (identity: Identity) => Promise<void>;
+  /** Conversations (follow-up questions); without it every question stands alone. */
+  readonly conversations?: () => Promise<ConversationStore>;
 }
 
 /** Bodies are tiny; anything much larger than a question is refused before parsing. */
@@ -41,12 +47,20 @@ const MAX_BODY_BYTES = 4096;
 
 /** The body as sent: `{ "question": "..." }`. Any member id in it is ignored. */
 export function parseAskBody(event: APIGatewayProxyEvent): string {
+  return parseAskRequest(event).question;
+}
+
+/**
+ * The body as sent: `{ "question": "...", "conversationId"?: "<uuid>" }`. Any member id or
+ * history in it is ignored: identity comes from the token, earlier turns from the server's store.
+ */
+export function parseAskRequest(event: APIGatewayProxyEvent): { question: string; conversationId?: string } {
   if (event.httpMethod !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Use POST for /v1/ask.');
   const body = readJsonBody(event, {
     maxBytes: MAX_BODY_BYTES,
     badJsonMessage: 'The request body must be JSON like {"question": "..."}.',
   });
-  const question = (body as { question?: unknown } | null)?.question;
+  const { question, conversationId } = (body ?? {}) as { question?: unknown; conversationId?: unknown };
   if (typeof question !== 'string' || question.trim() === '') {
     throw new HttpError(400, 'QUESTION_MISSING', 'Add a "question" with the words you want answered.');
   }
@@ -57,13 +71,15 @@ export function parseAskBody(event: APIGatewayProxyEvent): string {
       `A question can have at most ${LIMITS.questionMaxChars} characters.`,
     );
   }
-  return question;
-}
-
-/** Outcomes the pipeline handled are 200s; failures of our parts are 5xx with the same body. */
-function statusCodeOf(r: AskResult): number {
-  if (r.status !== AskStatus.ERROR) return 200;
-  return r.code === Reason.INTERNAL ? 500 : 503;
+  if (conversationId === undefined || conversationId === null) return { question };
+  if (!isConversationId(conversationId)) {
+    throw new HttpError(
+      400,
+      'CONVERSATION_ID_INVALID',
+      'A "conversationId" must be the id an earlier answer returned (or left out to start a new conversation).',
+    );
+  }
+  return { question, conversationId };
 }
 
 /**
@@ -100,7 +116,7 @@ export function createAskHandler(deps: AskHandlerDeps) {
     .use(httpErrorMiddleware())
     .handler(async (event, context) => {
       const identity = await deps.identify(event);
-      const question = parseAskBody(event);
+      const { question, conversationId } = parseAskRequest(event);
       const requestId = requestIdOf(event, context.awsRequestId);
       const deadline = askDeadline(context);
       const scope = { memberId: identity.memberId, personId: identity.personId };
@@ -112,7 +128,14 @@ export function createAskHandler(deps: AskHandlerDeps) {
         await abortable(Promise.resolve(deps.rateLimit?.(identity)), deadline.signal, () =>
           Object.assign(new Error('rate-limit check ran out of time'), { code: Reason.DB_TIMEOUT }),
         );
-        result = await ask({ requestId, scope, question, deadline }, await deps.ports());
+        const ports = await deps.ports();
+        const conversations = await deps.conversations?.();
+        result = conversations
+          ? await askInConversation(
+              { requestId, scope, question, conversationId, deadline },
+              { ...ports, conversations },
+            )
+          : await ask({ requestId, scope, question, deadline }, ports);
       } catch (err) {
         const reason = dependencyReason(err);
         if (!reason) throw err;
@@ -125,16 +148,21 @@ export function createAskHandler(deps: AskHandlerDeps) {
       // The audit row may use what is left of the handler's time (at most AUDIT_MAX_MS).
       const auditMs = Math.min(AUDIT_MAX_MS, (context.getRemainingTimeInMillis?.() ?? ASK_RESERVE_MS) - 100);
       const final = (await deps.onResult?.(result, identity, { timeoutMs: Math.max(1, auditMs) })) ?? result;
-      const { status, code, answer, rowCount, notIncluded } = final;
-      const statusCode = statusCodeOf(final);
-      // notIncluded (family privacy: whose claims the answer leaves out) only when someone was.
+      const statusCode = askStatusCode(final);
       return json(
         statusCode,
-        { status, code, answer, requestId, rowCount, ...(notIncluded && { notIncluded }) },
+        askResponseBody(final, requestId),
         statusCode === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {},
       );
     });
 }
 
-/** The Lambda entry point (serverless.yml: src/handlers/ask.handler); the config is read here, at the cold start. */
-export const handler = createAskHandler(lambdaAskDeps());
+const askHandler = createAskHandler(lambdaAskDeps());
+
+/**
+ * The Lambda entry point (serverless.yml: src/handlers/ask.handler); the config is read here, at
+ * the cold start. The ask function also serves the member's conversations (DELETE
+ * /v1/conversations/{id}, POST /v1/sign-out): they are its store's endpoints.
+ */
+export const handler = (event: APIGatewayProxyEvent, context: Context) =>
+  isConversationRoute(event) ? conversationsHandler(event, context) : askHandler(event, context);

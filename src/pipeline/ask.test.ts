@@ -186,6 +186,13 @@ describe('ask() when the model writes no usable SQL', () => {
     }
   });
 
+  test('NEEDS_CONTEXT: the model says a follow-up has nothing to follow (<sql>NEEDS_CONTEXT</sql>)', async () => {
+    const w = world({ sql: '<sql>NEEDS_CONTEXT</sql>' });
+    const r = await run(w, { question: 'And the other one?' });
+    assertOutcome(r, AskStatus.REFUSED, Reason.NEEDS_CONTEXT);
+    noQuery(w, r);
+  });
+
   test('LLM_NO_SQL: no <sql> block, or more than one', async () => {
     for (const reply of ['You had some claims.', `SELECT 1`, `<sql>${GOOD_SQL}</sql> or <sql>SELECT 1</sql>`]) {
       const w = world({ sql: reply });

@@ -4,6 +4,7 @@
  */
 
 import type { AskResult, Stage, StageTimings, TokenUsage } from '../core/ask-result.ts';
+import type { Turn } from '../core/conversation.ts';
 import { abortable, callShare, type Deadline } from '../core/deadline.ts';
 import { isConnectionFailure } from '../core/faults.ts';
 import type { Asker, Clock, Llm, MemberDb, MemberScope, PromptStore } from '../core/ports.ts';
@@ -29,6 +30,8 @@ export interface AskInput {
   /** From verified identity only, never from the request body. */
   readonly scope: MemberScope;
   readonly question: unknown;
+  /** Earlier turns of this person's conversation, oldest first: from the server's store, never a client. */
+  readonly history?: readonly Turn[];
   /**
    * When the ask must be over (from the handler's remaining time or the local budget). Every port
    * call gets its share; once it passes the pipeline stops with a 503 reason (`LLM_ERROR` while the
@@ -94,12 +97,13 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     const asker: Asker = self
       ? { name: self.name, relationship: self.relationship }
       : { name: 'Member', relationship: 'subscriber' };
+    const history = input.history ?? [];
 
     // 1. Generate
     const generated = await run.stage('generate', async () => {
       const tpl = await run.on('db', ports.prompts.load('sql', callShare(deadline)));
       run.templateVersions.sql = tpl.version;
-      const prompt = renderSqlPrompt(tpl, { memberId: input.scope.memberId, question, asker, today });
+      const prompt = renderSqlPrompt(tpl, { memberId: input.scope.memberId, question, asker, today, history });
       const reply = await run.on(
         'llm',
         ports.llm.generate({ purpose: 'sql', ...prompt, maxTokens: 600 }, callShare(deadline, SQL_CALL_SHARE)),
@@ -108,6 +112,7 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
       return extractSql(reply.text);
     });
     if (generated.kind === 'cannot_answer') return run.end(AskStatus.REFUSED, Reason.CANNOT_ANSWER);
+    if (generated.kind === 'needs_context') return run.end(AskStatus.REFUSED, Reason.NEEDS_CONTEXT);
     if (generated.kind === 'no_sql') return run.end(AskStatus.REFUSED, Reason.LLM_NO_SQL);
 
     // 2. Validate: what runs is exactly the string the validator accepted.
@@ -138,7 +143,14 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     const answer = await run.stage('summarize', async () => {
       const tpl = await run.on('db', ports.prompts.load('summary', callShare(deadline)));
       run.templateVersions.summary = tpl.version;
-      const prompt = renderSummaryPrompt(tpl, { question, asker, today, sql: validation.sql, rows: result.rows });
+      const prompt = renderSummaryPrompt(tpl, {
+        question,
+        asker,
+        today,
+        sql: validation.sql,
+        rows: result.rows,
+        history,
+      });
       const reply = await run.on(
         'llm',
         ports.llm.generate({ purpose: 'summary', ...prompt, maxTokens: 400 }, callShare(deadline)),

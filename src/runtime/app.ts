@@ -9,12 +9,15 @@ import type pg from 'pg';
 import type { Identity } from '../auth/identity.ts';
 import type { Config } from '../config/config.ts';
 import type { AskResult } from '../core/ask-result.ts';
+import type { ConversationStore } from '../core/conversation.ts';
 import { type Clock, type Llm, type PromptStore, systemClock } from '../core/ports.ts';
+import { PgConversationStore } from '../db/conversations.ts';
 import { PgMemberDb } from '../db/member-db.ts';
 import { ModelHealth, withModelHealth } from '../llm/health.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
 import { FilePromptStore, PROMPTS_DIR } from '../prompts/file-store.ts';
 import { PgPromptStore } from '../prompts/pg-store.ts';
+import { LIMITS } from '../schema/catalog.ts';
 import { afterAsk } from './after-ask.ts';
 import { memberRateLimit } from './rate-limit.ts';
 
@@ -36,6 +39,8 @@ export interface App {
   readonly config: Config;
   readonly ports: AskPorts;
   readonly db: PgMemberDb;
+  /** Conversations (follow-up questions), bound to the person who started each one. */
+  readonly conversations: ConversationStore;
   /** Throws an HttpError(429) when the family has asked too often. */
   readonly rateLimit: (identity: Identity) => Promise<void>;
   /**
@@ -98,6 +103,10 @@ export function buildApp(config: Config, parts: AppParts): App {
     config,
     ports,
     db,
+    conversations: new PgConversationStore(parts.pool, {
+      retentionSeconds: config.conversations.retentionHours * 3600,
+      keepTurns: LIMITS.conversationTurnsKept,
+    }),
     rateLimit: memberRateLimit(parts.pool, config.rateLimit),
     onResult: afterAsk(db),
     llmHealth,

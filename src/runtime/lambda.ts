@@ -59,6 +59,16 @@ export function lambdaAskDeps() {
     rateLimit: async (identity: Identity) => (await lambdaApp()).rateLimit(identity),
     onResult: async (result: AskResult, identity: Identity, call?: { timeoutMs?: number }) =>
       (await lambdaApp()).onResult(result, identity, call),
+    conversations: async () => (await lambdaApp()).conversations,
+  };
+}
+
+/** What the conversations handler (delete one, sign out) needs, on Lambda: no model. */
+export function lambdaConversationDeps() {
+  const cfg = lambdaConfig();
+  return {
+    identify: lambdaIdentify(cfg),
+    conversations: async () => (await lambdaApp()).conversations,
   };
 }
 

@@ -121,6 +121,10 @@ export const LIMITS = {
   templateTextMaxChars: 40_000,
   /** An admin's change, publish or rollback note, in characters. */
   changeNoteMaxChars: 2000,
+  /** Turns a conversation keeps (older ones are deleted as new ones arrive). */
+  conversationTurnsKept: 10,
+  /** Earlier turns the prompts show a model (the newest ones). */
+  conversationTurnsInPrompt: 4,
 } as const;
 
 /**

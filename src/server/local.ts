@@ -19,6 +19,7 @@ import { listFamilies } from '../db/families.ts';
 import { casesFromFile } from '../eval/cases-file.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
 import { createAskHandler } from '../handlers/ask.ts';
+import { createConversationsHandler } from '../handlers/conversations.ts';
 import { createHealthHandler } from '../handlers/health.ts';
 import { json } from '../http/response.ts';
 import { buildEvalJobs, templateRepository } from '../runtime/admin.ts';
@@ -107,7 +108,16 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
         identify,
         rateLimit: runtime.rateLimit,
         onResult: runtime.onResult,
+        conversations: async () => runtime.conversations,
       }),
+    },
+    '/v1/conversations/{id}': {
+      resource: '/v1/conversations/{id}',
+      handler: createConversationsHandler({ identify, conversations: async () => runtime.conversations }),
+    },
+    '/v1/sign-out': {
+      resource: '/v1/sign-out',
+      handler: createConversationsHandler({ identify, conversations: async () => runtime.conversations }),
     },
     // Admin API: one handler for every /v1/admin/... path, as API Gateway's {proxy+} resource.
     '/v1/admin/{proxy+}': {
@@ -136,7 +146,13 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const pathname = new URL(req.url ?? '/', url).pathname;
-    const api = routes[pathname] ?? (pathname.startsWith('/v1/admin/') ? routes['/v1/admin/{proxy+}'] : undefined);
+    const api =
+      routes[pathname] ??
+      (pathname.startsWith('/v1/admin/')
+        ? routes['/v1/admin/{proxy+}']
+        : pathname.startsWith('/v1/conversations/')
+          ? routes['/v1/conversations/{id}']
+          : undefined);
     if (api) {
       const body = await readBody(req);
       if (body === undefined)
@@ -145,7 +161,7 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
           json(413, { error: { code: 'BODY_TOO_LARGE', message: 'The request body is too large.' } }),
         );
       const event = toProxyEvent(req, body, api.resource);
-      const context = localContext(event.requestContext.requestId, pathname, askBudgetMs);
+      const context = localContext(event.requestContext.requestId, api.resource, askBudgetMs);
       return writeResult(res, await api.handler(event, context));
     }
     if (pathname === issuer.jwksPath) return writeResult(res, json(200, issuer.jwks()));

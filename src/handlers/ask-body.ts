@@ -1,0 +1,38 @@
+/**
+ * What `POST /v1/ask` sends back, written once for the JSON answer and the streamed one.
+ */
+import type { AskResult } from '../core/ask-result.ts';
+import { AskStatus, Reason } from '../core/reasons.ts';
+
+/** The conversation fields an ask asked inside a conversation adds (src/pipeline/conversation.ts). */
+export interface ConversationFields {
+  readonly conversationId?: string;
+  readonly conversationRestarted?: boolean;
+}
+
+/**
+ * The member-facing body: never SQL, never the prompt. `conversationId` is there when the ask
+ * was part of a conversation; `conversationRestarted` only when the named one could not be continued.
+ *
+ * @example
+ * askResponseBody(result) // { status: 'answered', code: 'OK', answer: '…', requestId, rowCount: 1, conversationId }
+ */
+export function askResponseBody(r: AskResult & ConversationFields, requestId: string): Record<string, unknown> {
+  return {
+    status: r.status,
+    code: r.code,
+    answer: r.answer,
+    requestId,
+    rowCount: r.rowCount,
+    // notIncluded (family privacy: whose claims the answer leaves out) only when someone was.
+    ...(r.notIncluded ? { notIncluded: r.notIncluded } : {}),
+    ...(r.conversationId ? { conversationId: r.conversationId } : {}),
+    ...(r.conversationRestarted ? { conversationRestarted: true } : {}),
+  };
+}
+
+/** Outcomes the pipeline handled are 200s; failures of our parts are 5xx with the same body. */
+export function askStatusCode(r: AskResult): number {
+  if (r.status !== AskStatus.ERROR) return 200;
+  return r.code === Reason.INTERNAL ? 500 : 503;
+}
