@@ -14,6 +14,7 @@
  * Server text (answers, names, error messages) is only ever written with textContent.
  */
 import { api, errorMessage, hasToken, isRecord, requestIdOf, setToken } from './api.js';
+import { isClaimsTable, renderClaimsTable } from './claims-table.js';
 import { LIMITS } from './limits.js';
 
 /** @import { ApiResult } from './api.js' */
@@ -68,7 +69,7 @@ export { setToken };
 
 /**
  * What `POST /v1/ask` answers (also with a 5xx when the pipeline failed).
- * @typedef {{ status: keyof typeof STATUS_STYLES, answer: string, requestId?: string }} AskBody
+ * @typedef {{ status: keyof typeof STATUS_STYLES, answer: string, requestId?: string, table?: unknown }} AskBody
  */
 
 /** @param {string} id */
@@ -248,13 +249,17 @@ function renderResponse(r) {
   }
 
   const status = r.ok ? body.status : 'error';
-  addBubble({
+  const bubble = addBubble({
     who: 'assistant',
     text: body.answer,
     status,
     // Support needs the id only when something failed on our side.
     reference: status === 'error' ? requestId : undefined,
   });
+  // The rows the answer was built from, as a table the member can open.
+  if (status === 'answered' && isClaimsTable(body.table) && body.table.rows.length > 0) {
+    bubble.append(renderClaimsTable(body.table));
+  }
 }
 
 function updateCounter() {
