@@ -167,7 +167,7 @@ export function renderClaimsTable(table) {
   const sortable = [];
 
   const fill = () => {
-    let rows = [...table.rows];
+    const rows = [...table.rows];
     if (sorted) {
       const s = sorted;
       const column = columns.find((c) => c.key === s.key);
