@@ -7,6 +7,7 @@
  *   npm run bench -- --claims 5000000               # the full 5 M scale run
  *   npm run bench -- --only validator,pipeline      # some parts
  *   npm run bench -- --connections 200 --seconds 20 # load shape (these are the defaults)
+ *   npm run bench -- --only stream --stream-asks 30 # streamed answers with a latency-modelled model
  *   npm run bench -- --no-write                     # print only
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -22,9 +23,10 @@ import { round } from './lib/stats.ts';
 import { benchLoad } from './load.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchScale } from './scale.ts';
+import { benchStream } from './stream.ts';
 import { benchValidator } from './validator.ts';
 
-const PARTS = ['validator', 'pipeline', 'scale', 'cold-start', 'load'] as const;
+const PARTS = ['validator', 'pipeline', 'stream', 'scale', 'cold-start', 'load'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '20' },
     'cold-runs': { type: 'string', default: '10' },
+    'stream-asks': { type: 'string', default: '14' },
     'validator-ms': { type: 'string', default: '5000' },
     'no-write': { type: 'boolean', default: false },
   },
@@ -56,6 +59,7 @@ const opts = {
   connections: int('connections', 1, 500),
   seconds: int('seconds', 1, 120),
   coldRuns: int('cold-runs', 1, 50),
+  streamAsks: int('stream-asks', 1, 200),
   validatorMs: int('validator-ms', 500, 60_000),
 };
 const today = new Date().toISOString().slice(0, 10);
@@ -84,7 +88,7 @@ const loadAverage = os
   .map((x) => x.toFixed(2))
   .join(' ');
 let cluster: BenchCluster | undefined;
-const needsDb = only.some((p) => p === 'pipeline' || p === 'scale' || p === 'load');
+const needsDb = only.some((p) => p === 'pipeline' || p === 'stream' || p === 'scale' || p === 'load');
 try {
   if (only.includes('validator')) await run('validator', () => benchValidator({ timeMs: opts.validatorMs }));
   if (only.includes('cold-start')) await run('cold-start', () => benchColdStart({ runs: opts.coldRuns }));
@@ -101,6 +105,7 @@ try {
         }
       });
     }
+    if (only.includes('stream')) await run('stream', () => benchStream({ asks: opts.streamAsks, databaseUrl: appDb }));
     if (only.includes('load'))
       await run('load', () => benchLoad({ connections: opts.connections, seconds: opts.seconds, databaseUrl: appDb }));
     if (only.includes('scale'))

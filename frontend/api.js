@@ -106,3 +106,60 @@ export function errorMessage(body) {
 export function requestIdOf(body) {
   return isRecord(body) && typeof body.requestId === 'string' ? body.requestId : undefined;
 }
+
+/**
+ * Calls an endpoint that can stream (`POST /v1/ask`): asks for JSON lines (`Accept:
+ * application/x-ndjson`), hands each event to `onEvent` as it arrives, and resolves like
+ * {@link api} with the final `done` event as the body (its `httpStatus` as the status). A
+ * response that is not a stream (an error before the answer started, an older server) is read
+ * as JSON, as {@link api} does. Rejects when the network fails or the stream breaks off.
+ *
+ * @example
+ * const r = await apiStream('/v1/ask', { body: { question }, onEvent: (e) => { if (e.type === 'delta') show(e.text); } });
+ *
+ * @param {string} path
+ * @param {{ body: unknown, onEvent: (event: Record<string, unknown>) => void }} opts
+ * @returns {Promise<ApiResult>}
+ */
+export async function apiStream(path, opts) {
+  /** @type {Record<string, string>} */
+  const headers = { Accept: 'application/x-ndjson, application/json;q=0.5', 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(path, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(opts.body),
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/x-ndjson') || !res.body) {
+    const body = await readJson(res);
+    if (res.ok && body !== undefined) return { ok: true, status: res.status, body };
+    return { ok: false, status: res.status, body };
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  /** @type {Record<string, unknown> | undefined} */
+  let done;
+  for (;;) {
+    const { value, done: ended } = await reader.read();
+    if (ended) break;
+    buffered += value;
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      newline = buffered.indexOf('\n');
+      if (line === '') continue;
+      /** @type {unknown} */
+      const event = JSON.parse(line);
+      if (!isRecord(event)) continue;
+      opts.onEvent(event);
+      if (event.type === 'done') done = event;
+    }
+  }
+  if (!done) throw new Error('the answer stream ended early');
+  const status = typeof done.httpStatus === 'number' ? done.httpStatus : 200;
+  return status < 400 ? { ok: true, status, body: done } : { ok: false, status, body: done };
+}

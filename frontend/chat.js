@@ -13,7 +13,7 @@
  *
  * Server text (answers, names, error messages) is only ever written with textContent.
  */
-import { api, errorMessage, hasToken, isRecord, requestIdOf, setToken } from './api.js';
+import { api, apiStream, errorMessage, hasToken, isRecord, requestIdOf, setToken } from './api.js';
 import { isClaimsTable, renderClaimsTable } from './claims-table.js';
 import { LIMITS } from './limits.js';
 
@@ -96,6 +96,13 @@ const els = {
 /** Set while a question is in flight: one question at a time. */
 let busy = false;
 
+/**
+ * The server's id for this conversation (follow-up questions are resolved against its earlier
+ * turns, which the server keeps); undefined until the first answer, and after "New conversation".
+ * @type {string | undefined}
+ */
+let conversationId;
+
 // ---------- chat log ----------
 
 /**
@@ -164,6 +171,52 @@ function hideProgress() {
   document.getElementById('progress')?.remove();
 }
 
+/** @param {string} text */
+function setProgressText(text) {
+  const label = document.querySelector('#progress span:not(.spinner)');
+  if (label) label.textContent = text;
+}
+
+/**
+ * The answer as it is being written. Hidden from screen readers (they would hear every piece):
+ * the finished answer is added as a new bubble, which the log announces once.
+ */
+const draft = {
+  /** @type {HTMLElement | undefined} */
+  el: undefined,
+  /** @param {string} text @param {boolean} replace */
+  write(text, replace) {
+    if (!this.el) {
+      hideProgress();
+      const item = document.createElement('li');
+      item.className = 'bubble bubble--assistant bubble--draft';
+      item.setAttribute('aria-hidden', 'true');
+      const p = document.createElement('p');
+      p.className = 'bubble__text';
+      item.append(p);
+      els.log.append(item);
+      this.el = item;
+    }
+    const p = /** @type {HTMLElement} */ (this.el.querySelector('.bubble__text'));
+    p.textContent = replace ? text : `${p.textContent ?? ''}${text}`;
+    scrollToNewest(this.el);
+  },
+  clear() {
+    this.el?.remove();
+    this.el = undefined;
+  },
+};
+
+/**
+ * One event of a streamed answer (src/handlers/ask-stream.ts).
+ * @param {Record<string, unknown>} event
+ */
+function onStreamEvent(event) {
+  if (event.type === 'stage' && event.stage === 'summarize') setProgressText('Writing the answer…');
+  if (event.type === 'delta' && typeof event.text === 'string') draft.write(event.text, false);
+  if (event.type === 'replace' && typeof event.text === 'string') draft.write(event.text, true);
+}
+
 /** @param {boolean} value */
 function setBusy(value) {
   busy = value;
@@ -206,10 +259,17 @@ async function ask(rawQuestion) {
   setBusy(true);
   showProgress();
   try {
-    const r = await api('/v1/ask', { method: 'POST', body: { question } });
+    // The answer streams in as it is written; the final event holds the whole answer.
+    const r = await apiStream('/v1/ask', {
+      body: conversationId ? { question, conversationId } : { question },
+      onEvent: onStreamEvent,
+    });
+    if (isRecord(r.body) && typeof r.body.conversationId === 'string') conversationId = r.body.conversationId;
+    draft.clear();
     hideProgress();
     renderResponse(r);
   } catch {
+    draft.clear();
     hideProgress();
     addBubble({ who: 'assistant', text: MESSAGES.network, status: 'error' });
   } finally {
@@ -320,8 +380,9 @@ async function onSignIn(event) {
     const r = await api('/dev/token', { method: 'POST', body: { personId: option.value } });
     if (!r.ok || typeof r.body.token !== 'string') throw new Error('token');
     setToken(r.body.token);
-    // A different person must not see the previous person's answers.
+    // A different person must not see the previous person's answers, nor continue their conversation.
     els.log.replaceChildren();
+    conversationId = undefined;
     showSignedIn({ name: option.dataset.name ?? '', relationship: option.dataset.relationship ?? '' });
     els.question.focus();
   } catch {

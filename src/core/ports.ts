@@ -47,6 +47,11 @@ export interface LlmResponse {
 export interface Llm {
   /** `opts.signal` aborts the call (its socket too): the ask's deadline or this call's share of it. */
   generate(req: LlmRequest, opts?: CallOptions): Promise<LlmResponse>;
+  /**
+   * The same reply, streamed: `onText` gets each piece as the model writes it, and the promise
+   * resolves to the whole reply. Optional: a model without it is called with `generate`.
+   */
+  stream?(req: LlmRequest, onText: (delta: string) => void, opts?: CallOptions): Promise<LlmResponse>;
 }
 
 /**

@@ -14,12 +14,16 @@ import { HttpError, isStatusError } from '../http/errors.ts';
 import { httpErrorMiddleware, RETRY_AFTER_SECONDS, requestIdOf } from '../http/middleware.ts';
 import { observabilityMiddleware } from '../http/observability-middleware.ts';
 import { json } from '../http/response.ts';
+import { askMetrics } from '../observability/metrics.ts';
 import { type AskPorts, ask, failedAsk } from '../pipeline/ask.ts';
 import { askInConversation } from '../pipeline/conversation.ts';
+import type { SummarySink } from '../pipeline/summary-stream.ts';
 import { lambdaAskDeps } from '../runtime/lambda.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { askResponseBody, askStatusCode } from './ask-body.ts';
+import { type StreamedResponse, streamedAsk, streamFormatOf } from './ask-stream.ts';
 import { handler as conversationsHandler, isConversationRoute } from './conversations.ts';
+import { streamingOnLambda } from './lambda-stream.ts';
 
 export interface AskHandlerDeps {
   /** The pipeline's ports, created once per container. */
@@ -107,11 +111,21 @@ function dependencyReason(err: unknown): ReasonCode | undefined {
 
 /**
  * Builds the ask handler around its dependencies (production wires env, `claims serve` local parts).
+ * With `{ streaming: true }` a client that asks for a stream (`Accept: text/event-stream` or
+ * `application/x-ndjson`) gets one (src/handlers/ask-stream.ts); without it, always JSON.
  * @example
  * export const handler = createAskHandler({ ports: lambdaPorts, identify: lambdaIdentify });
  */
-export function createAskHandler(deps: AskHandlerDeps) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+export function createAskHandler(deps: AskHandlerDeps): Handler<APIGatewayProxyResult>;
+export function createAskHandler(
+  deps: AskHandlerDeps,
+  opts: { streaming: true },
+): Handler<APIGatewayProxyResult | StreamedResponse>;
+export function createAskHandler(
+  deps: AskHandlerDeps,
+  opts: { streaming?: boolean } = {},
+): Handler<APIGatewayProxyResult | StreamedResponse> {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult | StreamedResponse, Error, Context>()
     .use(observabilityMiddleware())
     .use(httpErrorMiddleware())
     .handler(async (event, context) => {
@@ -121,48 +135,84 @@ export function createAskHandler(deps: AskHandlerDeps) {
       const deadline = askDeadline(context);
       const scope = { memberId: identity.memberId, personId: identity.personId };
       const t0 = performance.now();
-      let result: AskResult;
+      /** The outcome as delivered: past the handler's time nothing counts as delivered; the audit may replace it. */
+      const deliver = async (result: AskResult): Promise<AskResult> => {
+        const outcome =
+          (context.getRemainingTimeInMillis?.() ?? 1) <= 0
+            ? failedAsk(requestId, Reason.INTERNAL, performance.now() - t0)
+            : result;
+        // The audit row may use what is left of the handler's time (at most AUDIT_MAX_MS).
+        const auditMs = Math.min(AUDIT_MAX_MS, (context.getRemainingTimeInMillis?.() ?? ASK_RESERVE_MS) - 100);
+        return (await deps.onResult?.(outcome, identity, { timeoutMs: Math.max(1, auditMs) })) ?? outcome;
+      };
+      const respond = (final: AskResult) => {
+        const statusCode = askStatusCode(final);
+        return json(
+          statusCode,
+          askResponseBody(final, requestId),
+          statusCode === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {},
+        );
+      };
+      let ports: AskPorts;
+      let conversations: ConversationStore | undefined;
       try {
         // The rate-limit check and the wiring need the database too: bounded by the same deadline,
         // and their failure is a friendly 503 like any other dependency's.
         await abortable(Promise.resolve(deps.rateLimit?.(identity)), deadline.signal, () =>
           Object.assign(new Error('rate-limit check ran out of time'), { code: Reason.DB_TIMEOUT }),
         );
-        const ports = await deps.ports();
-        const conversations = await deps.conversations?.();
-        result = conversations
-          ? await askInConversation(
-              { requestId, scope, question, conversationId, deadline },
-              { ...ports, conversations },
-            )
-          : await ask({ requestId, scope, question, deadline }, ports);
+        ports = await deps.ports();
+        conversations = await deps.conversations?.();
       } catch (err) {
         const reason = dependencyReason(err);
         if (!reason) throw err;
-        result = failedAsk(requestId, reason, performance.now() - t0);
+        return respond(await deliver(failedAsk(requestId, reason, performance.now() - t0)));
       }
-      // Past the handler's own time limit the caller has had its answer (middy's 500): nothing
-      // later may be recorded as delivered.
-      if ((context.getRemainingTimeInMillis?.() ?? 1) <= 0)
-        result = failedAsk(requestId, Reason.INTERNAL, performance.now() - t0);
-      // The audit row may use what is left of the handler's time (at most AUDIT_MAX_MS).
-      const auditMs = Math.min(AUDIT_MAX_MS, (context.getRemainingTimeInMillis?.() ?? ASK_RESERVE_MS) - 100);
-      const final = (await deps.onResult?.(result, identity, { timeoutMs: Math.max(1, auditMs) })) ?? result;
-      const statusCode = askStatusCode(final);
-      return json(
-        statusCode,
-        askResponseBody(final, requestId),
-        statusCode === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {},
-      );
+      const store = conversations;
+      const run = (p: AskPorts, summarySink?: SummarySink): Promise<AskResult> =>
+        store
+          ? askInConversation(
+              { requestId, scope, question, conversationId, deadline, summarySink },
+              { ...p, conversations: store },
+            )
+          : ask({ requestId, scope, question, deadline, summarySink }, p);
+      // Clients that ask for a stream (Accept) get events as the answer is written; others, JSON.
+      const format = opts.streaming ? streamFormatOf(event.headers) : undefined;
+      if (format) {
+        return streamedAsk({
+          format,
+          requestId,
+          ports,
+          run: (sink, p) => run(p, sink),
+          // `done` carries the outcome as delivered (an answer whose audit row failed is replaced).
+          after: async (result) => {
+            const final = await deliver(result);
+            // The invocation's metrics were flushed when the handler returned; these come later.
+            askMetrics.flush();
+            return final;
+          },
+        });
+      }
+      return respond(await deliver(await run(ports)));
     });
 }
 
-const askHandler = createAskHandler(lambdaAskDeps());
+type Handler<R> = (event: APIGatewayProxyEvent, context: Context) => Promise<R>;
+
+const lambdaDeps = lambdaAskDeps();
+const jsonAsk = createAskHandler(lambdaDeps);
+const streamingAsk = createAskHandler(lambdaDeps, { streaming: true });
 
 /**
  * The Lambda entry point (serverless.yml: src/handlers/ask.handler); the config is read here, at
- * the cold start. The ask function also serves the member's conversations (DELETE
- * /v1/conversations/{id}, POST /v1/sign-out): they are its store's endpoints.
+ * the cold start. On Lambda it streams (API Gateway REST response streaming): a client asking for
+ * a stream gets events as the answer is written, any other gets its JSON. The ask function also
+ * serves the member's conversations (DELETE /v1/conversations/{id}, POST /v1/sign-out): they are
+ * its store's endpoints.
  */
-export const handler = (event: APIGatewayProxyEvent, context: Context) =>
-  isConversationRoute(event) ? conversationsHandler(event, context) : askHandler(event, context);
+export const handler = streamingOnLambda(
+  (event: APIGatewayProxyEvent, context: Context) =>
+    isConversationRoute(event) ? conversationsHandler(event, context) : streamingAsk(event, context),
+  (event: APIGatewayProxyEvent, context: Context) =>
+    isConversationRoute(event) ? conversationsHandler(event, context) : jsonAsk(event, context),
+);

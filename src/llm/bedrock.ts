@@ -8,6 +8,7 @@ import {
   type BedrockRuntimeClientConfig,
   ConverseCommand,
   type ConverseCommandOutput,
+  ConverseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CallOptions, Llm, LlmPurpose, LlmRequest, LlmResponse } from '../core/ports.ts';
@@ -85,6 +86,7 @@ const KIND_BY_EXCEPTION: Readonly<Record<string, LlmErrorKind>> = {
   ServiceUnavailableException: LlmErrorKind.UNAVAILABLE,
   InternalServerException: LlmErrorKind.UNAVAILABLE,
   ModelErrorException: LlmErrorKind.UNAVAILABLE,
+  ModelStreamErrorException: LlmErrorKind.UNAVAILABLE,
   ModelTimeoutException: LlmErrorKind.TIMEOUT,
   TimeoutError: LlmErrorKind.TIMEOUT,
   RequestTimeout: LlmErrorKind.TIMEOUT,
@@ -196,6 +198,57 @@ export class BedrockLlm implements Llm {
       inputTokens: out.usage?.inputTokens ?? 0,
       outputTokens: out.usage?.outputTokens ?? 0,
     };
+  }
+
+  /**
+   * The reply through ConverseStream: each text delta goes to `onText` as it arrives (the member
+   * sees the first words while the model is still writing); resolves to the whole reply.
+   */
+  async stream(req: LlmRequest, onText: (delta: string) => void, opts: CallOptions = {}): Promise<LlmResponse> {
+    const modelId = this.modelFor(req.purpose);
+    let text = '';
+    let inputTokens = 0;
+    let outputTokens = 0;
+    let stopReason: string | undefined;
+    try {
+      const out = await this.#client.send(
+        new ConverseStreamCommand({
+          modelId,
+          system: [{ text: req.system }],
+          messages: [{ role: 'user', content: [{ text: req.prompt }] }],
+          inferenceConfig: { maxTokens: req.maxTokens, temperature: 0 },
+        }),
+        opts.signal ? { abortSignal: opts.signal } : {},
+      );
+      for await (const event of out.stream ?? []) {
+        const delta = event.contentBlockDelta?.delta;
+        if (delta && 'text' in delta && typeof delta.text === 'string' && delta.text !== '') {
+          text += delta.text;
+          onText(delta.text);
+        }
+        if (event.messageStop) stopReason = event.messageStop.stopReason;
+        if (event.metadata?.usage) {
+          inputTokens = event.metadata.usage.inputTokens ?? 0;
+          outputTokens = event.metadata.usage.outputTokens ?? 0;
+        }
+        // An error inside the stream arrives as an event; it ends the reply like a thrown one.
+        const failure =
+          event.internalServerException ??
+          event.modelStreamErrorException ??
+          event.serviceUnavailableException ??
+          event.throttlingException ??
+          event.validationException;
+        if (failure) throw failure;
+      }
+    } catch (error) {
+      throw toLlmError(error);
+    }
+    if (text.trim() === '') {
+      throw new LlmError(`Bedrock returned no text (stopReason ${stopReason ?? 'none'})`, {
+        kind: LlmErrorKind.EMPTY_REPLY,
+      });
+    }
+    return { text, modelId, inputTokens, outputTokens };
   }
 
   /** Closes the SDK's sockets (tests, CLI exit). */

@@ -41,6 +41,24 @@ export type StandinMode =
 
 const MODE_KINDS = new Set(['ok', 'hang', 'drip', 'reset', 'error', 'slow']);
 
+/**
+ * How fast the stand-in "model" writes (a latency-modelled stand-in, for benchmarks): it waits
+ * `firstTokenMs` before the first token, then sends one token (~4 characters) every
+ * 1/`tokensPerSecond` seconds. Absent: replies come at once, in bigger pieces.
+ */
+export interface StandinLatency {
+  readonly firstTokenMs: number;
+  readonly tokensPerSecond: number;
+}
+
+/** When a streamed reply's first and last pieces left the stand-in (performance.now(), this process). */
+export interface StreamTiming {
+  readonly requestIndex: number;
+  readonly startedAt: number;
+  firstTokenAt?: number;
+  lastTokenAt?: number;
+}
+
 export interface StandinOptions {
   /** 0 or absent: any free port. */
   readonly port?: number;
@@ -49,6 +67,8 @@ export interface StandinOptions {
   readonly respond?: StandinResponder;
   /** Default `{ kind: 'ok' }`. */
   readonly mode?: StandinMode;
+  /** Model timing (default: none). */
+  readonly latency?: StandinLatency;
 }
 
 export interface BedrockStandin {
@@ -60,6 +80,8 @@ export interface BedrockStandin {
   script(replies: readonly string[]): void;
   /** Requests received, oldest first (in memory only, for tests). */
   readonly requests: readonly StandinRequest[];
+  /** Timings of the streamed replies, oldest first (benchmarks: the model's own first token). */
+  readonly streams: readonly StreamTiming[];
   /** Switches the behaviour for the requests that arrive from now on. */
   setMode(mode: StandinMode): void;
   readonly mode: StandinMode;
@@ -177,9 +199,12 @@ function event(type: string, body: unknown): Uint8Array {
   return codec.encode({ headers, body: fromUtf8(JSON.stringify(body)) });
 }
 
-function chunks(text: string): string[] {
+/** CHARS_PER_TOKEN-character pieces: about one token each (the estimateTokens rule). */
+const CHARS_PER_TOKEN = 4;
+
+function chunks(text: string, size = STREAM_CHUNK_CHARS): string[] {
   const out: string[] = [];
-  for (let i = 0; i < text.length; i += STREAM_CHUNK_CHARS) out.push(text.slice(i, i + STREAM_CHUNK_CHARS));
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
   return out.length > 0 ? out : [''];
 }
 
@@ -203,6 +228,10 @@ export async function startBedrockStandin(opts: StandinOptions = {}): Promise<Be
   const respond: StandinResponder = opts.respond ?? ((r) => offlineReply(r.prompt, r.purpose));
   const scripted: string[] = [];
   const requests: StandinRequest[] = [];
+  const streams: StreamTiming[] = [];
+  const latency = opts.latency;
+  if (latency && !(latency.firstTokenMs >= 0 && latency.tokensPerSecond > 0))
+    throw new RangeError('latency needs firstTokenMs >= 0 and tokensPerSecond > 0');
   let mode: StandinMode = opts.mode ?? { kind: 'ok' };
   let inFlight = 0;
 
@@ -292,12 +321,15 @@ export async function startBedrockStandin(opts: StandinOptions = {}): Promise<Be
       throw new HttpError(400, 'ValidationException', 'The model id is not correctly encoded.');
     }
     const started = Date.now();
+    const startedAt = performance.now();
     const raw = await readBody(req);
     if (await fault(req, res, purposeOf(parseConverse(raw).prompt))) return;
     const { system, prompt, text } = await reply(modelId, raw);
     const usage = usageOf(system, prompt, text);
 
     if (route[2] === 'converse') {
+      // Without streaming the caller waits for the first token and then every other one.
+      if (latency) await sleep(latency.firstTokenMs + (usage.outputTokens / latency.tokensPerSecond) * 1000);
       sendJson(res, 200, {
         output: { message: { role: 'assistant', content: [{ text }] } },
         stopReason: 'end_turn',
@@ -311,8 +343,20 @@ export async function startBedrockStandin(opts: StandinOptions = {}): Promise<Be
       'x-amzn-requestid': crypto.randomUUID(),
     });
     res.write(event('messageStart', { role: 'assistant' }));
-    for (const piece of chunks(text))
+    const timing: StreamTiming = { requestIndex: requests.length - 1, startedAt };
+    streams.push(timing);
+    const pieces = latency ? chunks(text, CHARS_PER_TOKEN) : chunks(text);
+    for (const [i, piece] of pieces.entries()) {
+      if (latency) {
+        // Paced from the request's arrival, so slow writes do not add up.
+        const due = startedAt + latency.firstTokenMs + (i * 1000) / latency.tokensPerSecond;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+      }
       res.write(event('contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } }));
+      timing.firstTokenAt ??= performance.now();
+      timing.lastTokenAt = performance.now();
+    }
     res.write(event('contentBlockStop', { contentBlockIndex: 0 }));
     res.write(event('messageStop', { stopReason: 'end_turn' }));
     res.end(event('metadata', { usage, metrics: { latencyMs: Date.now() - started } }));
@@ -348,6 +392,7 @@ export async function startBedrockStandin(opts: StandinOptions = {}): Promise<Be
     url: `http://${urlHost}:${port}`,
     port,
     requests,
+    streams,
     script(replies) {
       scripted.push(...replies);
     },

@@ -15,6 +15,7 @@ import { renderSqlPrompt, renderSummaryPrompt } from '../generate/render.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { validateSql } from '../validate/index.ts';
 import { decidePrivacy, notIncludedNote } from './family-privacy.ts';
+import { GuardedSummaryStream, type SummarySink } from './summary-stream.ts';
 
 export interface AskPorts {
   readonly llm: Llm;
@@ -32,6 +33,8 @@ export interface AskInput {
   readonly question: unknown;
   /** Earlier turns of this person's conversation, oldest first: from the server's store, never a client. */
   readonly history?: readonly Turn[];
+  /** Streams the summary as the model writes it, through the number guard (src/pipeline/summary-stream.ts). */
+  readonly summarySink?: SummarySink;
   /**
    * When the ask must be over (from the handler's remaining time or the local budget). Every port
    * call gets its share; once it passes the pipeline stops with a 503 reason (`LLM_ERROR` while the
@@ -139,7 +142,8 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     if (result.rows.length === 0) return run.end(AskStatus.NEEDS_DETAIL, Reason.NO_ROWS);
     if (result.truncated) return run.end(AskStatus.NEEDS_DETAIL, Reason.TOO_MANY_ROWS);
 
-    // 4. Summarize
+    // 4. Summarize (streamed when asked: figures reach the sink only once checked)
+    const stream = input.summarySink ? new GuardedSummaryStream(input.summarySink, () => true) : undefined;
     const answer = await run.stage('summarize', async () => {
       const tpl = await run.on('db', ports.prompts.load('summary', callShare(deadline)));
       run.templateVersions.summary = tpl.version;
@@ -151,15 +155,21 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
         rows: result.rows,
         history,
       });
+      const req = { purpose: 'summary' as const, ...prompt, maxTokens: 400 };
       const reply = await run.on(
         'llm',
-        ports.llm.generate({ purpose: 'summary', ...prompt, maxTokens: 400 }, callShare(deadline)),
+        stream && ports.llm.stream
+          ? ports.llm.stream(req, (delta) => stream.push(delta), callShare(deadline))
+          : ports.llm.generate(req, callShare(deadline)),
       );
       run.usage('summary', reply);
       return reply.text.trim();
     });
     if (answer === '') return run.end(AskStatus.ERROR, Reason.SUMMARY_ERROR);
-    return run.end(AskStatus.ANSWERED, Reason.OK, answer, result.rows);
+    const answered = run.end(AskStatus.ANSWERED, Reason.OK, answer, result.rows);
+    // What was streamed ends as the answer does (with the family-privacy note, when there is one).
+    stream?.finish(answered.answer);
+    return answered;
   } catch (err) {
     const code = reasonOf(err);
     // The database can refuse SQL too (SQL_TOO_EXPENSIVE: its plan estimate): a refusal, not an error.

@@ -82,6 +82,7 @@ export async function askInConversation(
       question: input.question,
       history: history ?? [],
       ...(input.deadline ? { deadline: input.deadline } : {}),
+      ...(input.summarySink ? { summarySink: input.summarySink } : {}),
     },
     ports,
   );

@@ -107,13 +107,22 @@ export async function createLlm(config: LlmConfig, parts: LlmParts = {}): Promis
  */
 export function lazyLlm(make: () => Promise<LlmSetup>): Llm {
   let setup: Promise<LlmSetup> | undefined;
+  const built = () => {
+    setup ??= make().catch((err) => {
+      setup = undefined;
+      throw err;
+    });
+    return setup;
+  };
   return {
-    generate: async (req) => {
-      setup ??= make().catch((err) => {
-        setup = undefined;
-        throw err;
-      });
-      return (await setup).llm.generate(req);
+    generate: async (req, opts) => (await built()).llm.generate(req, opts),
+    // Streams when the built model can; otherwise the whole reply arrives as one piece.
+    stream: async (req, onText, opts) => {
+      const { llm } = await built();
+      if (llm.stream) return llm.stream(req, onText, opts);
+      const reply = await llm.generate(req, opts);
+      onText(reply.text);
+      return reply;
     },
   };
 }

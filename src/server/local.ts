@@ -21,6 +21,7 @@ import { createAdminHandler } from '../handlers/admin.ts';
 import { createAskHandler } from '../handlers/ask.ts';
 import { createConversationsHandler } from '../handlers/conversations.ts';
 import { createHealthHandler } from '../handlers/health.ts';
+import type { HttpResult } from '../handlers/lambda-stream.ts';
 import { json } from '../http/response.ts';
 import { buildEvalJobs, templateRepository } from '../runtime/admin.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, REPO_ROOT, startLocalRuntime } from '../runtime/local.ts';
@@ -42,7 +43,7 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult | HttpResult>;
 
 const FRONTEND_DIR = path.join(REPO_ROOT, 'frontend');
 const STATIC_TYPES: Record<string, string> = {
@@ -103,13 +104,16 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   const routes: Record<string, { resource: string; handler: Handler }> = {
     '/v1/ask': {
       resource: '/v1/ask',
-      handler: createAskHandler({
-        ports: async () => runtime.ports,
-        identify,
-        rateLimit: runtime.rateLimit,
-        onResult: runtime.onResult,
-        conversations: async () => runtime.conversations,
-      }),
+      handler: createAskHandler(
+        {
+          ports: async () => runtime.ports,
+          identify,
+          rateLimit: runtime.rateLimit,
+          onResult: runtime.onResult,
+          conversations: async () => runtime.conversations,
+        },
+        { streaming: true },
+      ),
     },
     '/v1/conversations/{id}': {
       resource: '/v1/conversations/{id}',

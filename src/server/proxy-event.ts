@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
 /** Refuse to buffer more than this from a local request (the API's own limit is far lower). */
@@ -80,7 +81,25 @@ export function localContext(requestId: string, functionName: string, budgetMs =
   };
 }
 
-export function writeResult(res: ServerResponse, result: APIGatewayProxyResult): void {
+/**
+ * Writes a handler's result. A stream body (an answer being written) goes out piece by piece,
+ * as Lambda response streaming sends it behind API Gateway.
+ */
+export function writeResult(
+  res: ServerResponse,
+  result: APIGatewayProxyResult | { statusCode: number; headers?: Record<string, unknown>; body: string | Readable },
+): void {
   res.writeHead(result.statusCode, result.headers as Record<string, string>);
-  res.end(result.body);
+  if (typeof result.body === 'string') {
+    res.end(result.body);
+    return;
+  }
+  const body = result.body;
+  res.flushHeaders();
+  body.on('data', (chunk: Buffer | string) => res.write(chunk));
+  body.on('end', () => res.end());
+  body.on('error', () => res.destroy());
+  res.on('close', () => {
+    if (!body.readableEnded) body.destroy();
+  });
 }

@@ -131,7 +131,9 @@ describe('packaged CloudFormation template', () => {
     assert.deepEqual(routes, [
       'ApiGatewayMethodV1AdminProxyVarAny',
       'ApiGatewayMethodV1AskPost',
+      'ApiGatewayMethodV1ConversationsIdVarDelete',
       'ApiGatewayMethodV1HealthGet',
+      'ApiGatewayMethodV1SignDashoutPost',
     ]);
     for (const [name, method] of methods) {
       if (name === 'ApiGatewayMethodV1HealthGet') continue;
@@ -150,6 +152,34 @@ describe('packaged CloudFormation template', () => {
     const schema = model.Schema as { additionalProperties: boolean; properties: { question: { maxLength: number } } };
     assert.equal(schema.additionalProperties, false);
     assert.ok(schema.properties.question.maxLength <= 1000);
+  });
+
+  it('the ask function streams: its routes use InvokeWithResponseStream and STREAM transfer mode, the others stay buffered', () => {
+    const streamed = [
+      'ApiGatewayMethodV1AskPost',
+      'ApiGatewayMethodV1ConversationsIdVarDelete',
+      'ApiGatewayMethodV1SignDashoutPost',
+    ];
+    for (const [name, method] of resources('AWS::ApiGateway::Method')) {
+      if (method.Properties?.HttpMethod === 'OPTIONS') continue;
+      const integration = method.Properties?.Integration as { Type: string; ResponseTransferMode?: string; Uri: Json };
+      assert.equal(integration.Type, 'AWS_PROXY', name);
+      if (streamed.includes(name)) {
+        assert.equal(integration.ResponseTransferMode, 'STREAM', name);
+        assert.equal(
+          render(integration.Uri),
+          'arn:<AWS::Partition>:apigateway:<AWS::Region>:lambda:path/2021-11-15/functions/<AskLambdaFunction.Arn>/response-streaming-invocations',
+          name,
+        );
+      } else {
+        assert.notEqual(integration.ResponseTransferMode, 'STREAM', name);
+        assert.match(render(integration.Uri), /\/2015-03-31\/functions\/.*\/invocations$/, name);
+      }
+    }
+    const schema = props('ApiGatewayMethodV1AskPostApplicationJsonModel').Schema as {
+      properties: { conversationId?: { maxLength: number } };
+    };
+    assert.equal(schema.properties.conversationId?.maxLength, 36, 'a follow-up may name its conversation');
   });
 
   it('usage plans throttle the portal and integrators', () => {
