@@ -219,13 +219,17 @@ export class GuardedSummaryStream {
       if (pending === '') return;
       const figure = firstFigure(pending);
       if (figure < 0) {
-        if (end) return this.#release(this.#buffer.length);
+        if (end) {
+          this.#release(this.#buffer.length);
+          return;
+        }
         // A trailing piece that may still become a figure waits for the next piece.
         let cut = pending.length;
         const lastSpace = Math.max(...[...pending].map((ch, i) => (WHITESPACE.test(ch) ? i : -1)));
         const tail = pending.slice(lastSpace + 1);
         if (tail !== '' && couldBecomeFigure(tail)) cut = lastSpace + 1;
-        return this.#release(this.#released + cut);
+        this.#release(this.#released + cut);
+        return;
       }
       if (figure > 0) {
         this.#release(this.#released + figure);
