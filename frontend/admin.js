@@ -58,6 +58,19 @@ import { LIMITS } from './limits.js';
  */
 
 /** @typedef {{ passed: boolean, got: string, why?: string }} CaseOutcome */
+/**
+ * Members' feedback on an answer (`GET /v1/admin/feedback`): no rows, no names.
+ * @typedef {object} FeedbackItem
+ * @property {number} id
+ * @property {boolean} helpful
+ * @property {string | null} comment
+ * @property {string} question
+ * @property {string} status
+ * @property {string} code
+ * @property {string} askerRelationship
+ * @property {string} at
+ * @property {string | null} caseId
+ */
 
 /**
  * One evaluation case: the draft's outcome next to the published version's.
@@ -65,6 +78,7 @@ import { LIMITS } from './limits.js';
  * @property {string} id
  * @property {string} question
  * @property {string} expected
+ * @property {string} [questionKind] the question kind, when the set names one
  * @property {CaseOutcome} [draft]
  * @property {CaseOutcome} [published]
  * @property {'fixed' | 'broken' | 'same'} change
@@ -92,7 +106,7 @@ import { LIMITS } from './limits.js';
  * @property {EvalSummary} [summary]
  */
 
-/** @typedef {{ at: string, action: string, version: number, actor: string, note: string }} HistoryEvent */
+/** @typedef {{ at: string, action: string, version: number, actor: string, actorName?: string, note: string }} HistoryEvent */
 
 /**
  * The element with this id, checked to be of the expected kind.
@@ -108,7 +122,15 @@ function byId(id, kind) {
 }
 
 const els = {
-  message: byId('admin-message', HTMLElement),
+  signInMessage: byId('sign-in-message', HTMLElement),
+  versionsMessage: byId('versions-message', HTMLElement),
+  editorMessage: byId('editor-message', HTMLElement),
+  previewMessage: byId('preview-message', HTMLElement),
+  evalMessage: byId('eval-message', HTMLElement),
+  feedbackMessage: byId('feedback-message', HTMLElement),
+  feedbackList: byId('feedback-list', HTMLOListElement),
+  feedbackRefresh: byId('feedback-refresh', HTMLButtonElement),
+  evalKinds: byId('eval-kinds', HTMLTableElement),
   signIn: byId('admin-sign-in', HTMLElement),
   signInButton: byId('admin-sign-in-button', HTMLButtonElement),
   signedIn: byId('admin-signed-in', HTMLElement),
@@ -147,12 +169,14 @@ let templates = [];
 let current;
 
 /**
+ * Shows a message next to the control that caused it (each panel has its own line).
+ * @param {HTMLElement} where
  * @param {string} text
  * @param {'info' | 'error'} [kind]
  */
-function say(text, kind = 'info') {
-  els.message.textContent = text;
-  els.message.dataset.kind = kind;
+function say(where, text, kind = 'info') {
+  where.textContent = text;
+  where.dataset.kind = kind;
 }
 
 /** @param {ApiResult} r */
@@ -193,20 +217,22 @@ async function init() {
     e.preventDefault();
     void preview();
   });
+  els.feedbackRefresh.addEventListener('click', () => void loadFeedback());
 }
 
 async function signIn() {
   /** @type {ApiResult<TokenBody>} */
   const r = await api('/dev/token', { method: 'POST', body: { personId: '1000000001-01', role: 'admin' } });
-  if (!r.ok) return say(errorText(r), 'error');
+  if (!r.ok) return say(els.signInMessage, errorText(r), 'error');
   setToken(r.body.token);
   /** @type {ApiResult<TemplateList>} */
   const list = await api('/v1/admin/templates');
-  if (!list.ok) return say(errorText(list), 'error');
+  if (!list.ok) return say(els.signInMessage, errorText(list), 'error');
   els.signIn.hidden = true;
   els.signedIn.textContent = 'Signed in as a dev admin';
   els.workspace.hidden = false;
   await loadTemplates('sql');
+  await loadFeedback();
 }
 
 // ---------- versions and editor ----------
@@ -218,7 +244,7 @@ async function signIn() {
 async function loadTemplates(name, version) {
   /** @type {ApiResult<TemplateList>} */
   const r = await api('/v1/admin/templates');
-  if (!r.ok) return say(errorText(r), 'error');
+  if (!r.ok) return say(els.versionsMessage, errorText(r), 'error');
   templates = r.body.templates;
   const t = templates.find((x) => x.name === name);
   if (!t) return;
@@ -255,7 +281,7 @@ async function openVersion(name, version) {
   if (version === undefined) return;
   /** @type {ApiResult<TemplateVersion>} */
   const r = await api(`/v1/admin/templates/${name}/versions/${version}`);
-  if (!r.ok) return say(errorText(r), 'error');
+  if (!r.ok) return say(els.versionsMessage, errorText(r), 'error');
   current = r.body;
   els.systemText.value = current.system;
   els.bodyText.value = current.body;
@@ -294,17 +320,45 @@ function renderPlaceholders() {
   for (const p of used) if (!known.has(p)) add(p, 'unknown', 'unknown');
 }
 
+/** Required placeholders the text in the editor lacks. */
+function missingPlaceholders() {
+  const t = templates.find((x) => x.name === current?.name);
+  if (!t) return [];
+  const text = `${els.systemText.value}\n${els.bodyText.value}`;
+  const used = new Set([...text.matchAll(/\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g)].map((m) => m[1] ?? ''));
+  return t.placeholders.required.filter((p) => !used.has(p));
+}
+
 async function saveDraft() {
   if (!current) return;
+  // A draft without a required placeholder can never be published: say so before saving it.
+  const missing = missingPlaceholders();
+  if (missing.length > 0) {
+    const list = missing.map((p) => `{{${p}}}`).join(', ');
+    say(
+      els.editorMessage,
+      `This draft is missing ${list}: it cannot be published until it has ${missing.length === 1 ? 'it' : 'them'}.`,
+      'error',
+    );
+    if (
+      !(await confirmAction(
+        `The draft is missing ${list}, which every ${current.name} template needs. Save it anyway, as a draft to fix later?`,
+      ))
+    )
+      return;
+  }
   const text = { system: els.systemText.value, body: els.bodyText.value, changeNote: els.changeNote.value };
   /** @type {ApiResult<TemplateVersion>} */
   const r =
     current.status === 'draft'
       ? await api(`/v1/admin/templates/${current.name}/versions/${current.version}`, { method: 'PUT', body: text })
       : await api(`/v1/admin/templates/${current.name}/drafts`, { method: 'POST', body: text });
-  if (!r.ok) return say(errorText(r), 'error');
-  say(`Saved draft v${r.body.version}.`);
+  if (!r.ok) return say(els.editorMessage, errorText(r), 'error');
   await loadTemplates(r.body.name, r.body.version);
+  say(
+    els.editorMessage,
+    `Saved draft v${r.body.version}.${missing.length ? ' It still misses a required placeholder.' : ''}`,
+  );
 }
 
 // ---------- preview ----------
@@ -317,7 +371,8 @@ async function preview() {
   if (current.name === 'sql') {
     /** @type {ApiResult<SqlPreview>} */
     const r = await api(path, { method: 'POST', body });
-    if (!r.ok) return say(errorText(r), 'error');
+    if (!r.ok) return say(els.previewMessage, errorText(r), 'error');
+    say(els.previewMessage, '');
     const p = r.body;
     verdict.dataset.ok = String(p.validation.ok);
     verdict.textContent = p.validation.ok ? 'The validator accepts this SQL.' : `No usable SQL: ${p.validation.code}`;
@@ -326,7 +381,8 @@ async function preview() {
   } else {
     /** @type {ApiResult<SummaryPreview>} */
     const r = await api(path, { method: 'POST', body });
-    if (!r.ok) return say(errorText(r), 'error');
+    if (!r.ok) return say(els.previewMessage, errorText(r), 'error');
+    say(els.previewMessage, '');
     const p = r.body;
     verdict.dataset.ok = String(p.status === 'answered');
     verdict.textContent = `Outcome: ${p.status} (${p.code})`;
@@ -350,8 +406,9 @@ async function runEvaluation() {
   const r = await api(`/v1/admin/templates/${name}/versions/${version}/eval`, { method: 'POST' });
   if (!r.ok) {
     els.evalSummary.dataset.state = 'failed';
-    return say(errorText(r), 'error');
+    return say(els.editorMessage, errorText(r), 'error');
   }
+  say(els.editorMessage, 'Evaluation started: see the Evaluation panel.');
   els.evalButton.disabled = true;
   els.evalSummary.textContent = '';
   els.evalCases.tBodies[0]?.replaceChildren();
@@ -360,7 +417,7 @@ async function runEvaluation() {
   for (;;) {
     /** @type {ApiResult<EvalJob>} */
     const poll = await api(`/v1/admin/eval/${r.body.jobId}`);
-    if (!poll.ok) return say(errorText(poll), 'error');
+    if (!poll.ok) return say(els.evalMessage, errorText(poll), 'error');
     job = poll.body;
     els.evalProgress.max = job.total;
     els.evalProgress.value = job.done;
@@ -385,24 +442,125 @@ async function runEvaluation() {
   await loadTemplates(name, version);
 }
 
+/** The question kind of a case: the set's, else its id up to the first '-' ('count-self-…' → 'count'). @param {CaseDiff} c */
+const kindOf = (c) => c.questionKind ?? c.id.split('-')[0] ?? 'other';
+
+/** Failing on the draft first, then broken by it, then the rest (stable within each). @param {CaseDiff} c */
+const failRank = (c) =>
+  c.draft && !c.draft.passed ? 0 : c.change === 'broken' ? 1 : c.published && !c.published.passed ? 2 : 3;
+
 /** @param {CaseDiff[]} cases */
 function renderCases(cases) {
   const body = els.evalCases.tBodies[0];
-  if (!body) return;
+  const kindsBody = els.evalKinds.tBodies[0];
+  if (!body || !kindsBody) return;
   body.replaceChildren();
   /** @param {CaseOutcome | undefined} o */
   const outcome = (o) => (o ? `${o.passed ? 'pass' : 'FAIL'} (${o.got}${o.why ? `: ${o.why}` : ''})` : '–');
-  for (const c of cases) {
+  const ordered = cases.map((c, i) => ({ c, i })).sort((a, b) => failRank(a.c) - failRank(b.c) || a.i - b.i);
+  for (const { c } of ordered) {
     const tr = document.createElement('tr');
     tr.dataset.change = c.change;
     tr.dataset.caseId = c.id;
-    for (const text of [`${c.id}: ${c.question}`, c.expected, outcome(c.draft), outcome(c.published), c.change]) {
+    tr.dataset.failing = String(Boolean(c.draft && !c.draft.passed));
+    for (const text of [
+      `${c.id}: ${c.question}`,
+      kindOf(c),
+      c.expected,
+      outcome(c.draft),
+      outcome(c.published),
+      c.change,
+    ]) {
       const td = document.createElement('td');
       td.textContent = text;
       tr.append(td);
     }
     body.append(tr);
   }
+  /** @type {Map<string, { draft: number, published: number, drafted: number, total: number }>} */
+  const kinds = new Map();
+  for (const c of cases) {
+    const k = kinds.get(kindOf(c)) ?? { draft: 0, published: 0, drafted: 0, total: 0 };
+    k.total += 1;
+    if (c.draft) k.drafted += 1;
+    if (c.draft?.passed) k.draft += 1;
+    if (c.published?.passed) k.published += 1;
+    kinds.set(kindOf(c), k);
+  }
+  const rows = [...kinds.entries()].sort(
+    ([ka, a], [kb, b]) => a.draft / a.total - b.draft / b.total || ka.localeCompare(kb),
+  );
+  kindsBody.replaceChildren(
+    ...rows.map(([kind, k]) => {
+      const tr = document.createElement('tr');
+      tr.dataset.kind = kind;
+      tr.dataset.failing = String(k.draft < k.drafted);
+      for (const text of [kind, `${k.draft} of ${k.drafted}`, `${k.published} of ${k.total}`, String(k.total)]) {
+        const td = document.createElement('td');
+        td.textContent = text;
+        tr.append(td);
+      }
+      return tr;
+    }),
+  );
+}
+
+// ---------- feedback ----------
+
+async function loadFeedback() {
+  /** @type {ApiResult<{ items: FeedbackItem[] }>} */
+  const r = await api('/v1/admin/feedback');
+  if (!r.ok) return say(els.feedbackMessage, errorText(r), 'error');
+  const items = r.body.items;
+  say(els.feedbackMessage, items.length ? '' : 'No feedback yet.');
+  els.feedbackList.replaceChildren(...items.map(feedbackItem));
+}
+
+/** @param {FeedbackItem} f */
+function feedbackItem(f) {
+  const li = document.createElement('li');
+  li.className = 'feedback-item';
+  li.dataset.feedbackId = String(f.id);
+  const head = document.createElement('p');
+  head.className = 'feedback-item__head';
+  head.textContent = `${f.helpful ? 'Helpful' : 'Not helpful'} · ${f.at.slice(0, 16).replace('T', ' ')} · asked by a ${f.askerRelationship} · outcome ${f.status} (${f.code})`;
+  const question = document.createElement('p');
+  question.textContent = `Question: ${f.question}`;
+  li.append(head, question);
+  if (f.comment) {
+    const comment = document.createElement('p');
+    comment.textContent = `Comment: ${f.comment}`;
+    li.append(comment);
+  }
+  const actions = document.createElement('div');
+  actions.className = 'admin-actions';
+  const message = document.createElement('p');
+  message.className = 'admin-message';
+  message.setAttribute('role', 'status');
+  const make = document.createElement('button');
+  make.type = 'button';
+  make.className = 'button button--secondary';
+  make.textContent = 'Make an evaluation case';
+  make.disabled = f.caseId !== null;
+  if (f.caseId) say(message, `Evaluation case ${f.caseId}.`);
+  make.addEventListener('click', async () => {
+    make.disabled = true;
+    /** @type {ApiResult<{ case: { id: string, disputed: boolean } }>} */
+    const r = await api(`/v1/admin/feedback/${f.id}/case`, { method: 'POST' });
+    if (!r.ok) {
+      make.disabled = false;
+      return say(message, errorText(r), 'error');
+    }
+    say(
+      message,
+      r.body.case.disputed
+        ? `Made ${r.body.case.id}: the member found the answer unhelpful, so it is listed for review and not scored until its expected outcome is set.`
+        : `Made ${r.body.case.id}: the next evaluation runs it.`,
+    );
+  });
+  actions.append(make);
+  li.append(actions, message);
+  return li;
 }
 
 // ---------- publish and rollback ----------
@@ -439,9 +597,9 @@ async function publish() {
     method: 'POST',
     body: { note: els.changeNote.value },
   });
-  if (!r.ok) return say(`Publishing refused: ${errorText(r)}`, 'error');
-  say(`Published ${name} v${version}.`);
+  if (!r.ok) return say(els.editorMessage, `Publishing refused: ${errorText(r)}`, 'error');
   await loadTemplates(name, version);
+  say(els.editorMessage, `Published ${name} v${version}.`);
 }
 
 async function rollback() {
@@ -449,9 +607,9 @@ async function rollback() {
   const { name, version } = current;
   if (!(await confirmAction(`Roll back ${name} to v${version}? It replaces the published version now.`))) return;
   const r = await api(`/v1/admin/templates/${name}/rollback`, { method: 'POST', body: { version, note: 'rollback' } });
-  if (!r.ok) return say(`Rollback refused: ${errorText(r)}`, 'error');
-  say(`Rolled back ${name} to v${version}.`);
+  if (!r.ok) return say(els.editorMessage, `Rollback refused: ${errorText(r)}`, 'error');
   await loadTemplates(name, version);
+  say(els.editorMessage, `Rolled back ${name} to v${version}.`);
 }
 
 /** @param {TemplateName} name */
@@ -463,7 +621,7 @@ async function loadHistory(name) {
   list.replaceChildren();
   for (const e of r.body.events.slice(0, 30)) {
     const li = document.createElement('li');
-    li.textContent = `${e.at.slice(0, 19).replace('T', ' ')} · ${e.action} v${e.version} by ${e.actor}${e.note ? ` — ${e.note}` : ''}`;
+    li.textContent = `${e.at.slice(0, 19).replace('T', ' ')} · ${e.action} v${e.version} by ${e.actorName ?? 'an admin'}${e.note ? ` — ${e.note}` : ''}`;
     list.append(li);
   }
 }

@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * The one way the pages call the API (chat and admin): same-origin JSON, the bearer token from
- * this page's memory (never localStorage/sessionStorage, so closing the tab signs out), no
- * cookies, no HTTP cache.
+ * this page's memory, no cookies, no HTTP cache. (The chat page keeps its session — token,
+ * conversation — in sessionStorage so a reload keeps it; closing the tab or signing out ends it.)
  *
  * A response is read once into an {@link ApiResult}: `ok: true` only for a 2xx with a JSON body,
  * which the caller declares the type of (the API is ours; the pages trust its shapes, as its
@@ -11,13 +11,13 @@
 
 /**
  * @typedef {object} ApiOptions
- * @property {'GET' | 'POST' | 'PUT'} [method] default GET
+ * @property {'GET' | 'POST' | 'PUT' | 'DELETE'} [method] default GET
  * @property {unknown} [body] sent as JSON
  */
 
 /**
  * @template [T=unknown]
- * @typedef {{ ok: true, status: number, body: T } | { ok: false, status: number, body: unknown }} ApiResult
+ * @typedef {{ ok: true, status: number, body: T } | { ok: false, status: number, body: unknown, retryAfter?: number }} ApiResult
  */
 
 /** @type {string | undefined} */
@@ -63,7 +63,20 @@ export async function api(path, opts = {}) {
   });
   const body = await readJson(res);
   if (res.ok && body !== undefined) return { ok: true, status: res.status, body: /** @type {T} */ (body) };
-  return { ok: false, status: res.status, body };
+  return failure(res, body);
+}
+
+/**
+ * A failed response as an {@link ApiResult}, with its `Retry-After` (seconds) when it has one.
+ * @param {Response} res
+ * @param {unknown} body
+ * @returns {{ ok: false, status: number, body: unknown, retryAfter?: number }}
+ */
+function failure(res, body) {
+  const retryAfter = Number(res.headers.get('retry-after'));
+  return Number.isFinite(retryAfter) && retryAfter > 0
+    ? { ok: false, status: res.status, body, retryAfter }
+    : { ok: false, status: res.status, body };
 }
 
 /**
@@ -136,7 +149,7 @@ export async function apiStream(path, opts) {
   if (!type.startsWith('application/x-ndjson') || !res.body) {
     const body = await readJson(res);
     if (res.ok && body !== undefined) return { ok: true, status: res.status, body };
-    return { ok: false, status: res.status, body };
+    return failure(res, body);
   }
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = '';

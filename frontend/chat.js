@@ -1,23 +1,31 @@
 // @ts-check
 /**
- * Member chat page: ask a question, show the answer.
+ * Member chat page: ask a question, follow up on the answer, see the claims behind it.
  *
- * Identity: every API call carries `Authorization: Bearer <token>`. The token lives only in
- * the memory of api.js (never localStorage/sessionStorage), so closing the tab signs out.
+ * Identity: every API call carries `Authorization: Bearer <token>`.
  * - Local demo (`GET /v1/config` → `{ devSignIn: true }`): a "Sign in as" picker fetches a
  *   token from the local server's dev issuer (`POST /dev/token`).
  * - Production: the portal's Cognito sign-in supplies the ID token and hands it to this page
  *   through {@link setToken}; the dev picker stays hidden because the deployed config says
- *   `devSignIn: false` (and the /dev routes do not exist there). Wiring that hand-off is the
- *   portal's job and out of scope here.
+ *   `devSignIn: false` (and the /dev routes do not exist there).
+ *
+ * The session (token, who is signed in, the conversation and its messages) is kept in this tab's
+ * sessionStorage (session.js), so a reload keeps the conversation; "Sign out" deletes the
+ * server's copy of the conversation (`POST /v1/sign-out`) and this tab's. Follow-up questions
+ * send the conversation's id; the server keeps the earlier turns (the page never sends them).
+ * Answers stream in as they are written (`apiStream`), hidden from screen readers until the
+ * finished answer is added to the log, which announces it once.
  *
  * Server text (answers, names, error messages) is only ever written with textContent.
  */
 import { api, apiStream, errorMessage, hasToken, isRecord, requestIdOf, setToken } from './api.js';
 import { isClaimsTable, renderClaimsTable } from './claims-table.js';
+import { renderFeedback } from './feedback.js';
 import { LIMITS } from './limits.js';
+import { clearSession, loadSession, saveSession } from './session.js';
 
 /** @import { ApiResult } from './api.js' */
+/** @import { StoredMessage } from './session.js' */
 
 const QUESTION_MAX = LIMITS.questionMaxChars;
 
@@ -28,7 +36,12 @@ const STATUS_STYLES = /** @type {const} */ ({
   refused: { label: "I can't help with that", className: 'bubble--refused' },
   withheld: { label: 'Private', className: 'bubble--withheld' },
   error: { label: 'Something went wrong', className: 'bubble--error' },
+  // The page's own messages (sign in first, please wait, shorten the question): not failures.
+  notice: { label: '', className: 'bubble--notice' },
 });
+
+/** Outcomes a member can rate. */
+const RATEABLE = new Set(['answered', 'needs_detail', 'refused', 'withheld']);
 
 const RELATIONSHIP_LABELS = /** @type {Record<string, string>} */ ({
   subscriber: 'plan holder',
@@ -46,7 +59,26 @@ const MESSAGES = {
   peopleFailed: "The demo people couldn't be loaded. Please reload the page.",
   tokenFailed: "That sign-in didn't work. Please choose the person again.",
   empty: 'Please type a question first.',
+  signedOut: 'You are signed out. Your conversation was deleted.',
+  newConversation: 'Started a new conversation.',
+  restarted: 'The earlier conversation had ended, so this question started a new one.',
 };
+
+/**
+ * The text of a "please wait" notice.
+ * @param {number | undefined} seconds from the Retry-After header
+ */
+function waitMessage(seconds) {
+  if (!seconds) return "You've asked a lot of questions in a short time. Please wait a minute, then try again.";
+  const when = seconds < 90 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minutes`;
+  return `You've asked a lot of questions in a short time. Please wait ${when}, then try again.`;
+}
+
+/** @param {number} length */
+function tooLongMessage(length) {
+  const over = length - QUESTION_MAX;
+  return `Your question is ${length} characters long. Questions can have up to ${QUESTION_MAX}: please shorten it by ${over} character${over === 1 ? '' : 's'}.`;
+}
 
 /** @type {{ devSignIn: boolean }} */
 let config = { devSignIn: false };
@@ -69,7 +101,7 @@ export { setToken };
 
 /**
  * What `POST /v1/ask` answers (also with a 5xx when the pipeline failed).
- * @typedef {{ status: keyof typeof STATUS_STYLES, answer: string, requestId?: string, table?: unknown }} AskBody
+ * @typedef {{ status: Exclude<keyof typeof STATUS_STYLES, 'notice'>, answer: string, requestId?: string, table?: unknown, conversationId?: string, conversationRestarted?: boolean }} AskBody
  */
 
 /** @param {string} id */
@@ -85,9 +117,15 @@ const els = {
   picker: /** @type {HTMLSelectElement} */ (byId('person-picker')),
   signInButton: /** @type {HTMLButtonElement} */ (byId('sign-in-button')),
   signedInAs: byId('signed-in-as'),
+  sessionActions: byId('session-actions'),
+  newConversation: /** @type {HTMLButtonElement} */ (byId('new-conversation')),
+  signOut: /** @type {HTMLButtonElement} */ (byId('sign-out')),
   log: byId('chat-log'),
+  examples: byId('examples'),
   askForm: /** @type {HTMLFormElement} */ (byId('ask-form')),
   question: /** @type {HTMLTextAreaElement} */ (byId('question')),
+  questionMax: byId('question-max'),
+  limit: byId('question-limit'),
   counter: byId('question-counter'),
   send: /** @type {HTMLButtonElement} */ (byId('send-button')),
   chips: /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('.chip')),
@@ -97,30 +135,48 @@ const els = {
 let busy = false;
 
 /**
- * The server's id for this conversation (follow-up questions are resolved against its earlier
- * turns, which the server keeps); undefined until the first answer, and after "New conversation".
- * @type {string | undefined}
+ * Who is signed in, the server's id for this conversation (follow-ups are resolved against its
+ * earlier turns, which the server keeps) and what the page shows. Saved for a reload.
+ * @type {{ token?: string, person?: { name: string, relationship: string }, conversationId?: string, messages: StoredMessage[] }}
  */
-let conversationId;
+const state = { messages: [] };
+
+function persist() {
+  if (!state.token || !state.person) return;
+  saveSession({
+    token: state.token,
+    person: state.person,
+    ...(state.conversationId ? { conversationId: state.conversationId } : {}),
+    messages: state.messages,
+  });
+}
 
 // ---------- chat log ----------
 
 /**
- * Appends one bubble to the conversation and keeps it in view.
- *
- * @param {{ who: 'member' | 'assistant', text: string, status?: keyof typeof STATUS_STYLES, reference?: string }} msg
+ * Adds one message to the conversation (and to the saved session), and keeps it in view.
+ * @param {StoredMessage} msg
+ * @param {{ restoring?: boolean }} [opts]
  */
-function addBubble(msg) {
-  const item = document.createElement('li');
+function addMessage(msg, opts = {}) {
+  if (!opts.restoring && (msg.who === 'member' || msg.status !== 'notice')) {
+    state.messages.push(msg);
+    persist();
+  }
+  const item = document.createElement('div');
   item.className = `bubble bubble--${msg.who}`;
   if (msg.who === 'assistant' && msg.status) {
-    const style = STATUS_STYLES[msg.status];
+    const status = /** @type {keyof typeof STATUS_STYLES} */ (
+      Object.hasOwn(STATUS_STYLES, msg.status) ? msg.status : 'error'
+    );
+    const style = STATUS_STYLES[status];
     item.classList.add(style.className);
-    item.dataset.status = msg.status;
-    if (style.label) {
+    item.dataset.status = status;
+    const labelText = msg.label ?? style.label;
+    if (labelText) {
       const label = document.createElement('p');
       label.className = 'bubble__label';
-      label.textContent = style.label;
+      label.textContent = labelText;
       item.append(label);
     }
   }
@@ -135,6 +191,19 @@ function addBubble(msg) {
   item.prepend(speaker);
   item.append(text);
 
+  // The rows the answer was built from, as a table the member can open.
+  if (msg.status === 'answered' && isClaimsTable(msg.table) && msg.table.rows.length > 0) {
+    item.append(renderClaimsTable(msg.table));
+  }
+  if (msg.who === 'assistant' && msg.requestId && msg.status && RATEABLE.has(msg.status)) {
+    item.append(
+      renderFeedback(msg.requestId, { given: msg.feedback, commented: msg.commented }, (fb) => {
+        msg.feedback = fb.given;
+        msg.commented = fb.commented;
+        persist();
+      }),
+    );
+  }
   if (msg.reference) {
     const ref = document.createElement('p');
     ref.className = 'bubble__reference';
@@ -143,24 +212,35 @@ function addBubble(msg) {
   }
 
   els.log.append(item);
-  scrollToNewest(item);
+  els.examples.hidden = els.log.childElementCount > 0;
+  if (!opts.restoring) scrollToNewest(item);
   return item;
 }
 
-/** Keeps the newest bubble in view; no animation for people who asked for less motion. @param {Element} item */
+/**
+ * Brings the newest message into view: its start below the header, the question box (which
+ * stays at the bottom of the screen) still in view. No animation for those who asked for less motion.
+ * @param {Element} item
+ */
 function scrollToNewest(item) {
   const calm = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-  item.scrollIntoView({ block: 'end', behavior: calm ? 'auto' : 'smooth' });
+  item.scrollIntoView({ block: 'nearest', behavior: calm ? 'auto' : 'smooth' });
+}
+
+/** A notice of the page's own (not an answer, not kept in the session). @param {string} label @param {string} text */
+function notice(label, text) {
+  addMessage({ who: 'assistant', status: 'notice', label, text });
 }
 
 function showProgress() {
-  const item = document.createElement('li');
+  const item = document.createElement('div');
   item.className = 'bubble bubble--assistant bubble--progress';
   item.id = 'progress';
   const spinner = document.createElement('span');
   spinner.className = 'spinner';
   spinner.setAttribute('aria-hidden', 'true');
   const text = document.createElement('span');
+  text.className = 'progress__text';
   text.textContent = 'Looking up your claims…';
   item.append(spinner, text);
   els.log.append(item);
@@ -173,13 +253,13 @@ function hideProgress() {
 
 /** @param {string} text */
 function setProgressText(text) {
-  const label = document.querySelector('#progress span:not(.spinner)');
+  const label = document.querySelector('#progress .progress__text');
   if (label) label.textContent = text;
 }
 
 /**
  * The answer as it is being written. Hidden from screen readers (they would hear every piece):
- * the finished answer is added as a new bubble, which the log announces once.
+ * the finished answer is added as a new message, which the log announces once.
  */
 const draft = {
   /** @type {HTMLElement | undefined} */
@@ -188,7 +268,7 @@ const draft = {
   write(text, replace) {
     if (!this.el) {
       hideProgress();
-      const item = document.createElement('li');
+      const item = document.createElement('div');
       item.className = 'bubble bubble--assistant bubble--draft';
       item.setAttribute('aria-hidden', 'true');
       const p = document.createElement('p');
@@ -223,13 +303,14 @@ function setBusy(value) {
   els.send.disabled = value;
   els.send.textContent = value ? 'Sending…' : 'Send';
   for (const chip of els.chips) chip.disabled = value;
+  els.newConversation.disabled = value;
 }
 
 // ---------- asking ----------
 
-/** @param {unknown} value @returns {value is keyof typeof STATUS_STYLES} */
+/** @param {unknown} value @returns {value is AskBody['status']} */
 function isKnownStatus(value) {
-  return typeof value === 'string' && Object.hasOwn(STATUS_STYLES, value);
+  return typeof value === 'string' && value !== 'notice' && Object.hasOwn(STATUS_STYLES, value);
 }
 
 /**
@@ -244,16 +325,22 @@ async function ask(rawQuestion) {
   const question = rawQuestion.trim();
   if (busy) return;
   if (!question) {
-    addBubble({ who: 'assistant', text: MESSAGES.empty, status: 'needs_detail' });
+    addMessage({ who: 'assistant', text: MESSAGES.empty, status: 'notice', label: 'Nothing to send yet' });
+    return;
+  }
+  if (question.length > QUESTION_MAX) {
+    // Never cut silently: the member shortens it, with the count in front of them.
+    showLimit();
+    els.question.focus();
     return;
   }
   if (!hasToken()) {
-    addBubble({ who: 'assistant', text: MESSAGES.signInFirst, status: 'error' });
+    notice('Please sign in', MESSAGES.signInFirst);
     (config.devSignIn ? els.picker : els.question).focus();
     return;
   }
 
-  addBubble({ who: 'member', text: question });
+  addMessage({ who: 'member', text: question });
   els.question.value = '';
   updateCounter();
   setBusy(true);
@@ -261,17 +348,16 @@ async function ask(rawQuestion) {
   try {
     // The answer streams in as it is written; the final event holds the whole answer.
     const r = await apiStream('/v1/ask', {
-      body: conversationId ? { question, conversationId } : { question },
+      body: state.conversationId ? { question, conversationId: state.conversationId } : { question },
       onEvent: onStreamEvent,
     });
-    if (isRecord(r.body) && typeof r.body.conversationId === 'string') conversationId = r.body.conversationId;
     draft.clear();
     hideProgress();
     renderResponse(r);
   } catch {
     draft.clear();
     hideProgress();
-    addBubble({ who: 'assistant', text: MESSAGES.network, status: 'error' });
+    addMessage({ who: 'assistant', text: MESSAGES.network, status: 'error' });
   } finally {
     setBusy(false);
   }
@@ -291,44 +377,56 @@ function renderResponse(r) {
   const requestId = requestIdOf(r.body);
 
   if (r.status === 401) {
-    setToken(undefined);
-    showSignedIn(undefined);
-    addBubble({ who: 'assistant', text: MESSAGES.signInAgain, status: 'error' });
+    // The sign-in ran out: the conversation stays on screen until someone signs in.
+    expireSession();
+    notice('Please sign in', MESSAGES.signInAgain);
     return;
   }
   if (r.status === 429) {
-    addBubble({ who: 'assistant', text: errorMessage(r.body) ?? MESSAGES.serverTrouble, status: 'error' });
+    notice('Please wait', waitMessage(r.ok ? undefined : r.retryAfter));
     return;
   }
   // Pipeline failures arrive as 5xx with the usual body and a friendly `answer`; anything else
   // that is not a normal answer (bad request, gateway error page, …) gets our own line.
   const body = r.body;
   if (!isAskBody(body) || (!r.ok && r.status < 500)) {
-    addBubble({ who: 'assistant', text: MESSAGES.serverTrouble, status: 'error', reference: requestId });
+    const text = r.status === 400 ? (errorMessage(body) ?? MESSAGES.serverTrouble) : MESSAGES.serverTrouble;
+    addMessage({ who: 'assistant', text, status: 'error', ...(requestId ? { reference: requestId } : {}) });
     return;
+  }
+  if (typeof body.conversationId === 'string') {
+    if (body.conversationRestarted && state.conversationId) notice('New conversation', MESSAGES.restarted);
+    state.conversationId = body.conversationId;
   }
 
   const status = r.ok ? body.status : 'error';
-  const bubble = addBubble({
+  addMessage({
     who: 'assistant',
     text: body.answer,
     status,
+    ...(requestId ? { requestId } : {}),
     // Support needs the id only when something failed on our side.
-    reference: status === 'error' ? requestId : undefined,
+    ...(status === 'error' && requestId ? { reference: requestId } : {}),
+    ...(status === 'answered' && isClaimsTable(body.table) ? { table: body.table } : {}),
   });
-  // The rows the answer was built from, as a table the member can open.
-  if (status === 'answered' && isClaimsTable(body.table) && body.table.rows.length > 0) {
-    bubble.append(renderClaimsTable(body.table));
-  }
 }
+
+// ---------- the question box ----------
 
 function updateCounter() {
   const used = els.question.value.length;
   els.counter.textContent = `${used} of ${QUESTION_MAX} characters`;
   els.counter.classList.toggle('counter--near-limit', used >= QUESTION_MAX - 20);
+  els.counter.classList.toggle('counter--over', used > QUESTION_MAX);
+  if (used > QUESTION_MAX) showLimit();
+  else els.limit.textContent = '';
 }
 
-// ---------- dev sign-in (LOCAL DEMO ONLY) ----------
+function showLimit() {
+  els.limit.textContent = tooLongMessage(els.question.value.trim().length || els.question.value.length);
+}
+
+// ---------- session: sign in, new conversation, sign out ----------
 
 /** @param {{ name: string, relationship: string } | undefined} person */
 function showSignedIn(person) {
@@ -337,6 +435,53 @@ function showSignedIn(person) {
     : config.devSignIn
       ? 'Not signed in. Choose a person above.'
       : '';
+  els.sessionActions.hidden = !person;
+}
+
+/** Forgets the session on this page (token, conversation, messages). */
+function signOutLocally() {
+  setToken(undefined);
+  clearSession();
+  state.token = undefined;
+  state.person = undefined;
+  state.conversationId = undefined;
+  state.messages = [];
+  els.log.replaceChildren();
+  els.examples.hidden = false;
+  showSignedIn(undefined);
+  if (config.devSignIn) els.devSignIn.hidden = false;
+}
+
+/** The token is no longer valid: forget it (and the saved session), keep what is on screen. */
+function expireSession() {
+  setToken(undefined);
+  clearSession();
+  state.token = undefined;
+  state.person = undefined;
+  showSignedIn(undefined);
+  if (config.devSignIn) els.devSignIn.hidden = false;
+}
+
+async function onSignOut() {
+  // The server deletes every conversation of this person; the page forgets its copy either way.
+  if (hasToken()) await api('/v1/sign-out', { method: 'POST' }).catch(() => undefined);
+  signOutLocally();
+  els.signedInAs.textContent = MESSAGES.signedOut;
+  (config.devSignIn ? els.picker : els.question).focus();
+}
+
+async function onNewConversation() {
+  if (busy) return;
+  const old = state.conversationId;
+  state.conversationId = undefined;
+  state.messages = [];
+  persist();
+  els.log.replaceChildren();
+  els.examples.hidden = false;
+  els.signedInAs.textContent = MESSAGES.newConversation;
+  els.question.focus();
+  // The old conversation is of no further use: delete it on the server too.
+  if (old) await api(`/v1/conversations/${encodeURIComponent(old)}`, { method: 'DELETE' }).catch(() => undefined);
 }
 
 async function loadPeople() {
@@ -379,11 +524,15 @@ async function onSignIn(event) {
     /** @type {ApiResult<{ token: string }>} */
     const r = await api('/dev/token', { method: 'POST', body: { personId: option.value } });
     if (!r.ok || typeof r.body.token !== 'string') throw new Error('token');
-    setToken(r.body.token);
     // A different person must not see the previous person's answers, nor continue their conversation.
-    els.log.replaceChildren();
-    conversationId = undefined;
-    showSignedIn({ name: option.dataset.name ?? '', relationship: option.dataset.relationship ?? '' });
+    signOutLocally();
+    setToken(r.body.token);
+    state.token = r.body.token;
+    state.person = { name: option.dataset.name ?? '', relationship: option.dataset.relationship ?? '' };
+    persist();
+    showSignedIn(state.person);
+    // Signed in: the picker goes away (Sign out, always in the header, brings it back).
+    els.devSignIn.hidden = true;
     els.question.focus();
   } catch {
     setToken(undefined);
@@ -402,6 +551,30 @@ async function loadConfig() {
   } catch {
     return { devSignIn: false };
   }
+}
+
+/** The session of this tab, after a reload: who is signed in and the conversation so far. */
+function restoreSession() {
+  const saved = loadSession();
+  if (!saved) return false;
+  setToken(saved.token);
+  state.token = saved.token;
+  state.person = saved.person;
+  state.conversationId = saved.conversationId;
+  state.messages = saved.messages;
+  for (const m of saved.messages) addMessage(m, { restoring: true });
+  showSignedIn(saved.person);
+  const last = els.log.lastElementChild;
+  if (last) scrollToNewest(last);
+  return true;
+}
+
+/** Keeps the newest message clear of the question box that stays at the bottom of the screen. */
+function trackFormHeight() {
+  const set = () =>
+    document.documentElement.style.setProperty('--ask-form-height', `${Math.ceil(els.askForm.offsetHeight)}px`);
+  set();
+  new ResizeObserver(set).observe(els.askForm);
 }
 
 function wireEvents() {
@@ -424,16 +597,20 @@ function wireEvents() {
     });
   }
   els.signInForm.addEventListener('submit', (event) => void onSignIn(/** @type {SubmitEvent} */ (event)));
+  els.newConversation.addEventListener('click', () => void onNewConversation());
+  els.signOut.addEventListener('click', () => void onSignOut());
 }
 
 async function start() {
-  els.question.maxLength = QUESTION_MAX;
+  els.questionMax.textContent = String(QUESTION_MAX);
   wireEvents();
   updateCounter();
+  trackFormHeight();
+  const restored = restoreSession();
   config = await loadConfig();
   if (!config.devSignIn) return;
-  els.devSignIn.hidden = false;
-  showSignedIn(undefined);
+  els.devSignIn.hidden = restored;
+  if (!restored) showSignedIn(undefined);
   try {
     await loadPeople();
   } catch {

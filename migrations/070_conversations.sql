@@ -9,8 +9,9 @@
 --     someone else reads exactly like one that does not exist (NULL / false), so an id is no oracle;
 --   * ids are random UUIDs (gen_random_uuid), never sequential.
 --
--- A turn holds the question, the interpretation ("what I looked up", JSON), the SQL that passed
--- validation and the outcome (status, reason code). Never rows, never the answer text.
+-- A turn holds the ask's request id, the question, the interpretation ("what I looked up", JSON),
+-- the SQL that passed validation and the outcome (status, reason code). Never rows, never the
+-- answer text.
 -- Retention: a conversation expires p_retention_seconds after its last turn (the caller passes
 -- CONVERSATION_RETENTION_HOURS); expired conversations are invisible at once and deleted by the
 -- next start (or app.conversation_purge). Sign-out deletes them (app.conversation_delete_person).
@@ -32,6 +33,8 @@ CREATE INDEX conversations_expires_at ON app.conversations (expires_at);
 CREATE TABLE app.conversation_turns (
   conversation_id uuid NOT NULL REFERENCES app.conversations (conversation_id) ON DELETE CASCADE,
   turn_no integer NOT NULL CHECK (turn_no >= 1),
+  -- The ask's request id: feedback on an answer names it (app.conversation_turn).
+  request_id text CHECK (request_id IS NULL OR length(request_id) BETWEEN 1 AND 128),
   question text NOT NULL CHECK (length(question) <= 1000),
   interpretation jsonb CHECK (interpretation IS NULL OR length(interpretation::text) <= 8000),
   validated_sql text CHECK (validated_sql IS NULL OR length(validated_sql) <= 20000),
@@ -40,6 +43,7 @@ CREATE TABLE app.conversation_turns (
   created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   PRIMARY KEY (conversation_id, turn_no)
 );
+CREATE INDEX conversation_turns_request ON app.conversation_turns (request_id);
 
 REVOKE ALL ON app.conversations, app.conversation_turns FROM PUBLIC;
 
@@ -113,6 +117,7 @@ CREATE FUNCTION app.conversation_add_turn(
   p_conversation_id uuid,
   p_member_id bigint,
   p_person_id text,
+  p_request_id text,
   p_question text,
   p_interpretation jsonb,
   p_sql text,
@@ -143,12 +148,29 @@ BEGIN
   IF v_turn IS NULL THEN
     RETURN false;
   END IF;
-  INSERT INTO app.conversation_turns (conversation_id, turn_no, question, interpretation, validated_sql, status, reason_code)
-  VALUES (p_conversation_id, v_turn, p_question, p_interpretation, p_sql, p_status, p_reason_code);
+  INSERT INTO app.conversation_turns (conversation_id, turn_no, request_id, question, interpretation, validated_sql, status, reason_code)
+  VALUES (p_conversation_id, v_turn, p_request_id, p_question, p_interpretation, p_sql, p_status, p_reason_code);
   DELETE FROM app.conversation_turns
    WHERE conversation_id = p_conversation_id AND turn_no <= v_turn - p_keep_turns;
   RETURN true;
 END
+$$;
+
+-- One turn of this person's own, unexpired conversations, by the ask's request id (feedback on an
+-- answer); no row for anyone else's.
+CREATE FUNCTION app.conversation_turn(p_request_id text, p_member_id bigint, p_person_id text)
+RETURNS TABLE (question text, validated_sql text, status text, reason_code text)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, app
+AS $$
+  SELECT ct.question, ct.validated_sql, ct.status, ct.reason_code
+  FROM app.conversation_turns ct
+  JOIN app.conversations c ON c.conversation_id = ct.conversation_id
+  WHERE ct.request_id = p_request_id
+    AND c.member_id = p_member_id
+    AND c.person_id = p_person_id
+    AND c.expires_at > pg_catalog.now()
+  LIMIT 1
 $$;
 
 -- Deletes one conversation of this person; false when there is none of theirs with that id.
@@ -181,7 +203,8 @@ REVOKE EXECUTE ON FUNCTION
   app.conversation_purge(),
   app.conversation_start(bigint, text, integer),
   app.conversation_history(uuid, bigint, text, integer),
-  app.conversation_add_turn(uuid, bigint, text, text, jsonb, text, text, text, integer, integer),
+  app.conversation_add_turn(uuid, bigint, text, text, text, jsonb, text, text, text, integer, integer),
+  app.conversation_turn(text, bigint, text),
   app.conversation_delete(uuid, bigint, text),
   app.conversation_delete_person(bigint, text)
 FROM PUBLIC;
@@ -189,7 +212,8 @@ GRANT EXECUTE ON FUNCTION
   app.conversation_purge(),
   app.conversation_start(bigint, text, integer),
   app.conversation_history(uuid, bigint, text, integer),
-  app.conversation_add_turn(uuid, bigint, text, text, jsonb, text, text, text, integer, integer),
+  app.conversation_add_turn(uuid, bigint, text, text, text, jsonb, text, text, text, integer, integer),
+  app.conversation_turn(text, bigint, text),
   app.conversation_delete(uuid, bigint, text),
   app.conversation_delete_person(bigint, text)
 TO claims_app;

@@ -24,6 +24,8 @@ export const AdminErrorCode = {
   CONFLICT: 'CONFLICT',
   /** The evaluation job could not be handed to its runner. */
   EVAL_NOT_STARTED: 'EVAL_NOT_STARTED',
+  /** No feedback with that id. */
+  FEEDBACK_NOT_FOUND: 'FEEDBACK_NOT_FOUND',
 } as const;
 
 export type AdminErrorCode = (typeof AdminErrorCode)[keyof typeof AdminErrorCode];

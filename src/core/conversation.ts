@@ -10,6 +10,8 @@ import type { AskStatus, ReasonCode } from './reasons.ts';
 
 /** One earlier question of the conversation, as stored. */
 export interface Turn {
+  /** The ask's request id (feedback on the answer names it). */
+  readonly requestId?: string;
   readonly question: string;
   /** "What I looked up" for that question (its sentence and parts), when there was one. */
   readonly interpretation?: unknown;
@@ -36,6 +38,8 @@ export interface ConversationStore {
   history(id: string, scope: MemberScope, limit: number): Promise<Turn[] | undefined>;
   /** Adds a turn; false when the conversation is not this person's (or has expired). */
   append(id: string, scope: MemberScope, turn: Turn): Promise<boolean>;
+  /** The turn of one of this person's own conversations with this request id (feedback), if any. */
+  turnOf(requestId: string, scope: MemberScope): Promise<Turn | undefined>;
   /** Deletes one conversation of this person; false when there was none. */
   delete(id: string, scope: MemberScope): Promise<boolean>;
   /** Deletes every conversation of this person (sign-out); resolves to how many. */

@@ -299,6 +299,15 @@ export class InMemoryConversationStore implements ConversationStore {
     return true;
   }
 
+  async turnOf(requestId: string, scope: MemberScope): Promise<Turn | undefined> {
+    for (const c of this.#conversations.values())
+      if (c.owner === ownerOf(scope)) {
+        const t = c.turns.find((x) => x.requestId === requestId);
+        if (t) return t;
+      }
+    return undefined;
+  }
+
   async delete(id: string, scope: MemberScope): Promise<boolean> {
     return this.#mine(id, scope) !== undefined && this.#conversations.delete(id);
   }

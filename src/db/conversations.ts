@@ -85,11 +85,12 @@ export class PgConversationStore implements ConversationStore {
     const p = personOf(scope);
     if (!isConversationId(id)) return false;
     const res = await this.#query<{ ok: boolean }>(
-      `SELECT app.conversation_add_turn($1::uuid, $2::bigint, $3, $4, $5::jsonb, $6, $7, $8, $9, $10) AS ok`,
+      `SELECT app.conversation_add_turn($1::uuid, $2::bigint, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11) AS ok`,
       [
         id,
         p.memberId,
         p.personId,
+        turn.requestId ?? null,
         turn.question,
         turn.interpretation === undefined ? null : JSON.stringify(turn.interpretation),
         turn.sql ?? null,
@@ -100,6 +101,30 @@ export class PgConversationStore implements ConversationStore {
       ],
     );
     return res.rows[0]?.ok === true;
+  }
+
+  async turnOf(requestId: string, scope: MemberScope): Promise<Turn | undefined> {
+    const p = personOf(scope);
+    if (requestId.length < 1 || requestId.length > 128) return undefined;
+    const res = await this.#query<{
+      question: string;
+      validated_sql: string | null;
+      status: AskStatus;
+      reason_code: ReasonCode;
+    }>('SELECT question, validated_sql, status, reason_code FROM app.conversation_turn($1, $2::bigint, $3)', [
+      requestId,
+      p.memberId,
+      p.personId,
+    ]);
+    const t = res.rows[0];
+    if (!t) return undefined;
+    return {
+      requestId,
+      question: t.question,
+      ...(t.validated_sql ? { sql: t.validated_sql } : {}),
+      status: t.status,
+      code: t.reason_code,
+    };
   }
 
   async delete(id: string, scope: MemberScope): Promise<boolean> {

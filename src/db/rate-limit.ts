@@ -30,3 +30,20 @@ export function createRateLimiter(pool: pg.Pool, opts: RateLimitOptions) {
     }
   };
 }
+
+/**
+ * Seconds until a rate-limited family may ask again (at least 1; the window when unknown).
+ * @example
+ * const wait = await secondsUntilAllowed(pool, '1000000001', 60); // 37
+ */
+export async function secondsUntilAllowed(pool: pg.Pool, memberId: string, windowSeconds: number): Promise<number> {
+  try {
+    const res = await pool.query<{ wait: number | null }>('SELECT app.ask_wait_seconds($1::bigint, $2) AS wait', [
+      memberId,
+      windowSeconds,
+    ]);
+    return res.rows[0]?.wait ?? windowSeconds;
+  } catch {
+    return windowSeconds;
+  }
+}

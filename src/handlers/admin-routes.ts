@@ -10,10 +10,14 @@
  *   GET  eval/{jobId}                                progress (done/total) and per-case results with the diff
  *   POST templates/{name}/versions/{v}/publish       {note} → only a draft that passed its evaluation
  *   POST templates/{name}/rollback                   {version, note} → an earlier published version again
- *   GET  history[?name=sql]                          who changed what
+ *   GET  history[?name=sql]                          who changed what (with the admin's name)
+ *   GET  feedback                                    members' feedback on answers (no rows, no names) and the cases made from it
+ *   POST feedback/{id}/case                          → 201 an evaluation case from that feedback (one click)
  */
+import type { AdminActors } from '../admin/actors.ts';
 import { AdminError, type AdminErrorCode } from '../admin/errors.ts';
 import type { EvalJobs } from '../admin/eval-jobs.ts';
+import type { FeedbackReview } from '../admin/feedback.ts';
 import { previewTemplate } from '../admin/preview.ts';
 import { isTemplateName, type TemplateRepository } from '../admin/template-repository.ts';
 import type { Identity } from '../auth/identity.ts';
@@ -34,6 +38,10 @@ export interface AdminContext {
   readonly jobs: EvalJobs;
   readonly cases: () => Promise<readonly EvalCase[]>;
   readonly identity: Identity;
+  /** Members' feedback and the evaluation cases made from it. */
+  readonly feedback?: FeedbackReview;
+  /** Admin names for the history. */
+  readonly actors?: AdminActors;
 }
 
 export interface AdminRequest {
@@ -63,6 +71,7 @@ export const ADMIN_ERROR_STATUS: Readonly<Record<AdminErrorCode, 404 | 409 | 503
   EVAL_FAILED: 409,
   CONFLICT: 409,
   EVAL_NOT_STARTED: 503,
+  FEEDBACK_NOT_FOUND: 404,
 };
 
 /**
@@ -82,6 +91,8 @@ export async function handleAdmin(req: AdminRequest, ctx: AdminContext): Promise
 }
 
 async function dispatch(req: AdminRequest, ctx: AdminContext): Promise<AdminResponse> {
+  // Who this admin is, for the history's names (best effort: never blocks the request).
+  await ctx.actors?.remember(ctx.identity).catch(() => undefined);
   const parts = req.path.split('/').filter(Boolean);
   const [a, b, c, d, e] = parts;
   const actor = ctx.identity.subject;
@@ -90,7 +101,18 @@ async function dispatch(req: AdminRequest, ctx: AdminContext): Promise<AdminResp
   if (route('GET', a === 'templates' && parts.length === 1)) return ok(await listTemplates(ctx));
   if (route('GET', a === 'history' && parts.length === 1)) {
     const name = req.query.name === undefined ? undefined : templateName(req.query.name);
-    return ok({ events: await ctx.store.history(name) });
+    const events = await ctx.store.history(name);
+    const names = (await ctx.actors?.names(events.map((e) => e.actor))) ?? new Map<string, string>();
+    return ok({ events: events.map((e) => ({ ...e, actorName: names.get(e.actor) ?? actorLabel(e.actor) })) });
+  }
+  if (a === 'feedback' && ctx.feedback) {
+    if (route('GET', parts.length === 1))
+      return ok({ items: await ctx.feedback.list(), cases: await ctx.feedback.cases() });
+    if (route('POST', parts.length === 3 && c === 'case')) {
+      const id = /^\d{1,12}$/.test(b ?? '') ? Number(b) : Number.NaN;
+      if (!Number.isSafeInteger(id)) throw new HttpError(404, 'FEEDBACK_NOT_FOUND', 'No feedback with that id.');
+      return { status: 201, body: { case: await ctx.feedback.toCase(id, actor) } };
+    }
   }
   if (route('GET', a === 'eval' && parts.length === 2)) {
     const job = await ctx.jobs.get(b ?? '');
@@ -136,6 +158,12 @@ function allow(actual: string, wanted: string): boolean {
 }
 
 const ok = (body: unknown): AdminResponse => ({ status: 200, body });
+
+/** An actor without a known name: the system, or a shortened subject (never shown bare). */
+function actorLabel(actor: string): string {
+  if (actor === 'system') return 'the system (shipped files)';
+  return `an admin not seen since names were recorded (${actor.slice(0, 8)}…)`;
+}
 const notFound = () => new HttpError(404, 'NOT_FOUND', 'No such admin endpoint.');
 const methodNotAllowed = () => new HttpError(405, 'METHOD_NOT_ALLOWED', 'That method is not allowed here.');
 

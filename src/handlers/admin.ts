@@ -4,7 +4,9 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { AdminActors } from '../admin/actors.ts';
 import type { EvalJobs } from '../admin/eval-jobs.ts';
+import type { FeedbackReview } from '../admin/feedback.ts';
 import type { TemplateRepository } from '../admin/template-repository.ts';
 import { type Identity, requireRole } from '../auth/identity.ts';
 import type { EvalCase } from '../eval/cases.ts';
@@ -27,6 +29,8 @@ export interface AdminHandlerDeps {
   readonly cases?: () => Promise<readonly EvalCase[]>;
   /** Evaluation jobs (state in PostgreSQL; run in this process or by the eval runner function). */
   readonly jobs: () => Promise<EvalJobs>;
+  /** Members' feedback and the cases made from it; admin names for the history. */
+  readonly review?: () => Promise<{ feedback: FeedbackReview; actors: AdminActors }>;
 }
 
 /** Template bodies are a few kB; anything much larger is refused before parsing. */
@@ -68,7 +72,14 @@ export function createAdminHandler(deps: AdminHandlerDeps) {
       const query = (event.queryStringParameters ?? {}) as Record<string, string | undefined>;
       const res = await handleAdmin(
         { method: event.httpMethod, path: adminPath(event), query, body: bodyOf(event) },
-        { store: await deps.store(), ports: await deps.ports(), jobs: await deps.jobs(), cases, identity },
+        {
+          store: await deps.store(),
+          ports: await deps.ports(),
+          jobs: await deps.jobs(),
+          cases,
+          identity,
+          ...(deps.review ? await deps.review() : {}),
+        },
       );
       return json(res.status, res.body);
     });

@@ -18,11 +18,12 @@ import { askMetrics } from '../observability/metrics.ts';
 import { type AskPorts, ask, failedAsk } from '../pipeline/ask.ts';
 import { askInConversation } from '../pipeline/conversation.ts';
 import type { SummarySink } from '../pipeline/summary-stream.ts';
-import { lambdaAskDeps } from '../runtime/lambda.ts';
+import { lambdaAskDeps, lambdaFeedbackDeps } from '../runtime/lambda.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { askResponseBody, askStatusCode } from './ask-body.ts';
 import { type StreamedResponse, streamedAsk, streamFormatOf } from './ask-stream.ts';
 import { handler as conversationsHandler, isConversationRoute } from './conversations.ts';
+import { createFeedbackHandler, isFeedbackRoute } from './feedback.ts';
 import { streamingOnLambda } from './lambda-stream.ts';
 
 export interface AskHandlerDeps {
@@ -202,17 +203,24 @@ type Handler<R> = (event: APIGatewayProxyEvent, context: Context) => Promise<R>;
 const lambdaDeps = lambdaAskDeps();
 const jsonAsk = createAskHandler(lambdaDeps);
 const streamingAsk = createAskHandler(lambdaDeps, { streaming: true });
+const feedbackHandler = createFeedbackHandler(lambdaFeedbackDeps());
+
+/** The member's other routes the ask function serves (its conversation store's). */
+const memberRoute = (event: APIGatewayProxyEvent, context: Context) =>
+  isConversationRoute(event)
+    ? conversationsHandler(event, context)
+    : isFeedbackRoute(event)
+      ? feedbackHandler(event, context)
+      : undefined;
 
 /**
  * The Lambda entry point (serverless.yml: src/handlers/ask.handler); the config is read here, at
  * the cold start. On Lambda it streams (API Gateway REST response streaming): a client asking for
  * a stream gets events as the answer is written, any other gets its JSON. The ask function also
- * serves the member's conversations (DELETE /v1/conversations/{id}, POST /v1/sign-out): they are
- * its store's endpoints.
+ * serves the member's conversations (DELETE /v1/conversations/{id}, POST /v1/sign-out) and
+ * feedback on answers (POST /v1/feedback): they are its conversation store's endpoints.
  */
 export const handler = streamingOnLambda(
-  (event: APIGatewayProxyEvent, context: Context) =>
-    isConversationRoute(event) ? conversationsHandler(event, context) : streamingAsk(event, context),
-  (event: APIGatewayProxyEvent, context: Context) =>
-    isConversationRoute(event) ? conversationsHandler(event, context) : jsonAsk(event, context),
+  (event: APIGatewayProxyEvent, context: Context) => memberRoute(event, context) ?? streamingAsk(event, context),
+  (event: APIGatewayProxyEvent, context: Context) => memberRoute(event, context) ?? jsonAsk(event, context),
 );

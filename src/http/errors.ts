@@ -5,13 +5,17 @@
 export class HttpError extends Error {
   override readonly name = 'HttpError';
 
+  /** Extra response headers (e.g. Retry-After on a 429). */
+  readonly headers?: Readonly<Record<string, string>>;
+
   constructor(
     readonly statusCode: number,
     readonly code: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Readonly<Record<string, string>> },
   ) {
     super(message, options);
+    if (options?.headers) this.headers = options.headers;
   }
 
   toJSON(): { error: { code: string; message: string } } {

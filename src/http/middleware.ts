@@ -46,7 +46,11 @@ export function httpErrorMiddleware(
       request.response = json(
         err.statusCode,
         { error: { code: err.code, message: err.message }, requestId },
-        err.statusCode === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {},
+        {
+          ...(err.statusCode === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {}),
+          // Headers the error carries itself (a 429's Retry-After: when the family may ask again).
+          ...((err as { headers?: Record<string, string> }).headers ?? {}),
+        },
       );
       return;
     }

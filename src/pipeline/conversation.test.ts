@@ -81,7 +81,7 @@ describe('askInConversation', () => {
     );
     const turns = (await w.conversations.history(r.conversationId ?? '', ME, 10)) as Turn[];
     assert.equal(turns.length, 1);
-    assert.deepEqual(Object.keys(turns[0] ?? {}).sort(), ['code', 'question', 'sql', 'status']);
+    assert.deepEqual(Object.keys(turns[0] ?? {}).sort(), ['code', 'question', 'requestId', 'sql', 'status']);
     assert.doesNotMatch(JSON.stringify(turns), /12\.00|You spent/);
   });
 

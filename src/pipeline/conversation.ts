@@ -38,6 +38,7 @@ const UNSAFE_QUESTION: ReadonlySet<ReasonCode> = new Set([Reason.QUESTION_UNSAFE
 export function turnOf(question: string, result: AskResult): Turn {
   const interpretation = (result as { interpretation?: unknown }).interpretation;
   return {
+    requestId: result.requestId,
     question: UNSAFE_QUESTION.has(result.code) ? '' : question.trim().slice(0, LIMITS.questionMaxChars),
     ...(interpretation !== undefined ? { interpretation } : {}),
     ...(result.sql ? { sql: result.sql } : {}),

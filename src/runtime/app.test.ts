@@ -28,16 +28,15 @@ describe('buildApp: the one wiring', () => {
     assert.ok(buildApp(parseConfig({ PROMPT_STORE: 'files' }), { pool, llm }).ports.prompts instanceof FilePromptStore);
   });
 
-  it('the rate limit uses ASK_RATE_LIMIT / ASK_RATE_WINDOW_SECONDS and answers 429 when refused', async () => {
+  it('the rate limit uses ASK_RATE_LIMIT / ASK_RATE_WINDOW_SECONDS and answers 429 with a Retry-After when refused', async () => {
     const { pool, queries } = recordingPool(false);
     const app = buildApp(parseConfig({ ASK_RATE_LIMIT: '7', ASK_RATE_WINDOW_SECONDS: '90' }), { pool, llm });
     await assert.rejects(
       app.rateLimit({ subject: 's', memberId: '1000000001', personId: '1000000001-01', role: 'member' }),
-      {
-        statusCode: 429,
-      },
+      (err: { statusCode?: number; headers?: Record<string, string> }) =>
+        err.statusCode === 429 && /^\d+$/.test(err.headers?.['retry-after'] ?? ''),
     );
-    assert.deepEqual(queries.at(-1)?.values, ['1000000001', 7, 90]);
+    assert.deepEqual(queries.find((q) => /take_ask/.test(q.text))?.values, ['1000000001', 7, 90]);
   });
 
   it('health checks are the same names built or deferred; a failed build reads as a failing check', async () => {

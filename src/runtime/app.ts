@@ -10,8 +10,10 @@ import type { Identity } from '../auth/identity.ts';
 import type { Config } from '../config/config.ts';
 import type { AskResult } from '../core/ask-result.ts';
 import type { ConversationStore } from '../core/conversation.ts';
+import type { FeedbackStore } from '../core/feedback.ts';
 import { type Clock, type Llm, type PromptStore, systemClock } from '../core/ports.ts';
 import { PgConversationStore } from '../db/conversations.ts';
+import { PgFeedbackStore } from '../db/feedback.ts';
 import { PgMemberDb } from '../db/member-db.ts';
 import { ModelHealth, withModelHealth } from '../llm/health.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
@@ -41,6 +43,8 @@ export interface App {
   readonly db: PgMemberDb;
   /** Conversations (follow-up questions), bound to the person who started each one. */
   readonly conversations: ConversationStore;
+  /** Feedback on answers (without rows or names). */
+  readonly feedback: FeedbackStore;
   /** Throws an HttpError(429) when the family has asked too often. */
   readonly rateLimit: (identity: Identity) => Promise<void>;
   /**
@@ -107,6 +111,7 @@ export function buildApp(config: Config, parts: AppParts): App {
       retentionSeconds: config.conversations.retentionHours * 3600,
       keepTurns: LIMITS.conversationTurnsKept,
     }),
+    feedback: new PgFeedbackStore(parts.pool),
     rateLimit: memberRateLimit(parts.pool, config.rateLimit),
     onResult: afterAsk(db),
     llmHealth,

@@ -3,7 +3,9 @@
  * per container on top of `lambdaApp()` (same pool, same model client). Kept apart from
  * runtime/lambda.ts so the ask function's bundle does not carry the admin modules.
  */
+import { AdminActors } from '../admin/actors.ts';
 import type { EvalJobs } from '../admin/eval-jobs.ts';
+import { FeedbackReview, withFeedbackCases } from '../admin/feedback.ts';
 import type { TemplateRepository } from '../admin/template-repository.ts';
 import { casesFromFile } from '../eval/cases-file.ts';
 import { buildEvalJobs, templateRepository } from './admin.ts';
@@ -33,9 +35,14 @@ export function lambdaTemplateStore(): Promise<TemplateRepository> {
 
 let cases: ReturnType<typeof casesFromFile> | undefined;
 
-/** The evaluation set (EVAL_SET, else eval/cases.jsonl), read once per container. */
+/**
+ * The evaluation set (EVAL_SET, else eval/cases.jsonl), read once per container, with the cases
+ * admins made from members' feedback (read from the database each time).
+ */
 export function lambdaCases(): ReturnType<typeof casesFromFile> {
-  cases ??= casesFromFile(lambdaConfig().eval.setFile);
+  cases ??= withFeedbackCases(casesFromFile(lambdaConfig().eval.setFile), {
+    cases: async () => new FeedbackReview((await lambdaApp()).db.pool).cases(),
+  });
   return cases;
 }
 
@@ -72,6 +79,10 @@ export function lambdaAdminDeps() {
     identify: lambdaIdentify(),
     cases: lambdaCases(),
     jobs: () => lambdaEvalJobs(),
+    review: async () => {
+      const pool = (await lambdaApp()).db.pool;
+      return { feedback: new FeedbackReview(pool), actors: new AdminActors(pool) };
+    },
   };
 }
 

@@ -63,6 +63,18 @@ export function lambdaAskDeps() {
   };
 }
 
+/** What the feedback handler needs, on Lambda: no model. */
+export function lambdaFeedbackDeps() {
+  const cfg = lambdaConfig();
+  return {
+    identify: lambdaIdentify(cfg),
+    parts: async () => {
+      const app = await lambdaApp();
+      return { conversations: app.conversations, feedback: app.feedback, db: app.db };
+    },
+  };
+}
+
 /** What the conversations handler (delete one, sign out) needs, on Lambda: no model. */
 export function lambdaConversationDeps() {
   const cfg = lambdaConfig();

@@ -8,6 +8,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { AdminActors } from '../admin/actors.ts';
+import { FeedbackReview, withFeedbackCases } from '../admin/feedback.ts';
 import { identityFromEvent } from '../auth/api-gateway.ts';
 import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.ts';
 import type { Role } from '../auth/identity.ts';
@@ -20,6 +22,7 @@ import { casesFromFile } from '../eval/cases-file.ts';
 import { createAdminHandler } from '../handlers/admin.ts';
 import { createAskHandler } from '../handlers/ask.ts';
 import { createConversationsHandler } from '../handlers/conversations.ts';
+import { createFeedbackHandler } from '../handlers/feedback.ts';
 import { createHealthHandler } from '../handlers/health.ts';
 import type { HttpResult } from '../handlers/lambda-stream.ts';
 import { json } from '../http/response.ts';
@@ -99,7 +102,9 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   // A publish drops the pipeline's cached version when it reads the database, so it is served at once.
   const adminStore = templateRepository(runtime);
   // Evaluation jobs: state in the database (any process may poll), run here in the background.
-  const cases = casesFromFile(runtime.config.eval.setFile);
+  // The set is the file's cases plus the ones admins made from members' feedback.
+  const review = { feedback: new FeedbackReview(runtime.db.pool), actors: new AdminActors(runtime.db.pool) };
+  const cases = withFeedbackCases(casesFromFile(runtime.config.eval.setFile), review.feedback);
   const jobs = buildEvalJobs(runtime, { store: adminStore, cases });
   const routes: Record<string, { resource: string; handler: Handler }> = {
     '/v1/ask': {
@@ -119,6 +124,13 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
       resource: '/v1/conversations/{id}',
       handler: createConversationsHandler({ identify, conversations: async () => runtime.conversations }),
     },
+    '/v1/feedback': {
+      resource: '/v1/feedback',
+      handler: createFeedbackHandler({
+        identify,
+        parts: async () => ({ conversations: runtime.conversations, feedback: runtime.feedback, db: runtime.db }),
+      }),
+    },
     '/v1/sign-out': {
       resource: '/v1/sign-out',
       handler: createConversationsHandler({ identify, conversations: async () => runtime.conversations }),
@@ -132,6 +144,7 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
         identify,
         cases,
         jobs: async () => jobs,
+        review: async () => review,
       }),
     },
     '/v1/health': {

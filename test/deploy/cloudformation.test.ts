@@ -132,6 +132,7 @@ describe('packaged CloudFormation template', () => {
       'ApiGatewayMethodV1AdminProxyVarAny',
       'ApiGatewayMethodV1AskPost',
       'ApiGatewayMethodV1ConversationsIdVarDelete',
+      'ApiGatewayMethodV1FeedbackPost',
       'ApiGatewayMethodV1HealthGet',
       'ApiGatewayMethodV1SignDashoutPost',
     ]);
@@ -158,6 +159,7 @@ describe('packaged CloudFormation template', () => {
     const streamed = [
       'ApiGatewayMethodV1AskPost',
       'ApiGatewayMethodV1ConversationsIdVarDelete',
+      'ApiGatewayMethodV1FeedbackPost',
       'ApiGatewayMethodV1SignDashoutPost',
     ];
     for (const [name, method] of resources('AWS::ApiGateway::Method')) {

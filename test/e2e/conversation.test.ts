@@ -1,7 +1,10 @@
 /**
  * Browser test of the chat's conversation features against the real local server (embedded
  * PostgreSQL, Bedrock stand-in, dev token issuer) in Debian's Chromium: the claims table under
- * an answer (open, sort, CSV).
+ * an answer (open, sort, CSV); the question box in view; the length limit said before anything is
+ * cut; feedback (stored without names) that an admin turns into an evaluation case; the session
+ * surviving a reload; New conversation and Sign out (the server's copy deleted); notices that are
+ * not errors (sign in first, please wait with Retry-After); axe-core on every state.
  *
  * Screenshots land in test/e2e/artifacts/ (git-ignored).
  */
@@ -10,7 +13,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { LIMITS } from '../../src/schema/catalog.ts';
+import { axeViolations } from '../support/axe.ts';
 import { type AppPage, ARTIFACTS, openAppPage } from '../support/browser.ts';
+import { adminQuery } from '../support/db.ts';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -42,6 +48,20 @@ async function askAndWait(question: string) {
   return answers().nth(before);
 }
 
+/** axe-core finds nothing on the page as it is now. */
+async function noAxeViolations(state: string) {
+  assert.deepEqual(await axeViolations(page), [], `axe: ${state}`);
+}
+
+/** The demo subscriber's conversations on the server. */
+async function serverConversations() {
+  const r = await adminQuery<{ id: string; turns: number }>(
+    app.db.adminUrl,
+    "SELECT conversation_id::text AS id, turns FROM app.conversations WHERE person_id = '1000000001-01' ORDER BY created_at",
+  );
+  return r.rows;
+}
+
 async function signInAs(relationship: string) {
   await page.goto(app.server.url);
   await page.locator('#person-picker optgroup').first().waitFor({ state: 'attached' });
@@ -52,6 +72,23 @@ async function signInAs(relationship: string) {
   await page.locator('#sign-in-button').click();
   await page.locator('#signed-in-as', { hasText: 'Signed in as' }).waitFor();
 }
+
+test('the signed-out page has no axe violations; asking then is a notice, not an error', {
+  timeout: 60_000,
+}, async () => {
+  await page.goto(app.server.url);
+  await page.locator('#person-picker optgroup').first().waitFor({ state: 'attached' });
+  assert.equal(await page.locator('#session-actions').isVisible(), false, 'no sign-out before sign-in');
+  await noAxeViolations('signed out');
+  await page.locator('#question').fill('How many claims did I have?');
+  await page.locator('#question').press('Enter');
+  const notice = page.locator('#chat-log .bubble--notice').last();
+  await notice.waitFor();
+  assert.equal(await notice.getAttribute('data-status'), 'notice');
+  assert.equal(await notice.locator('.bubble__label').textContent(), 'Please sign in');
+  assert.doesNotMatch((await notice.textContent()) ?? '', /something went wrong/i);
+  await noAxeViolations('sign-in notice');
+});
 
 test('a list answer shows "Show the N claims": an accessible table, sortable by date and amount, with a CSV download', {
   timeout: 90_000,
@@ -111,12 +148,179 @@ test('a list answer shows "Show the N claims": an accessible table, sortable by 
   assert.equal(lines.length, n + 1, 'a header and one line per claim');
   assert.match(lines[0] ?? '', /^Date,Who,Relationship,Type,Provider,/);
   assert.match(lines[1] ?? '', /^\d{4}-\d{2}-\d{2},/, 'raw ISO dates in the file');
-
+  await noAxeViolations('answer with the table open');
   await page.screenshot({ path: join(ARTIFACTS, 'claims-table-desktop.png'), fullPage: true });
   await page.setViewportSize(PHONE);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page does not scroll sideways on a phone (the table scrolls inside): ${overflow}px`);
   await page.screenshot({ path: join(ARTIFACTS, 'claims-table-phone.png'), fullPage: true });
+  await noAxeViolations('answer with the table open, on a phone');
   await page.setViewportSize(DESKTOP);
+  assert.deepEqual(app.pageErrors, []);
+});
+
+test('the question box stays in view after an answer, on a phone and on a desktop', { timeout: 90_000 }, async () => {
+  for (const size of [PHONE, DESKTOP]) {
+    await page.setViewportSize(size);
+    await askAndWait('How many claims did I have this year?');
+    await page.waitForTimeout(600); // smooth scrolling settles
+    const box = await page.locator('#question').boundingBox();
+    const viewport = page.viewportSize();
+    assert.ok(box && viewport, 'measured');
+    assert.ok(
+      box.y >= 0 && box.y + box.height <= viewport.height,
+      `question box at ${box.y}..${box.y + box.height} of ${viewport.height}`,
+    );
+    const actions = await page.locator('#session-actions').boundingBox();
+    assert.ok(actions && actions.y >= 0 && actions.y < 160, 'New conversation and Sign out are in view');
+  }
+});
+
+test('the length limit is stated before anything is cut; nothing too long is sent', { timeout: 30_000 }, async () => {
+  const sent = await page.locator('#chat-log .bubble--member').count();
+  const long = `How much did I spend ${'and then some more '.repeat(16)}?`;
+  assert.ok(long.length > LIMITS.questionMaxChars);
+  await page.locator('#question').fill(long);
+  assert.equal(await page.locator('#question').inputValue(), long, 'the text is never cut');
+  assert.equal(
+    await page.locator('#question-counter').textContent(),
+    `${long.length} of ${LIMITS.questionMaxChars} characters`,
+  );
+  const limit = (await page.locator('#question-limit').textContent()) ?? '';
+  assert.match(limit, new RegExp(`${long.length} characters long.*up to ${LIMITS.questionMaxChars}`));
+  await noAxeViolations('question over the limit');
+  await page.locator('#question').press('Enter');
+  assert.equal(await page.locator('#chat-log .bubble--member').count(), sent, 'not sent');
+  assert.equal(await page.locator('#question').inputValue(), long, 'still there to shorten');
+  await page.locator('#question').fill('');
+  assert.equal(await page.locator('#question-limit').textContent(), '');
+});
+
+test('feedback is stored without names; an admin sees it and makes an evaluation case in one click', {
+  timeout: 120_000,
+}, async () => {
+  const answer = await askAndWait('How many claims did Daniel have last year?');
+  const requestId = await page.evaluate(() => {
+    const raw = sessionStorage.getItem('claims-chat-session');
+    const s = raw ? (JSON.parse(raw) as { messages: { requestId?: string }[] }) : { messages: [] };
+    return s.messages.at(-1)?.requestId;
+  });
+  assert.ok(requestId, 'the answer carries its request id');
+  await answer.getByRole('button', { name: 'Yes' }).click();
+  await answer.locator('.feedback__status', { hasText: 'Thank you for your feedback.' }).waitFor();
+  assert.equal(await answer.getByRole('button', { name: 'Yes' }).getAttribute('aria-pressed'), 'true');
+  await noAxeViolations('feedback given, comment box open');
+  await answer.getByRole('textbox', { name: /Anything to add/ }).fill('Daniel Whitfield says the count looks right.');
+  await answer.getByRole('button', { name: 'Send comment' }).click();
+  await answer.locator('.feedback__status', { hasText: 'your comment was sent' }).waitFor();
+
+  const stored = await adminQuery<Record<string, unknown>>(
+    app.db.adminUrl,
+    'SELECT * FROM public.answer_feedback WHERE request_id = $1',
+    [requestId],
+  );
+  const row = stored.rows[0];
+  assert.ok(row, 'stored');
+  assert.equal(row.helpful, true);
+  assert.equal(row.asker_relationship, 'subscriber');
+  assert.doesNotMatch(JSON.stringify(row), /Daniel|Whitfield|1000000001/, 'no names, no member id');
+  assert.match(String(row.question), /\{\{first_name:subscriber\}\}/);
+  assert.match(String(row.comment), /\{\{first_name:subscriber\}\} \{\{last_name\}\} says/);
+  assert.deepEqual(
+    Object.keys(row).filter((k) => /member|person|rows/.test(k)),
+    [],
+  );
+
+  // The admin page lists it; one click makes the evaluation case.
+  const admin = await app.browser.newPage({ viewport: DESKTOP });
+  try {
+    await admin.goto(`${app.server.url}/admin.html`);
+    await admin.locator('#admin-sign-in-button').click();
+    const item = admin.locator('#feedback-list li').first();
+    await item.waitFor();
+    assert.match((await item.textContent()) ?? '', /Helpful.*asked by a subscriber/);
+    assert.deepEqual(await axeViolations(admin), [], 'axe: admin feedback list');
+    await item.getByRole('button', { name: 'Make an evaluation case' }).click();
+    await item.locator('.admin-message', { hasText: /Made feedback-\d+: the next evaluation runs it/ }).waitFor();
+    const cases = await adminQuery<{ case_id: string; question: string; member: string; expected: { sql?: string } }>(
+      app.db.adminUrl,
+      'SELECT case_id, question, member, expected FROM public.eval_cases',
+    );
+    assert.equal(cases.rows.length, 1);
+    assert.equal(cases.rows[0]?.member, '1000000001', 'runs for the demo family');
+    assert.match(
+      cases.rows[0]?.question ?? '',
+      /^How many claims did [A-Z][a-z]+ have last year\?$/,
+      'names put back from the demo family',
+    );
+    assert.match(cases.rows[0]?.expected.sql ?? '', /member_id = \{\{member_id\}\}/);
+  } finally {
+    await admin.close();
+  }
+});
+
+test('the conversation survives a reload and goes on in the same server conversation', {
+  timeout: 90_000,
+}, async () => {
+  const before = await page.locator('#chat-log .bubble').count();
+  const conversations = await serverConversations();
+  const current = conversations.at(-1);
+  assert.ok(current);
+  await page.reload();
+  await page.locator('#signed-in-as', { hasText: 'Signed in as' }).waitFor();
+  assert.equal(await page.locator('#chat-log .bubble').count(), before, 'every message is back');
+  assert.equal(await page.locator('#session-actions').isVisible(), true);
+  assert.equal(await page.locator('#dev-sign-in').isVisible(), false);
+  await noAxeViolations('after a reload');
+  await askAndWait('How many claims did I have last month?');
+  const after = await serverConversations();
+  assert.equal(after.length, conversations.length, 'no new conversation');
+  assert.equal(after.at(-1)?.turns, current.turns + 1, 'the same one, one turn more');
+});
+
+test('"please wait" says when, from Retry-After; it is not an error', { timeout: 30_000 }, async () => {
+  await page.route(
+    '**/v1/ask',
+    (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { 'content-type': 'application/json', 'retry-after': '37' },
+        body: JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Please wait a minute and try again.' } }),
+      }),
+    { times: 1 },
+  );
+  const notice = await askAndWait('How many claims did I have this year?');
+  assert.equal(await notice.getAttribute('data-status'), 'notice');
+  assert.equal(await notice.locator('.bubble__label').textContent(), 'Please wait');
+  assert.match((await notice.locator('.bubble__text').textContent()) ?? '', /Please wait 37 seconds/);
+  await noAxeViolations('please-wait notice');
+});
+
+test('New conversation clears the page and deletes the old conversation on the server', {
+  timeout: 60_000,
+}, async () => {
+  const old = (await serverConversations()).at(-1)?.id;
+  assert.ok(old);
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page.locator('#signed-in-as', { hasText: 'Started a new conversation' }).waitFor();
+  assert.equal(await page.locator('#chat-log .bubble').count(), 0);
+  for (let i = 0; i < 20 && (await serverConversations()).some((c) => c.id === old); i++)
+    await page.waitForTimeout(100);
+  assert.ok(!(await serverConversations()).some((c) => c.id === old), 'the old one is gone');
+  await askAndWait('How many claims did I have this year?');
+  assert.equal((await serverConversations()).at(-1)?.turns, 1, 'a fresh conversation');
+});
+
+test('Sign out deletes the conversations on the server and the session in the tab', { timeout: 60_000 }, async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('#signed-in-as', { hasText: 'You are signed out' }).waitFor();
+  assert.equal(await page.locator('#chat-log .bubble').count(), 0);
+  assert.deepEqual(await serverConversations(), []);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('claims-chat-session')), null);
+  assert.equal(await page.locator('#dev-sign-in').isVisible(), true);
+  await noAxeViolations('signed out again');
+  await page.reload();
+  await page.locator('#person-picker optgroup').first().waitFor({ state: 'attached' });
+  assert.equal(await page.locator('#chat-log .bubble').count(), 0, 'nothing comes back after a reload');
   assert.deepEqual(app.pageErrors, []);
 });
