@@ -22,7 +22,7 @@ async function post(path: string, body: string, headers: Record<string, string> 
     headers: { 'content-type': 'application/json', ...headers },
     body,
   });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
 
 const askWith = (auth: string | undefined, body: unknown) =>
@@ -121,13 +121,17 @@ describe('POST /v1/ask', () => {
     const other = await server.issuer.issue({ memberId: SINGLE, personId: `${SINGLE}-01` });
     const statuses: number[] = [];
     let last: Record<string, unknown> = {};
+    let retryAfter: string | null = null;
     for (let i = 0; i <= RATE_LIMIT; i++) {
       const r = await askWith(other, { question: 'How many claims did I have?' });
       statuses.push(r.status);
       last = r.json;
+      retryAfter = r.headers.get('retry-after');
     }
     assert.deepEqual(statuses, [...Array(RATE_LIMIT).fill(200), 429]);
     assert.equal((last.error as { code: string }).code, 'RATE_LIMITED');
+    // When the family may ask again: within the window (60 s by default), at least 1 s.
+    assert.ok(Number(retryAfter) >= 1 && Number(retryAfter) <= 60, `Retry-After ${retryAfter}`);
     assert.match((last.error as { message: string }).message, /wait a minute/);
   });
 

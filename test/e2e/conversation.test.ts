@@ -159,6 +159,65 @@ test('a list answer shows "Show the N claims": an accessible table, sortable by 
   assert.deepEqual(app.pageErrors, []);
 });
 
+test('a three-turn conversation: follow-ups resolve against the earlier turns; the table of the last answer', {
+  timeout: 120_000,
+}, async () => {
+  await page.getByRole('button', { name: 'New conversation' }).click();
+  const first = await askAndWait('How much did we spend on prescriptions last year?');
+  assert.equal(await first.getAttribute('data-status'), 'answered');
+  assert.match(
+    (await first.locator('.bubble__text').textContent()) ?? '',
+    /prescription claims last year \(\d{4}\) was \$[\d,]+\.\d\d/,
+  );
+  const second = await askAndWait('What about Elena?');
+  assert.equal(await second.getAttribute('data-status'), 'answered', (await second.textContent()) ?? '');
+  assert.match((await second.locator('.bubble__text').textContent()) ?? '', /Elena's prescription claims last year/);
+  const third = await askAndWait('Show them');
+  assert.equal(await third.getAttribute('data-status'), 'answered', (await third.textContent()) ?? '');
+  assert.match(
+    (await third.locator('.bubble__text').textContent()) ?? '',
+    /^I found \d+ prescription claims last year \(\d{4}\), from .* They are listed with this answer\.$/,
+  );
+  await third.locator('.claims__toggle').click();
+  const whos = await third.locator('tbody tr td:nth-child(2)').allTextContents();
+  assert.ok(whos.length > 0 && whos.every((w) => w === 'Elena Whitfield'), "only Elena's claims");
+  const types = await third.locator('tbody tr td:nth-child(3)').allTextContents();
+  assert.ok(
+    types.every((t) => t === 'Prescription'),
+    types.join(','),
+  );
+  // One conversation on the server, three turns, the follow-ups stored as asked.
+  const turns = await adminQuery<{ question: string; reason_code: string }>(
+    app.db.adminUrl,
+    `SELECT t.question, t.reason_code FROM app.conversation_turns t JOIN app.conversations c USING (conversation_id)
+     WHERE c.person_id = '1000000001-01' ORDER BY c.created_at DESC, t.turn_no LIMIT 3`,
+  );
+  assert.deepEqual(
+    turns.rows.map((t) => t.question),
+    ['How much did we spend on prescriptions last year?', 'What about Elena?', 'Show them'],
+  );
+  await noAxeViolations('three-turn conversation with the table open');
+  // For review: the screen as the member sees it (scrolled to the table), and the whole
+  // conversation in one picture (the sticky header and question box unstuck for that capture).
+  for (const [name, size] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    await page.setViewportSize(size);
+    await third.locator('.claims__toggle').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, `three-turns-${name}-screen.png`) });
+    const unstick = (value: string) =>
+      page.evaluate((v) => {
+        for (const sel of ['.site-header', '#ask-form'])
+          (document.querySelector(sel) as HTMLElement | null)?.style.setProperty('position', v);
+      }, value);
+    await unstick('static');
+    await page.screenshot({ path: join(ARTIFACTS, `three-turns-${name}-full.png`), fullPage: true });
+    await unstick('');
+  }
+  await page.setViewportSize(DESKTOP);
+});
+
 test('the question box stays in view after an answer, on a phone and on a desktop', { timeout: 90_000 }, async () => {
   for (const size of [PHONE, DESKTOP]) {
     await page.setViewportSize(size);

@@ -3,12 +3,14 @@
  * tagged prompt a real model reads and answers the same contract (`<sql>…</sql>`,
  * `<sql>NULL</sql>`, or plain text for summaries). No network.
  */
+import { readHistory } from '../../core/conversation.ts';
 import { isMemberId } from '../../core/ids.ts';
 import type { Asker, Llm, LlmPurpose, LlmRequest, LlmResponse, Row } from '../../core/ports.ts';
 import { readTag } from '../../core/prompt-tags.ts';
 import { RELATIONSHIP_CODES, type RelationshipCode } from '../../schema/catalog.ts';
 import { type CalendarDate, parseIsoDate, todayUtc } from './dates.ts';
-import { type Intent, parseQuestion } from './question.ts';
+import { type Resolution, resolveQuestion } from './follow-up.ts';
+import type { Intent } from './question.ts';
 import { writeSql } from './sql-writer.ts';
 import { summarize } from './summary.ts';
 
@@ -38,10 +40,18 @@ function todayOf(prompt: string): CalendarDate {
   return parseIsoDate(readTag(prompt, 'today') ?? '') ?? todayUtc();
 }
 
-function intentOf(prompt: string, memberId: string): Intent | undefined {
-  const parsed = parseQuestion(readTag(prompt, 'question') ?? '', { memberId, today: todayOf(prompt) });
-  return parsed.ok ? parsed.intent : undefined;
+/** The question read in its conversation (`<history>`): on its own, or completed from the earlier turns. */
+function resolutionOf(prompt: string, memberId: string): Resolution {
+  return resolveQuestion(readTag(prompt, 'question') ?? '', readHistory(prompt), { memberId, today: todayOf(prompt) });
 }
+
+function intentOf(prompt: string, memberId: string): Intent | undefined {
+  const r = resolutionOf(prompt, memberId);
+  if (r.kind === 'resolved') return r.intent;
+  return r.kind === 'standalone' && r.parsed.ok ? r.parsed.intent : undefined;
+}
+
+export const NEEDS_CONTEXT_REPLY = '<sql>NEEDS_CONTEXT</sql>';
 
 /**
  * The reply to a SQL prompt: `<sql>SELECT …</sql>` or `<sql>NULL</sql>`.
@@ -52,6 +62,7 @@ function intentOf(prompt: string, memberId: string): Intent | undefined {
 export function sqlReply(prompt: string): string {
   const memberId = readTag(prompt, 'member_id') ?? '';
   if (!isMemberId(memberId)) return NULL_SQL_REPLY;
+  if (resolutionOf(prompt, memberId).kind === 'needs_context') return NEEDS_CONTEXT_REPLY;
   const intent = intentOf(prompt, memberId);
   if (!intent) return NULL_SQL_REPLY;
   return `<sql>${writeSql(intent, memberId, parseAsker(readTag(prompt, 'asker')))}</sql>`;

@@ -70,6 +70,11 @@ export type ParseResult =
 export interface ParseContext {
   readonly memberId: string;
   readonly today: CalendarDate;
+  /**
+   * Read as a follow-up's fragment ("and last year?"): the earlier turn says what it is about,
+   * so it need not name claims itself (src/llm/offline/follow-up.ts). The refusals still apply.
+   */
+  readonly fragment?: boolean;
 }
 
 // ---------------------------------------------------------------- refusals
@@ -455,7 +460,7 @@ export function parseQuestion(question: string, ctx: ParseContext): ParseResult 
     ...withDefined('period', periodOf(masked, ctx.today)),
     ...withDefined('provider', provider?.value),
   };
-  if (!isOnTopic(q, intent)) return { ok: false, reason: RefusalReason.OFF_TOPIC };
+  if (!ctx.fragment && !isOnTopic(q, intent)) return { ok: false, reason: RefusalReason.OFF_TOPIC };
   return { ok: true, intent };
 }
 

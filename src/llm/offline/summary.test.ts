@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Row } from '../../core/ports.ts';
 import { type Intent, parseQuestion } from './question.ts';
-import { cellText, NOTHING_FOUND, summarize } from './summary.ts';
+import { cellText, LISTED_WITH_ANSWER, NOTHING_FOUND, summarize } from './summary.ts';
 
 function intentOf(question: string): Intent {
   const r = parseQuestion(question, { memberId: '1000000001', today: { year: 2026, month: 11, day: 25 } });
@@ -73,23 +73,25 @@ describe('summarize', () => {
     assert.equal(NOTHING_FOUND.split('\n').length, 1);
   });
 
-  it('lists at most five claims, then "and N more"', () => {
+  it('a list is summarised (how many, the dates they span, the share they add up to), never cut at five', () => {
     const rows = Array.from({ length: 8 }, (_, i) => claim(i));
     const text = summarize({ rows, rowCount: 8, intent: intentOf("Show Emma's claims") });
-    const lines = text.split('\n');
-    assert.equal(lines[0], 'I found 8 claims. Here are the most recent:');
-    assert.equal(lines.filter((l) => l.startsWith('- ')).length, 5);
-    assert.equal(lines.at(-1), '...and 3 more.');
-    assert.match(
-      lines[1] ?? '',
-      /^- January 10, 2026: Emma Lopez, medical claim, at Provider 0 \(\$120\.00 billed, plan paid \$75\.50, your share \$20\.00\)$/,
+    assert.equal(
+      text,
+      `I found 8 claims, from January 10, 2026 to August 17, 2026. The out-of-pocket share for them adds up to $160.00. ${LISTED_WITH_ANSWER}`,
     );
+    assert.doesNotMatch(text, /more|\n- /, 'no five-line excerpt, no "and N more"');
   });
 
-  it('a short list has no "more" line', () => {
-    const text = summarize({ rows: [claim(1), claim(2)], rowCount: 2 });
-    assert.equal(text.split('\n').length, 3);
-    assert.doesNotMatch(text, /more/);
+  it('a short list is summarised too; the share is an exact sum of the listed rows', () => {
+    const text = summarize({
+      rows: [claim(1, { patient_responsibility: '0.10' }), claim(2, { patient_responsibility: '0.20' })],
+      rowCount: 2,
+    });
+    assert.match(
+      text,
+      /^I found 2 claims, from February 11, 2026 to March 12, 2026\. The out-of-pocket share for them adds up to \$0\.30\./,
+    );
   });
 
   it('the largest claim and the most visited provider', () => {
@@ -139,7 +141,6 @@ describe('summarize', () => {
       rows: Array.from({ length: 7 }, (_, i) => ({ month: `2026-0${i + 1}-01`, claims: i })),
       rowCount: 7,
     });
-    assert.match(many, /^I found 7 results:\n- month: January 1, 2026, claims: 0\n/);
-    assert.match(many, /\.\.\.and 2 more\.$/);
+    assert.equal(many, `I found 7 results. ${LISTED_WITH_ANSWER}`);
   });
 });

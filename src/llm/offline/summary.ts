@@ -11,8 +11,14 @@ import type { Intent, PersonRef } from './question.ts';
 /** Count columns a "most visited provider" row may carry, whoever wrote the SQL. */
 const VISIT_KEYS: ReadonlySet<string> = new Set(['visit_count', 'visits', 'claim_count', 'count', 'times']);
 
-/** Lines shown before "and N more". */
+/**
+ * Items a list answer names in its prose. A longer list is summarised (how many, the dates they
+ * span, the share they add up to) and left to the table that comes with the answer.
+ */
 export const MAX_LIST_LINES = 5;
+
+/** Said when the rows are left to the table that comes with the answer. */
+export const LISTED_WITH_ANSWER = 'They are listed with this answer.';
 
 export const NOTHING_FOUND = "I didn't find any claims that match your question.";
 
@@ -115,26 +121,19 @@ function countValue(value: Cell | undefined): number | undefined {
   return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
 }
 
-function claimLine(row: Row): string {
-  const parts = [dateText(row.claim_date)];
-  const who = row.member_name !== undefined ? cellText(row.member_name) : undefined;
-  const what =
-    row.claim_type !== undefined
-      ? row.claim_type === 'RX'
-        ? 'prescription'
-        : cellText(row.claim_type).toLowerCase()
-      : undefined;
-  const where = row.provider_name !== undefined ? cellText(row.provider_name) : undefined;
-  parts.push([who, what && `${what} claim`, where && `at ${where}`].filter(Boolean).join(', '));
-  const amounts: string[] = [];
-  if (row.charged_amount !== undefined) amounts.push(`${money(row.charged_amount)} billed`);
-  if (row.plan_paid_amount !== undefined) amounts.push(`plan paid ${money(row.plan_paid_amount)}`);
-  if (row.patient_responsibility !== undefined) amounts.push(`your share ${money(row.patient_responsibility)}`);
-  return `${parts.filter(Boolean).join(': ')}${amounts.length ? ` (${amounts.join(', ')})` : ''}`;
-}
-
-function moreLine(total: number, shown: number): string[] {
-  return total > shown ? [`...and ${total - shown} more.`] : [];
+/** A decimal sum in cents (no float drift); undefined when a value is not money. */
+function sumMoney(values: readonly (Cell | undefined)[]): string | undefined {
+  let cents = 0n;
+  for (const v of values) {
+    if (v === null || v === undefined) continue;
+    const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(String(v));
+    if (!m) return undefined;
+    const c = BigInt(m[2] ?? '0') * 100n + BigInt((m[3] ?? '0').padEnd(2, '0'));
+    cents += m[1] === '-' ? -c : c;
+  }
+  const sign = cents < 0n ? '-' : '';
+  const abs = cents < 0n ? -cents : cents;
+  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }
 
 function singleClaim(row: Row, intent: Intent | undefined): string {
@@ -154,14 +153,30 @@ function singleClaim(row: Row, intent: Intent | undefined): string {
   return text;
 }
 
+/**
+ * Several claims: how many, the dates they span, and the out-of-pocket share they add up to
+ * (a sum of the listed rows). The claims themselves are the table that comes with the answer.
+ */
 function claimList(rows: readonly Row[], total: number, intent: Intent | undefined): string {
   if (rows.length === 1 && rows[0]) return singleClaim(rows[0], intent);
   const scope = scopeWords(intent);
-  const head = `I found ${plural(total, `${typeAdjective(intent)}claim`)}${scope}. ${
-    total > MAX_LIST_LINES ? 'Here are the most recent:' : 'Here they are:'
-  }`;
-  const lines = rows.slice(0, MAX_LIST_LINES).map((r) => `- ${claimLine(r)}`);
-  return [head, ...lines, ...moreLine(total, lines.length)].join('\n');
+  const dates = rows
+    .map((r) => (typeof r.claim_date === 'string' ? r.claim_date.slice(0, 10) : ''))
+    .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))
+    .sort();
+  const first = dates[0];
+  const last = dates.at(-1);
+  const span =
+    first && last && first !== last
+      ? `, from ${dateText(first)} to ${dateText(last)}`
+      : first
+        ? `, on ${dateText(first)}`
+        : '';
+  const share = rows.every((r) => 'patient_responsibility' in r)
+    ? sumMoney(rows.map((r) => r.patient_responsibility))
+    : undefined;
+  const shareLine = share !== undefined ? ` The out-of-pocket share for them adds up to ${money(share)}.` : '';
+  return `I found ${plural(total, `${typeAdjective(intent)}claim`)}${scope}${span}.${shareLine} ${LISTED_WITH_ANSWER}`;
 }
 
 function humanKey(key: string): string {
@@ -196,8 +211,9 @@ function generic(rows: readonly Row[], total: number): string {
     }
     return `Here's what I found: ${genericRow(first)}.`;
   }
-  const lines = rows.slice(0, MAX_LIST_LINES).map((r) => `- ${genericRow(r)}`);
-  return [`I found ${plural(total, 'result')}:`, ...lines, ...moreLine(total, lines.length)].join('\n');
+  if (total > MAX_LIST_LINES) return `I found ${plural(total, 'result')}. ${LISTED_WITH_ANSWER}`;
+  const lines = rows.map((r) => `- ${genericRow(r)}`);
+  return [`I found ${plural(total, 'result')}:`, ...lines].join('\n');
 }
 
 /**
@@ -239,10 +255,9 @@ export function summarize(input: SummaryInput): string {
     return `The provider ${who.subject} visited most${scope} is ${cellText(first.provider_name ?? null)}${visits}.`;
   }
   if (hasOnly(first, 'provider_name')) {
-    const names = rows.slice(0, MAX_LIST_LINES).map((r) => cellText(r.provider_name ?? null));
-    const more = total - names.length;
-    const list = more > 0 ? `${names.join(', ')} and ${more} more` : joinAnd(names);
-    return `${sentenceCase(who.subject)} visited ${plural(total, 'provider')}${scope}: ${list}.`;
+    const head = `${sentenceCase(who.subject)} visited ${plural(total, 'provider')}${scope}`;
+    if (total > MAX_LIST_LINES) return `${head}. ${LISTED_WITH_ANSWER}`;
+    return `${head}: ${joinAnd(rows.map((r) => cellText(r.provider_name ?? null)))}.`;
   }
   if (isClaimRow(first)) return claimList(rows, total, intent);
   return generic(rows, total);
