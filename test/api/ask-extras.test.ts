@@ -282,3 +282,49 @@ describe('streamed answers', () => {
     assert.equal(rows.rowCount, 1);
   });
 });
+
+describe('feedback on an answer', () => {
+  test('only the person an answer was for can give feedback on it; it is stored without names or ids', async () => {
+    const mine = await ask(me, { question: 'How many claims did Elena have this year?' });
+    const requestId = String(mine.json.requestId);
+    const bySpouse = await call('POST', '/v1/feedback', spouse, { requestId, helpful: false });
+    assert.equal(bySpouse.status, 404, 'the spouse cannot rate my answer');
+    assert.equal((bySpouse.json.error as { code: string }).code, 'ANSWER_NOT_FOUND');
+    const unknown = await call('POST', '/v1/feedback', me, { requestId: 'no-such-request', helpful: true });
+    assert.equal(unknown.status, 404);
+    const ok = await call('POST', '/v1/feedback', me, {
+      requestId,
+      helpful: false,
+      comment: 'Elena had more than that.',
+    });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.json.recorded, true);
+    const again = await call('POST', '/v1/feedback', me, { requestId, helpful: true });
+    assert.equal(again.status, 200, "changing one's mind updates the same row");
+    const rows = await adminQuery<Record<string, unknown>>(
+      db.adminUrl,
+      'SELECT * FROM answer_feedback WHERE request_id = $1',
+      [requestId],
+    );
+    assert.equal(rows.rowCount, 1);
+    const row = rows.rows[0] ?? {};
+    assert.equal(row.helpful, true);
+    assert.equal(row.comment, '{{first_name:spouse}} had more than that.', 'the comment kept, the name masked');
+    assert.equal(row.question, 'How many claims did {{first_name:spouse}} have this year?');
+    assert.match(String(row.validated_sql), /member_id = \{\{member_id\}\}/);
+    assert.doesNotMatch(JSON.stringify(row), /Elena|Whitfield|1000000001/);
+  });
+
+  test('bad feedback bodies are clear 400s', async () => {
+    for (const body of [
+      {},
+      { requestId: 'x' },
+      { requestId: 'x', helpful: 'yes' },
+      { requestId: 'x', helpful: true, comment: 'y'.repeat(501) },
+    ]) {
+      const r = await call('POST', '/v1/feedback', me, body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+    }
+    assert.equal((await call('POST', '/v1/feedback', undefined, { requestId: 'x', helpful: true })).status, 401);
+  });
+});
