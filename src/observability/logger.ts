@@ -41,6 +41,7 @@ export const SAFE_EVENT_NAMES = [
   'eval_job_finished',
   'eval_job_failed',
   'eval_job_skipped',
+  'conversation_turn_not_saved',
 ] as const;
 export type SafeEventName = (typeof SAFE_EVENT_NAMES)[number];
 

@@ -62,6 +62,9 @@ export function afterAsk(audit: AuditSink, opts: AfterAskOptions = {}) {
       safeLogger.logEvent('answer_not_audited', { requestId: result.requestId, status: result.status });
     const telemetry = telemetryOf(final);
     safeLogger.logAsk(telemetry);
+    // The answer stands, but the next follow-up will not see this turn (src/pipeline/conversation.ts).
+    if ((result as { turnSaved?: boolean }).turnSaved === false)
+      safeLogger.logEvent('conversation_turn_not_saved', { requestId: result.requestId });
     askMetrics.recordAsk(telemetry);
     return final;
   };
