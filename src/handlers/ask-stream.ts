@@ -54,7 +54,7 @@ export interface StreamedAskOptions {
   /** Runs the ask with the sink and the ports given (plain or in a conversation). */
   readonly run: (sink: SummarySink, ports: AskPorts) => Promise<AskResult>;
   /** After the ask (audit, logs, metrics), before `done` is sent; may return the outcome to send instead. */
-  readonly after?: (result: AskResult) => Promise<AskResult | undefined | void>;
+  readonly after?: (result: AskResult) => Promise<AskResult | undefined>;
 }
 
 export interface StreamedResponse {
