@@ -120,7 +120,7 @@ describe('conversations in PostgreSQL', () => {
       assert.equal(await read(OTHER, `${FAMILY}-01`), null, 'right person, wrong family');
       assert.equal(await read(FAMILY, `${FAMILY}-02`), null, 'right family, wrong person');
       const add = await client.query(
-        `SELECT app.conversation_add_turn($1::uuid, $2::bigint, $3, 'x', NULL, NULL, 'answered', 'OK', 60, 10) AS ok`,
+        `SELECT app.conversation_add_turn($1::uuid, $2::bigint, $3, 'req-1', 'x', NULL, NULL, 'answered', 'OK', 60, 10) AS ok`,
         [id, OTHER, `${FAMILY}-01`],
       );
       assert.equal(add.rows[0]?.ok, false);
@@ -183,6 +183,7 @@ describe('conversations in PostgreSQL', () => {
       [
         'conversation_id',
         'turn_no',
+        'request_id',
         'question',
         'interpretation',
         'validated_sql',
