@@ -63,7 +63,9 @@ function startLambdaApi(): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-const context = (name: string): Context => localContext(crypto.randomUUID(), `claims-assistant-test-${name}`);
+/** As deployed: the eval runner has 900 s (serverless.yml), the admin function 28 s. */
+const context = (name: string): Context =>
+  localContext(crypto.randomUUID(), `claims-assistant-test-${name}`, name === 'evalRunner' ? 900_000 : 28_000);
 
 function adminEvent(method: string, path: string, body?: unknown): APIGatewayProxyEvent {
   return {
