@@ -105,9 +105,11 @@ export function askDeadline(context: Pick<Context, 'getRemainingTimeInMillis'>):
 function dependencyReason(err: unknown): ReasonCode | undefined {
   if (isStatusError(err)) return undefined;
   const code = (err as { code?: unknown } | null)?.code;
-  return code === Reason.DB_UNAVAILABLE || code === Reason.DB_TIMEOUT || code === Reason.DB_ERROR
-    ? Reason.DB_UNAVAILABLE
-    : undefined;
+  if (code === Reason.DB_UNAVAILABLE || code === Reason.DB_TIMEOUT || code === Reason.DB_ERROR)
+    return Reason.DB_UNAVAILABLE;
+  // The ask's deadline (AbortSignal.timeout) fired while a dependency was still being waited on.
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError' ? Reason.DB_UNAVAILABLE : undefined;
 }
 
 /**
@@ -194,7 +196,16 @@ export function createAskHandler(
           },
         });
       }
-      return respond(await deliver(await run(ports)));
+      let result: AskResult;
+      try {
+        result = await run(ports);
+      } catch (err) {
+        // run() answers every failure itself; a deadline firing between its awaits is still a 503.
+        const reason = dependencyReason(err);
+        if (!reason) throw err;
+        result = failedAsk(requestId, reason, performance.now() - t0);
+      }
+      return respond(await deliver(result));
     });
 }
 
