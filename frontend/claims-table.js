@@ -70,7 +70,10 @@ function visibleColumns(table) {
       .map(([, code]) => code),
   );
   if (keys.has('member_name')) hidden.add('relationship_code');
-  return table.columns.filter((c) => !hidden.has(c.key));
+  // A column with nothing in any row (no drug on medical claims) only takes room.
+  /** @param {string} key */
+  const empty = (key) => table.rows.every((r) => r[key] === null || r[key] === undefined || r[key] === '');
+  return table.columns.filter((c) => !hidden.has(c.key) && !(table.rows.length > 0 && empty(c.key)));
 }
 
 /**

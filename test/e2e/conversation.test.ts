@@ -204,7 +204,7 @@ test('a three-turn conversation: follow-ups resolve against the earlier turns; t
     ['phone', PHONE],
   ] as const) {
     await page.setViewportSize(size);
-    await third.locator('.claims__toggle').scrollIntoViewIfNeeded();
+    await third.locator('.claims').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(ARTIFACTS, `three-turns-${name}-screen.png`) });
     const unstick = (value: string) =>
       page.evaluate((v) => {

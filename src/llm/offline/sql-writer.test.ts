@@ -9,7 +9,7 @@ const MEMBER = '1000000001';
 const TODAY = { year: 2026, month: 11, day: 25 };
 const SUBSCRIBER: Asker = { name: 'Maria Lopez', relationship: 'subscriber' };
 const CLAIM_COLUMNS =
-  'claim_date, member_name, relationship_code, claim_type, provider_name, charged_amount, allowed_amount, plan_paid_amount, patient_responsibility';
+  'claim_date, member_name, relationship_code, claim_type, provider_name, ndc_code, procedure_code, diagnosis_code, charged_amount, allowed_amount, plan_paid_amount, patient_responsibility';
 const parser = new nodeSqlParser.Parser();
 
 function sqlFor(question: string, asker: Asker = SUBSCRIBER): string {

@@ -7,7 +7,7 @@ import type { Asker } from '../../core/ports.ts';
 import { type Intent, Measure, type PersonRef, safeLiteralText } from './question.ts';
 
 const CLAIM_COLUMNS =
-  'claim_date, member_name, relationship_code, claim_type, provider_name, charged_amount, allowed_amount, plan_paid_amount, patient_responsibility';
+  'claim_date, member_name, relationship_code, claim_type, provider_name, ndc_code, procedure_code, diagnosis_code, charged_amount, allowed_amount, plan_paid_amount, patient_responsibility';
 
 /** A SQL string literal: quotes doubled, text kept to safe characters. */
 export function sqlString(text: string): string {
