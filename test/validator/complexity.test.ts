@@ -137,7 +137,7 @@ describe('honest queries pass with room under every bound', () => {
     }
   });
 
-  it('every one needs at most 60% of the parser budget and half the token bound', () => {
+  it('every one needs at most 70% of the parser budget and half the token bound', () => {
     let most = 0;
     for (const h of honest) {
       // The text the validator parses (FETCH FIRST written as LIMIT).
@@ -146,7 +146,7 @@ describe('honest queries pass with room under every bound', () => {
       const { spent, parsed } = parserWork(checked.sql, SQL_BOUNDS.parserBudget);
       assert.ok(parsed, h.name);
       most = Math.max(most, spent);
-      assert.ok(spent <= SQL_BOUNDS.parserBudget * 0.6, `${h.name}: parser work ${spent}`);
+      assert.ok(spent <= SQL_BOUNDS.parserBudget * 0.7, `${h.name}: parser work ${spent}`);
       assert.ok(tokenize(h.sql).length <= SQL_BOUNDS.maxTokens / 2, `${h.name}: tokens`);
     }
     assert.ok(most > 5000, `largest parser work ${most}`);
