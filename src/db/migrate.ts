@@ -137,7 +137,7 @@ async function applyRepeatable(client: pg.Client, dir: string): Promise<void> {
  * stages on one server) can race on the same role's catalog row; PostgreSQL then fails one with
  * "tuple concurrently updated". Each step is one transaction, so trying it again is safe.
  */
-async function retryCatalogRace<T>(step: () => Promise<T>, attempts = 5): Promise<T> {
+export async function retryCatalogRace<T>(step: () => Promise<T>, attempts = 5): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await step();

@@ -1,5 +1,6 @@
 /** The service's login role: its password and connection string. */
 import pg from 'pg';
+import { retryCatalogRace } from './migrate.ts';
 
 export const APP_ROLE = 'claims_app';
 
@@ -18,7 +19,10 @@ export async function configureAppRole(adminUrl: string, password = LOCAL_APP_PA
   await client.connect();
   try {
     // ALTER ROLE takes no bind parameters; the literal is escaped by the driver.
-    await client.query(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`);
+    // Several local processes may start at once on one server (the role row is shared): retry the race.
+    await retryCatalogRace(() =>
+      client.query(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`),
+    );
   } finally {
     await client.end();
   }
