@@ -1,15 +1,20 @@
 /**
  * The member-scope rules. Every member-table reference in every SELECT must be pinned to the
- * signed-in family by a plain top-level `<ref>.member_id = <literal>` in that SELECT's WHERE;
- * any other use of member_id in a predicate is refused, because it can only widen or probe scope.
+ * signed-in family: by a plain top-level `<ref>.member_id = <literal>` in that SELECT's WHERE, or
+ * through a join key `<ref>.member_id = <pinned ref>.member_id` (a top-level conjunct of the WHERE or
+ * of an inner join's ON; a LEFT JOIN's ON pins only the table it joins, never the one before it).
+ * Any other use of member_id in a predicate is refused, because it can only widen or probe scope.
+ * Reference tables (no scope column: no member rows) need no pin, but join like any other table.
  */
 import { Reason } from '../core/reasons.ts';
-import { MEMBER_TABLES } from '../schema/catalog.ts';
+import { MEMBER_TABLES, type TableSpec } from '../schema/catalog.ts';
 import { columnName, columnQualifier, isNode, literalText, type Node, subqueryOf } from './ast.ts';
 import { reject } from './rejection.ts';
 import type { FromItem, SelectFacts } from './walk.ts';
 
-const SCOPE_COLUMNS: ReadonlySet<string> = new Set(Object.values(MEMBER_TABLES).map((t) => t.scopeColumn));
+const SCOPE_COLUMNS: ReadonlySet<string> = new Set(
+  Object.values(MEMBER_TABLES as Record<string, TableSpec>).flatMap((t) => (t.scopeColumn ? [t.scopeColumn] : [])),
+);
 const JOINS_WITH_KEYS: ReadonlySet<string> = new Set(['JOIN', 'INNER JOIN', 'LEFT JOIN', 'LEFT OUTER JOIN']);
 const NULL_EXTENDING_JOINS = /^(RIGHT|FULL)/;
 
@@ -87,12 +92,12 @@ function checkNoOtherMember(facts: SelectFacts, memberId: string): void {
   }
 }
 
-function checkJoins(from: readonly FromItem[], memberRefs: number): void {
+function checkJoins(from: readonly FromItem[], catalogRefs: number, memberRefs: number): void {
   if (memberRefs === 0) return;
   if (from.some((f) => f.join !== undefined && NULL_EXTENDING_JOINS.test(f.join))) {
     reject(Reason.SQL_SCOPE_ESCAPE, 'RIGHT and FULL joins are not allowed with member tables');
   }
-  if (memberRefs < 2) return;
+  if (catalogRefs < 2) return;
   for (const item of from.slice(1)) {
     const keyed =
       item.join !== undefined &&
@@ -112,10 +117,27 @@ function isColumnEquality(expr: Node): boolean {
   return l !== undefined && r !== undefined && l !== r;
 }
 
+/** `a.member_id = b.member_id` (qualified, two different references): the qualifiers, else undefined. */
+function scopeJoinKey(expr: Node): readonly [string, string] | undefined {
+  if (!isColumnEquality(expr)) return undefined;
+  const left = expr.left as Node;
+  const right = expr.right as Node;
+  if (!isScopeColumnRef(left) || !isScopeColumnRef(right)) return undefined;
+  return [columnQualifier(left) as string, columnQualifier(right) as string];
+}
+
+/** One pinning step: `from` pinned pins `to` (both ways for WHERE and inner joins). */
+interface PinEdge {
+  readonly from: string;
+  readonly to: string;
+}
+
 function checkOneSelect(facts: SelectFacts, memberId: string): void {
   const memberRefs = facts.from.filter((f) => f.source.kind === 'member').map((f) => f.source.name);
-  checkJoins(facts.from, memberRefs.length);
+  const catalogRefs = facts.from.filter((f) => f.source.kind === 'member' || f.source.kind === 'reference').length;
+  checkJoins(facts.from, catalogRefs, memberRefs.length);
   const scoped = new Set<string>();
+  const edges: PinEdge[] = [];
   for (const conjunct of conjuncts(facts.where)) {
     const eq = scopeEquality(conjunct);
     if (eq && eq.literal === memberId) {
@@ -124,11 +146,40 @@ function checkOneSelect(facts: SelectFacts, memberId: string): void {
       else if (memberRefs.length === 1) scoped.add(memberRefs[0] as string);
       continue;
     }
+    const key = scopeJoinKey(conjunct);
+    if (key) {
+      edges.push({ from: key[0], to: key[1] }, { from: key[1], to: key[0] });
+      continue;
+    }
     if (mentionsScopeColumn(conjunct))
       reject(Reason.SQL_SCOPE_ESCAPE, 'member_id is used outside the one scope equality');
   }
-  const elsewhere = [facts.having, ...facts.from.map((f) => f.on)].filter((n): n is Node => n !== undefined);
-  if (elsewhere.some(mentionsScopeColumn)) reject(Reason.SQL_SCOPE_ESCAPE, 'member_id is used outside WHERE');
+  for (const item of facts.from) {
+    for (const conjunct of conjuncts(item.on)) {
+      const key = scopeJoinKey(conjunct);
+      if (key) {
+        // An inner join filters both sides; a LEFT JOIN's ON filters only the table it joins.
+        const inner = item.join === 'JOIN' || item.join === 'INNER JOIN';
+        for (const [a, b] of [key, [key[1], key[0]] as const]) {
+          if (inner || b === item.source.name) edges.push({ from: a, to: b });
+        }
+        continue;
+      }
+      if (mentionsScopeColumn(conjunct)) reject(Reason.SQL_SCOPE_ESCAPE, 'member_id is used outside WHERE');
+    }
+  }
+  // Pins spread along join keys until nothing changes (at most one pass per reference).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const e of edges) {
+      if (scoped.has(e.from) && !scoped.has(e.to)) {
+        scoped.add(e.to);
+        changed = true;
+      }
+    }
+  }
+  if (facts.having && mentionsScopeColumn(facts.having))
+    reject(Reason.SQL_SCOPE_ESCAPE, 'member_id is used outside WHERE');
   // In the select list, GROUP BY and ORDER BY member_id may appear only as a bare column.
   for (const projection of facts.projections) {
     if (!isScopeColumnRef(projection) && mentionsScopeColumn(projection)) {

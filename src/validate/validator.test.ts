@@ -270,8 +270,8 @@ const REJECTED: readonly (readonly [string, string, ReasonCode])[] = [
     Reason.SQL_SCOPE_ESCAPE,
   ],
   [
-    'join on member_id',
-    `SELECT * FROM ${CH} a JOIN ${CH} b ON a.member_id = b.member_id AND a.claim_id = b.claim_id WHERE a.member_id = ${M} AND b.member_id = ${M}`,
+    'join on member_id with another column',
+    `SELECT * FROM ${CH} a JOIN ${CH} b ON a.member_id = b.claim_id WHERE a.member_id = ${M} AND b.member_id = ${M}`,
     Reason.SQL_SCOPE_ESCAPE,
   ],
   [

@@ -12,6 +12,7 @@ import {
   ORDERED_SET_FUNCTIONS,
   SQL_BOUNDS,
   WINDOW_ONLY_FUNCTIONS,
+  memberTable,
 } from '../schema/catalog.ts';
 import {
   asArray,
@@ -27,16 +28,19 @@ import {
 } from './ast.ts';
 import { reject } from './rejection.ts';
 
-export type SourceKind = 'member' | 'cte' | 'derived';
+/** member: a catalog table with a scope column; reference: a catalog table without one (no member rows). */
+export type SourceKind = 'member' | 'reference' | 'cte' | 'derived';
 
-/** Something a FROM clause names: a member table, a CTE or a derived table. */
+/** Something a FROM clause names: a catalog table, a CTE or a derived table. */
 export interface Source {
   readonly kind: SourceKind;
   /** The name columns qualify it by: the alias, else the table or CTE name. */
   readonly name: string;
   readonly columns: ReadonlySet<string>;
-  /** The member table it is, for `kind: 'member'`. */
+  /** The catalog table it is, for `kind: 'member'` and `kind: 'reference'`. */
   readonly table?: MemberTableName;
+  /** For catalog tables: the table's scope column (member tables only). */
+  readonly scopeColumn?: string;
   /** Join degree: how many member-table scans multiply in its rows (SQL_BOUNDS.maxJoinDegree). */
   readonly degree: number;
 }
@@ -371,9 +375,13 @@ export class StatementWalker {
       const cte = findCte(scope, table);
       if (cte) return { kind: 'cte', name: alias ?? table, columns: cte.columns, degree: cte.degree };
     }
-    if ((schema === undefined || schema === 'public') && MEMBER_TABLE_NAMES.has(table)) {
+    const spec = memberTable(table);
+    if ((schema === undefined || schema === 'public') && MEMBER_TABLE_NAMES.has(table) && spec) {
       const name = table as MemberTableName;
-      return { kind: 'member', name: alias ?? table, columns: memberColumns(name), table: name, degree: 1 };
+      const base = { name: alias ?? table, columns: memberColumns(name), table: name, degree: 1 };
+      return spec.scopeColumn
+        ? { kind: 'member', ...base, scopeColumn: spec.scopeColumn }
+        : { kind: 'reference', ...base };
     }
     return reject(Reason.SQL_TABLE_NOT_ALLOWED, 'table is not in the member catalog');
   }
