@@ -103,7 +103,10 @@ const SERVICE_CATEGORY = {
     'Kind of service: preventive_care (checkups, vaccines), primary_care (family doctor, pediatrician), specialist, urgent_care, emergency_room, hospital_stay, lab, imaging (x-ray, CT, MRI), physical_therapy, mental_health, and prescription drugs by tier: generic_drug, preferred_brand_drug, non_preferred_drug.',
   values: SERVICE_CATEGORIES,
 } as const satisfies ColumnSpec;
-const AS_OF = { type: 'date', description: 'The date these totals were last updated (claims processed by then).' } as const;
+const AS_OF = {
+  type: 'date',
+  description: 'The date these totals were last updated (claims processed by then).',
+} as const;
 
 /**
  * Tables a member query may read. Anything not listed here is rejected by the validator.
@@ -210,8 +213,20 @@ export const MEMBER_TABLES = {
       },
     },
     joins: [
-      { table: 'accumulators', on: [['plan_year', 'plan_year'], ['network', 'network']] },
-      { table: 'family_accumulators', on: [['plan_year', 'plan_year'], ['network', 'network']] },
+      {
+        table: 'accumulators',
+        on: [
+          ['plan_year', 'plan_year'],
+          ['network', 'network'],
+        ],
+      },
+      {
+        table: 'family_accumulators',
+        on: [
+          ['plan_year', 'plan_year'],
+          ['network', 'network'],
+        ],
+      },
     ],
   },
   plan_cost_sharing: {
@@ -238,8 +253,20 @@ export const MEMBER_TABLES = {
       visit_limit: { type: 'integer', description: 'Visits covered per person per plan year; NULL when unlimited.' },
     },
     joins: [
-      { table: 'visit_counts', on: [['plan_year', 'plan_year'], ['service_category', 'service_category']] },
-      { table: 'claims_history', on: [['service_category', 'service_category'], ['network', 'network']] },
+      {
+        table: 'visit_counts',
+        on: [
+          ['plan_year', 'plan_year'],
+          ['service_category', 'service_category'],
+        ],
+      },
+      {
+        table: 'claims_history',
+        on: [
+          ['service_category', 'service_category'],
+          ['network', 'network'],
+        ],
+      },
     ],
   },
   accumulators: {
@@ -261,7 +288,15 @@ export const MEMBER_TABLES = {
       },
       as_of_date: AS_OF,
     },
-    joins: [{ table: 'plan_benefits', on: [['plan_year', 'plan_year'], ['network', 'network']] }],
+    joins: [
+      {
+        table: 'plan_benefits',
+        on: [
+          ['plan_year', 'plan_year'],
+          ['network', 'network'],
+        ],
+      },
+    ],
   },
   family_accumulators: {
     description:
@@ -282,7 +317,15 @@ export const MEMBER_TABLES = {
       },
       as_of_date: AS_OF,
     },
-    joins: [{ table: 'plan_benefits', on: [['plan_year', 'plan_year'], ['network', 'network']] }],
+    joins: [
+      {
+        table: 'plan_benefits',
+        on: [
+          ['plan_year', 'plan_year'],
+          ['network', 'network'],
+        ],
+      },
+    ],
   },
   visit_counts: {
     description:
@@ -299,7 +342,15 @@ export const MEMBER_TABLES = {
       visits_used: { type: 'integer', description: 'Visits used so far this plan year.' },
       as_of_date: AS_OF,
     },
-    joins: [{ table: 'plan_cost_sharing', on: [['plan_year', 'plan_year'], ['service_category', 'service_category']] }],
+    joins: [
+      {
+        table: 'plan_cost_sharing',
+        on: [
+          ['plan_year', 'plan_year'],
+          ['service_category', 'service_category'],
+        ],
+      },
+    ],
   },
   denial_reasons: {
     description:
@@ -311,7 +362,7 @@ export const MEMBER_TABLES = {
       reason_code: { type: 'text', description: 'Claim Adjustment Reason Code (matches claims_history.denial_code).' },
       group_code: {
         type: 'text',
-        description: "CO: the member does not owe it; PR: the member may owe it; OA/PI: other adjustments.",
+        description: 'CO: the member does not owe it; PR: the member may owe it; OA/PI: other adjustments.',
         values: DENIAL_GROUP_CODES,
       },
       title: { type: 'text', description: 'Short name of the reason.' },
@@ -458,9 +509,7 @@ export function renderSchemaDdl(): string {
       const joins = (table.joins ?? []).map(
         (j) => `-- Joins ${j.table} ON ${j.on.map(([a, b]) => `${name}.${a} = ${j.table}.${b}`).join(' AND ')}`,
       );
-      return [`-- ${table.description}`, scope, ...joins, `CREATE TABLE ${name} (\n${cols.join('\n')}\n);`].join(
-        '\n',
-      );
+      return [`-- ${table.description}`, scope, ...joins, `CREATE TABLE ${name} (\n${cols.join('\n')}\n);`].join('\n');
     })
     .join('\n\n');
   return `${tables}\n\n${renderAllowedFunctions()}`;
