@@ -236,9 +236,11 @@ AS $$
     FROM app.request_scope s WHERE s.txid = pg_current_xact_id_if_assigned()), false)
 $$;
 
--- Only their owner runs them: the views below run with claims_owner's rights, and claims_member
--- reads no table whose policy calls them (a grant added by mistake would fail closed).
 REVOKE EXECUTE ON FUNCTION app.scope_plan(), app.scope_plan_id(), app.scope_sees_whole_family() FROM PUBLIC;
+-- A view reads tables with its owner's rights but calls functions with the querying role's, and
+-- row-level-security policies run as the querying role too: claims_member runs these (each answers
+-- only about the current transaction's own scope row).
+GRANT EXECUTE ON FUNCTION app.scope_plan(), app.scope_plan_id(), app.scope_sees_whole_family() TO claims_member;
 
 -- ---------------------------------------------------------------- row-level security
 ALTER TABLE public.accumulators ENABLE ROW LEVEL SECURITY;
@@ -309,8 +311,8 @@ CREATE VIEW public.family_accumulators WITH (security_barrier = true) AS
          true AS includes_everyone, t.as_of_date
   FROM public.family_accumulator_totals t
   UNION ALL
-  SELECT a.member_id, a.plan_year, a.network, sum(a.deductible_met), sum(a.oop_met), count(*)::integer, false,
-         max(a.as_of_date)
+  SELECT a.member_id, a.plan_year, a.network, sum(a.deductible_met)::numeric(10, 2),
+         sum(a.oop_met)::numeric(10, 2), count(*)::integer, false, max(a.as_of_date)
   FROM public.accumulators a
   WHERE NOT (SELECT app.scope_sees_whole_family())
   GROUP BY a.member_id, a.plan_year, a.network;

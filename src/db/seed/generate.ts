@@ -19,6 +19,7 @@
  * Every demo person has claims of both types in each of the last three years.
  */
 import type { ClaimType, RelationshipCode } from '../../schema/catalog.ts';
+import { addBenefits, type BenefitSeed, type SeedClaim } from './benefits.ts';
 import {
   CONDITIONS,
   DEMO_MEMBER_IDS,
@@ -50,7 +51,8 @@ export interface SeedPerson {
   readonly birthDate: string;
 }
 
-export interface SeedClaim {
+/** A claim as generate.ts makes it; benefits.ts adds status, category and the cost split (SeedClaim). */
+export interface BaseSeedClaim {
   readonly memberId: string;
   readonly personId: string;
   readonly memberName: string;
@@ -68,12 +70,20 @@ export interface SeedClaim {
   readonly patientResponsibility: string;
 }
 
-export interface SeedData {
+export interface SeedFamily {
+  readonly memberId: string;
+  readonly planId: string;
+}
+
+export interface SeedData extends BenefitSeed {
   readonly plans: SeedPlan[];
-  readonly families: { memberId: string; planId: string }[];
+  readonly families: SeedFamily[];
   readonly people: SeedPerson[];
+  /** The generated claims in date order, then the denied and pending claims benefits.ts adds. */
   readonly claims: SeedClaim[];
 }
+
+export type { SeedClaim } from './benefits.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -107,7 +117,7 @@ export function buildSeedData(options: SeedOptions = {}): SeedData {
   const familyCount = options.families ?? 500;
   const today = toDay(options.today ?? new Date());
   const rnd = new Random(mulberry32(options.seed ?? 20240601));
-  const families: SeedData['families'] = [];
+  const families: SeedFamily[] = [];
   const people: SeedPerson[] = [];
 
   const addPerson = (
@@ -224,7 +234,7 @@ export function buildSeedData(options: SeedOptions = {}): SeedData {
     }
   }
 
-  const claims: SeedClaim[] = [];
+  const claims: BaseSeedClaim[] = [];
   for (const person of people) {
     const demoPerson = demoIds.has(person.memberId);
     const perYear = demoPerson ? 6 : rnd.int(1, 10);
@@ -241,10 +251,16 @@ export function buildSeedData(options: SeedOptions = {}): SeedData {
   }
   claims.sort((a, b) => (a.claimDate < b.claimDate ? -1 : a.claimDate > b.claimDate ? 1 : 0));
 
-  return { plans: [...PLANS], families, people, claims };
+  // Benefits, claim status and accumulators come from their own random stream (benefits.ts), so
+  // everything above, the claims' values and order included, is what it always was.
+  const benefits = addBenefits(
+    { plans: PLANS, families, people, claims },
+    { today: fmt(today), seed: options.seed ?? 20240601 },
+  );
+  return { plans: [...PLANS], families, people, ...benefits };
 }
 
-function makeClaim(rnd: Random, person: SeedPerson, type: ClaimType, date: string, age: number): SeedClaim {
+function makeClaim(rnd: Random, person: SeedPerson, type: ClaimType, date: string, age: number): BaseSeedClaim {
   const withDrugs = CONDITIONS.filter((c) => c.ndc.length > 0);
   const condition = type === 'RX' ? rnd.pick(withDrugs) : rnd.pick(CONDITIONS);
   let provider: string;
