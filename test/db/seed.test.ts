@@ -115,6 +115,35 @@ describe('seed determinism', () => {
     assert.notEqual(hash(7), hash(8));
   });
 
+  test('benefits come from their own random stream: the claims generated before them keep every value', () => {
+    // The hash of the first 2,079 claims (families 40, seed 7, 2025-06-30) as the generator made them
+    // before benefits existed (commit 76ab017): the same rows, in the same order, hence the same ids.
+    const data = buildSeedData({ families: 40, today: '2025-06-30', seed: 7 });
+    const fields = [
+      'memberId',
+      'personId',
+      'memberName',
+      'relationship',
+      'claimType',
+      'claimDate',
+      'providerName',
+      'diagnosisCode',
+      'procedureCode',
+      'ndcCode',
+      'charged',
+      'allowed',
+      'planPaid',
+      'patientResponsibility',
+    ] as const;
+    const original = data.claims.slice(0, 2079).map((c) => Object.fromEntries(fields.map((k) => [k, c[k]])));
+    assert.equal(
+      createHash('sha256').update(JSON.stringify(original)).digest('hex'),
+      '051c82f9126042bb9d6c3b32fcbea09b103802a011a833b166d427cfd020f9ab',
+    );
+    const added = data.claims.slice(2079);
+    assert.ok(added.length > 0 && added.every((c) => c.status === 'denied' || c.status === 'pending'));
+  });
+
   test('two databases seeded alike hold identical rows (checksum), and it is quick', async () => {
     const dbs = await Promise.all([emptyDatabase(), emptyDatabase()]);
     try {
