@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { listFamiliesWithBenefits } from '../../src/db/families.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 
 /** Processed claims that moved the accumulators, with their plan year. */
@@ -154,5 +156,24 @@ describe('accumulators are consistent with the seeded claims', () => {
     );
     assert.equal(demo.rows.length, 12);
     for (const r of demo.rows) assert.ok(r.denied >= 1 && r.pending >= 1, JSON.stringify(r));
+  });
+
+  test('claims members lists each family with its plan and accumulators (family = sum of its people)', async () => {
+    const pool = new pg.Pool({ connectionString: db.adminUrl, max: 1 });
+    try {
+      const families = await listFamiliesWithBenefits(pool);
+      const demo = families.find((f) => f.memberId === '1000000003');
+      assert.equal(demo?.plan.type, 'HDHP');
+      assert.equal(demo?.plan.familyDeductibleKind, 'aggregate');
+      assert.equal(demo?.plan.deductibleIndividual, '3200.00');
+      for (const f of families) {
+        assert.ok(f.accumulators.family, f.memberId);
+        const sum = Object.values(f.accumulators.people).reduce((s, a) => s + Math.round(Number(a.oopMet) * 100), 0);
+        assert.equal(sum, Math.round(Number(f.accumulators.family?.oopMet) * 100), f.memberId);
+        assert.equal(Object.keys(f.accumulators.people).length, f.people.length, f.memberId);
+      }
+    } finally {
+      await pool.end();
+    }
   });
 });
