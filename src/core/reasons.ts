@@ -1,3 +1,5 @@
+import type { NotInData } from '../schema/benefit-words.ts';
+
 /**
  * Stable reason codes. Integrators, logs, metrics and the eval harness key on these strings:
  * add new ones, never rename.
@@ -12,6 +14,8 @@ export const Reason = {
   CANNOT_ANSWER: 'CANNOT_ANSWER',
   /** A follow-up ("and last year?") with no earlier question in the conversation to complete it. */
   NEEDS_CONTEXT: 'NEEDS_CONTEXT',
+  /** Needs data the product does not hold (prior authorization, finding a doctor, cost estimates, premiums). */
+  NOT_IN_CLAIMS_DATA: 'NOT_IN_CLAIMS_DATA',
   LLM_NO_SQL: 'LLM_NO_SQL',
   LLM_ERROR: 'LLM_ERROR',
   // validator (one per rule)
@@ -81,6 +85,8 @@ export function friendlyMessage(code: ReasonCode): string {
       return 'I\'m not sure how to answer that from your claims. Could you ask in another way, for example "How many doctor visits did I have last year?"';
     case Reason.NEEDS_CONTEXT:
       return 'I\'m not sure what that refers to. Could you ask the whole question, for example "How many claims did my son have last year?"';
+    case Reason.NOT_IN_CLAIMS_DATA:
+      return notInDataMessage(undefined);
     case Reason.NO_ROWS:
       return "I didn't find any claims that match. Could you add a little more detail, like a date, a person or a provider?";
     case Reason.TOO_MANY_ROWS:
@@ -102,4 +108,22 @@ export function friendlyMessage(code: ReasonCode): string {
       }
       return `Sorry, something went wrong on our side. Please try again in a moment. ${CUSTOMER_SERVICE}`;
   }
+}
+
+const NOT_IN_DATA_WORDS: Readonly<Record<NotInData, string>> = {
+  prior_authorization: 'prior authorizations and referrals',
+  provider_search: 'which doctors or providers are in your network',
+  cost_estimate: 'cost estimates for care you have not had yet',
+  premium: 'your premium',
+};
+
+/**
+ * The refusal for a question that needs data the product does not hold, with where to get help.
+ *
+ * @example
+ * notInDataMessage('prior_authorization')
+ */
+export function notInDataMessage(topic: NotInData | undefined): string {
+  const what = topic ? NOT_IN_DATA_WORDS[topic] : 'that';
+  return `I can look up your claims, your plan's benefits, your deductible and out-of-pocket totals and the status of your claims, but I can't see ${what}. Please call customer service at the number on the back of your member ID card; they can help you with that.`;
 }

@@ -8,7 +8,8 @@ import type { Turn } from '../core/conversation.ts';
 import { abortable, callShare, type Deadline } from '../core/deadline.ts';
 import { isConnectionFailure } from '../core/faults.ts';
 import type { Asker, Clock, Llm, MemberDb, MemberScope, PromptStore } from '../core/ports.ts';
-import { AskStatus, friendlyMessage, Reason, type ReasonCode } from '../core/reasons.ts';
+import { AskStatus, friendlyMessage, notInDataMessage, Reason, type ReasonCode } from '../core/reasons.ts';
+import { beyondData } from '../generate/beyond-data.ts';
 import { extractSql } from '../generate/extract.ts';
 import { checkQuestion } from '../generate/question-guard.ts';
 import { renderSqlPrompt, renderSummaryPrompt } from '../generate/render.ts';
@@ -93,6 +94,8 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     const checked = checkQuestion(input.question);
     if (!checked.ok) return run.end(AskStatus.REFUSED, checked.code);
     const question = checked.question;
+    const beyond = beyondData(question);
+    if (beyond) return run.end(AskStatus.REFUSED, Reason.NOT_IN_CLAIMS_DATA, notInDataMessage(beyond));
     const today = ports.clock.now().toISOString().slice(0, 10);
     // The family as this person may know it: who they are, and whose claims they may see.
     const roster = await run.bounded(() => run.on('db', ports.db.roster(input.scope, callShare(deadline))));

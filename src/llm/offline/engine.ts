@@ -8,6 +8,8 @@ import { isMemberId } from '../../core/ids.ts';
 import type { Asker, Llm, LlmPurpose, LlmRequest, LlmResponse, Row } from '../../core/ports.ts';
 import { readTag } from '../../core/prompt-tags.ts';
 import { RELATIONSHIP_CODES, type RelationshipCode } from '../../schema/catalog.ts';
+import { benefitSummaryReply } from './benefit-summary.ts';
+import { type BenefitContext, benefitSqlReply } from './benefits.ts';
 import { type CalendarDate, parseIsoDate, todayUtc } from './dates.ts';
 import { type Resolution, resolveQuestion } from './follow-up.ts';
 import type { Intent } from './question.ts';
@@ -40,6 +42,12 @@ function todayOf(prompt: string): CalendarDate {
   return parseIsoDate(readTag(prompt, 'today') ?? '') ?? todayUtc();
 }
 
+/** What the benefit module needs from a prompt (benefits.ts). */
+function benefitContext(prompt: string): BenefitContext {
+  const asker = parseAsker(readTag(prompt, 'asker'));
+  return { today: todayOf(prompt), ...(asker ? { asker } : {}) };
+}
+
 /** The question read in its conversation (`<history>`): on its own, or completed from the earlier turns. */
 function resolutionOf(prompt: string, memberId: string): Resolution {
   return resolveQuestion(readTag(prompt, 'question') ?? '', readHistory(prompt), { memberId, today: todayOf(prompt) });
@@ -62,6 +70,9 @@ export const NEEDS_CONTEXT_REPLY = '<sql>NEEDS_CONTEXT</sql>';
 export function sqlReply(prompt: string): string {
   const memberId = readTag(prompt, 'member_id') ?? '';
   if (!isMemberId(memberId)) return NULL_SQL_REPLY;
+  // Benefit and claim-status questions stand on their own (benefits.ts); the rest may follow up.
+  const benefit = benefitSqlReply(readTag(prompt, 'question') ?? '', memberId, benefitContext(prompt));
+  if (benefit !== undefined) return benefit;
   if (resolutionOf(prompt, memberId).kind === 'needs_context') return NEEDS_CONTEXT_REPLY;
   const intent = intentOf(prompt, memberId);
   if (!intent) return NULL_SQL_REPLY;
@@ -86,6 +97,8 @@ export function summaryReply(prompt: string): string {
   if (!rows) return "Sorry, I couldn't read the results of your question. Please try again.";
   const count = Number(readTag(prompt, 'row_count'));
   const rowCount = Number.isSafeInteger(count) && count >= 0 ? count : rows.length;
+  const benefit = benefitSummaryReply(readTag(prompt, 'question') ?? '', rows, rowCount, benefitContext(prompt));
+  if (benefit !== undefined) return benefit;
   const intent = intentOf(prompt, readTag(prompt, 'member_id') ?? '');
   return summarize({ rows, rowCount, ...(intent ? { intent } : {}) });
 }

@@ -1,0 +1,449 @@
+/**
+ * Benefit and claim-status questions for the offline engine: how much of a deductible or
+ * out-of-pocket maximum is left, what a service costs under the plan and how many visits are
+ * left, whether a claim was paid, which claims are pending, why a claim was denied.
+ *
+ * The engine asks this module first (engine.ts: `benefitSqlReply`, `benefitSummaryReply`); a
+ * question it does not claim goes to the claims parser as before. Every query reads the catalog's
+ * member tables, each reference pinned to the family; figures the member reads (what is left,
+ * visits left) are computed in the SQL, so the summary only repeats values from the rows.
+ */
+import type { Asker } from '../../core/ports.ts';
+import { notInDataTopic, serviceCategoriesIn } from '../../schema/benefit-words.ts';
+import type { Network, RelationshipCode, ServiceCategory } from '../../schema/catalog.ts';
+import { addMonths, type CalendarDate, MONTH_NAMES, makeDate, toIso } from './dates.ts';
+
+export const BenefitKind = {
+  DEDUCTIBLE: 'deductible',
+  OUT_OF_POCKET_MAX: 'out_of_pocket_max',
+  COST_SHARING: 'cost_sharing',
+  VISITS_LEFT: 'visits_left',
+  CLAIM_STATUS: 'claim_status',
+  PENDING: 'pending_claims',
+  DENIED: 'denied_claims',
+} as const;
+export type BenefitKind = (typeof BenefitKind)[keyof typeof BenefitKind];
+
+/** Whose figures: the asker, the whole family, people by relationship, or by name. */
+export type Subject =
+  | { readonly kind: 'self' }
+  | { readonly kind: 'family' }
+  | { readonly kind: 'relationship'; readonly codes: readonly RelationshipCode[]; readonly label: string }
+  | { readonly kind: 'name'; readonly name: string };
+
+export interface BenefitIntent {
+  readonly kind: BenefitKind;
+  readonly subject: Subject;
+  readonly planYear: number;
+  /** The plan year was said ("last year", "in 2025"), not assumed. */
+  readonly yearSaid: boolean;
+  readonly network: Network;
+  /** Service categories named (empty: all). */
+  readonly categories: readonly ServiceCategory[];
+  readonly provider?: string;
+  /** Claims on this day, or in [from, until). */
+  readonly on?: string;
+  readonly from?: string;
+  readonly until?: string;
+}
+
+export interface BenefitContext {
+  readonly today: CalendarDate;
+  readonly asker?: Asker;
+}
+
+// ---------------------------------------------------------------- words
+
+const DENIED = /\b(denied|denials?|deny|rejected|declined|turned down|refused)\b/;
+const PENDING =
+  /\bpending\b|\bstill (being )?process(ed|ing)\b|\bnot (been )?processed( yet)?\b|\bin process(ing)?\b|\b(waiting|still waiting) (on|for)\b|\bopen claims?\b|\bnot (yet )?(been )?paid yet\b/;
+const STATUS_WORD = /\bstatus\b|\bwhere is my claim\b/;
+const PAID_WORD =
+  /\b(paid|pay|processed|approved|accepted|covered|cover|go through|gone through|went through|settled)\b/;
+const PAST_AUX = /\b(was|were|has|have|had|did|got|get|is|been)\b/;
+const CLAIM_REF =
+  /\b(claims?|bills?|visits?|appointments?|prescriptions?|refills?|scans?|x-?rays?|mri|surgery|procedure|checkups?|tests?)\b|\b(from|at)\s+[a-z]/;
+const AMOUNT_ASKED =
+  /\bwhat (did|does)\b[^?]*\b(pay|paid|cost|owe)\b|\bhow much\b|\bhow many\b|\btotal\b|\bsum\b|\bspen[dt]\b|\baverage\b|\bmost\b|\blargest\b|\bbiggest\b|\bhighest\b|\bsmallest\b|\blowest\b/;
+const DEDUCTIBLE = /\bdeductibles?\b/;
+const DEDUCTIBLE_STATE =
+  /\b(left|remaining|remain|met|meet|reached|satisfied|how much|how close|so far|what'?s|what is|how far|toward|towards|balance)\b/;
+const OOP_MAX =
+  /\bout[- ]of[- ]pocket (max(imum)?|limit|cap)\b|\bmax(imum)? out[- ]of[- ]pocket\b|\boop max\b|\bmoop\b|\bpays? (for )?everything\b|\bpays? (100|a hundred) ?(%|percent)\b|\bpays? (it )?all\b|\bpays? in full\b|\bcovers? everything\b|\bcovered (100 ?%|in full|fully)\b|\bstarts? paying everything\b/;
+const COST_WORD =
+  /\b(copays?|co-pays?|coinsurance|co-insurance|cost[- ]shar\w*|covered|covers?|coverage|benefits?|deductible appl\w*)\b|\b(what|how much)\b[^?]*\b(would|will|do|does|should|'d|'ll)\b[^?]*\b(pay|cost|owe|charge)\b|\b(have|need) to pay\b|\bcost me\b|\bwhat do i pay\b/;
+const PAST_TENSE = /\b(did|was|were|paid|last (month|week|time|visit))\b/;
+const VISITS = /\b(visits?|sessions?|appointments?)\b/;
+const VISITS_LEFT = /\b(left|remaining|remain|how many|allowed|limit|max(imum)?|used|get)\b/;
+const FAMILY = /\b(we|us|our|ours|family|family's|everyone|everybody|all of us|household)\b/;
+const OUT_OF_NETWORK = /\bout[- ]of[- ]network\b|\bnon-?network\b|\boon\b/;
+
+// ---------------------------------------------------------------- whose
+
+/** Relationship words, resolved relative to the asker (codes are relative to the subscriber). */
+function relationshipSubject(q: string, asker: Asker | undefined): Subject | undefined {
+  const rel = asker?.relationship ?? 'subscriber';
+  const parent = rel === 'subscriber' || rel === 'spouse';
+  if (/\b(husband|wife|spouse|partner)\b/.test(q)) {
+    return rel === 'spouse'
+      ? { kind: 'relationship', codes: ['subscriber'], label: 'spouse' }
+      : { kind: 'relationship', codes: ['spouse'], label: 'spouse' };
+  }
+  if (/\b(grandson|granddaughter|grandchild|grandkids?|grandchildren)\b/.test(q))
+    return { kind: 'relationship', codes: ['other'], label: 'grandchild' };
+  if (parent && /\b(kids?|children|child)\b/.test(q))
+    return { kind: 'relationship', codes: ['son', 'daughter', 'other'], label: 'children' };
+  if (parent && /\bsons?\b/.test(q)) return { kind: 'relationship', codes: ['son'], label: 'son' };
+  if (parent && /\bdaughters?\b/.test(q)) return { kind: 'relationship', codes: ['daughter'], label: 'daughter' };
+  if (/\b(mom|mother|dad|father|parents?)\b/.test(q))
+    return { kind: 'relationship', codes: ['subscriber', 'spouse'], label: 'parents' };
+  return undefined;
+}
+
+/** Capitalized words that are not names (sentence words, plan words, providers' words, months). */
+const NOT_NAMES = new Set(
+  `i i'm i've i'd my me we us our you your the a an and or but is are was were be been am can could would will should do does
+  did have has had how what which when where why who whose whom much many any all every each this that these those there here
+  if so to of in on at from for by with about into it its it's what's whats how's hows is there am please thanks hi hello hey
+  deductible deductibles copay copays coinsurance out pocket maximum max plan plans insurance network claim claims pending denied
+  paid status visit visits physical therapy pt er mri ct emergency urgent care specialist primary generic brand prescription
+  prescriptions drug drugs lab labs imaging hospital mental health preventive checkup doctor doctors pharmacy provider left
+  remaining met family dr mr mrs ms yes no ok okay also still just yet already`
+    .split(/\s+/)
+    .concat(MONTH_NAMES),
+);
+
+function nameSubject(question: string, provider: string | undefined): Subject | undefined {
+  const masked = provider ? question.replace(provider, ' ') : question;
+  for (const m of masked.matchAll(/\b([A-Z][a-z]+)(?:'s)?\b/g)) {
+    const name = m[1] ?? '';
+    if (!NOT_NAMES.has(name.toLowerCase())) return { kind: 'name', name };
+  }
+  return undefined;
+}
+
+function subjectOf(question: string, q: string, ctx: BenefitContext, provider: string | undefined): Subject {
+  const named = nameSubject(question, provider);
+  if (named) {
+    // "my claim" by the asker named by their own first name is still the asker.
+    const first = ctx.asker?.name.split(/\s+/)[0]?.toLowerCase();
+    return named.kind === 'name' && named.name.toLowerCase() === first ? { kind: 'self' } : named;
+  }
+  const rel = relationshipSubject(q, ctx.asker);
+  if (rel) return rel;
+  if (FAMILY.test(q) && !/\b(i|me|my|mine|myself)\b/.test(q)) return { kind: 'family' };
+  return { kind: 'self' };
+}
+
+// ---------------------------------------------------------------- provider and dates
+
+const PROVIDER_STOP = new Set(
+  'in on during since this last past for before after between over and or i me my we our was were is are paid denied pending get got been processed still yet the a an when on'.split(
+    ' ',
+  ),
+);
+
+/** "from Riverside Family Medicine", "at CareWell Pharmacy", "Dr. Patel". */
+function providerOf(question: string): string | undefined {
+  const dr = /\bDr\.?\s+([A-Z][A-Za-z'-]+)/.exec(question);
+  if (dr?.[1]) return dr[1];
+  const prep = /\b(?:from|at|with|to)\s+(?:the\s+)?/gi;
+  for (let m = prep.exec(question); m; m = prep.exec(question)) {
+    const words: string[] = [];
+    const wordRe = /\s*([A-Za-z0-9][A-Za-z0-9&.'#-]*|&)/y;
+    wordRe.lastIndex = m.index + m[0].length;
+    for (let w = wordRe.exec(question); w?.[1]; w = wordRe.exec(question)) {
+      const lower = w[1].toLowerCase().replace(/[.,']+$/, '');
+      if (PROVIDER_STOP.has(lower) || monthOf(lower) || /^\d/.test(lower) || words.length >= 5) break;
+      words.push(w[1].replace(/[?,.!]+$/, ''));
+    }
+    // A provider is named with a capital, or is at least two words ("riverside family medicine").
+    const text = words.join(' ').trim();
+    if (!text || /^(see|a|an|my|our|doctor|doctors|pharmacy|hospital|specialist|the)$/i.test(text)) continue;
+    if (/^[A-Z]/.test(text) || words.length >= 2) return safeText(text);
+  }
+  return undefined;
+}
+
+/** Keeps a provider or person name to characters that are safe in a SQL string literal. */
+export function safeText(text: string): string {
+  return text
+    .replace(/[^A-Za-z0-9 &.'#-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 60);
+}
+
+function monthOf(word: string): number | undefined {
+  const w = word.toLowerCase().replace(/\.$/, '');
+  if (w.length < 3) return undefined;
+  const i = MONTH_NAMES.findIndex((m) => m === w || (m.startsWith(w) && (w.length === 3 || w === 'sept')));
+  return i >= 0 ? i + 1 : undefined;
+}
+
+const MONTH_RE =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+
+/** A month without a year is this year's, unless it has not started yet: then last year's. */
+function yearOfMonth(month: number, today: CalendarDate): number {
+  return month > today.month ? today.year - 1 : today.year;
+}
+
+interface When {
+  readonly on?: string;
+  readonly from?: string;
+  readonly until?: string;
+  readonly year?: number;
+}
+
+function whenOf(q: string, today: CalendarDate): When {
+  let m = /\b(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?\b/.exec(q);
+  if (m) {
+    const y = m[3] ? (m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3])) : undefined;
+    const d = makeDate(y ?? yearOfMonth(Number(m[1]), today), Number(m[1]), Number(m[2]));
+    if (d) return { on: toIso(d) };
+  }
+  m = /\b(\d{4})-(\d{2})-(\d{2})\b/.exec(q);
+  if (m) {
+    const d = makeDate(Number(m[1]), Number(m[2]), Number(m[3]));
+    if (d) return { on: toIso(d) };
+  }
+  m = new RegExp(`\\b${MONTH_RE}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4}))?`).exec(q);
+  if (m?.[1]) {
+    const month = monthOf(m[1]);
+    const d = month ? makeDate(m[3] ? Number(m[3]) : yearOfMonth(month, today), month, Number(m[2])) : undefined;
+    if (d) return { on: toIso(d) };
+  }
+  if (/\b(last|previous|prior) year\b/.test(q)) return { year: today.year - 1 };
+  if (/\bthis year\b|\bthis plan year\b|\bso far\b|\byear to date\b|\bytd\b/.test(q)) return { year: today.year };
+  if (/\b(last|previous) month\b/.test(q)) {
+    const first = addMonths({ ...today, day: 1 }, -1);
+    return { from: toIso(first), until: toIso(addMonths(first, 1)) };
+  }
+  if (/\bthis month\b/.test(q)) {
+    const first = { ...today, day: 1 };
+    return { from: toIso(first), until: toIso(addMonths(first, 1)) };
+  }
+  for (const mm of q.matchAll(new RegExp(`\\b(in|during|from|of)?\\s*${MONTH_RE}(?:\\s+(\\d{4}))?\\b`, 'g'))) {
+    if (mm[2] === 'may' && !mm[1] && !mm[3]) continue;
+    const month = monthOf(mm[2] ?? '');
+    if (!month) continue;
+    const first = { year: mm[3] ? Number(mm[3]) : yearOfMonth(month, today), month, day: 1 };
+    return { from: toIso(first), until: toIso(addMonths(first, 1)) };
+  }
+  m = /\b(?:in|for|during)?\s*((?:19|20)\d{2})\b/.exec(q);
+  if (m?.[1]) return { year: Number(m[1]) };
+  return {};
+}
+
+// ---------------------------------------------------------------- the parse
+
+export type BenefitParse =
+  | { readonly ok: true; readonly intent: BenefitIntent }
+  /** A question about what the data does not hold: the engine answers NULL. */
+  | { readonly ok: false };
+
+/**
+ * Reads a benefit or claim-status question; `undefined` when it is not one (the claims parser
+ * takes it).
+ *
+ * @example
+ * parseBenefitQuestion('How much of my deductible is left this year?', { today })
+ * // { ok: true, intent: { kind: 'deductible', subject: { kind: 'self' }, planYear: 2026, ... } }
+ */
+export function parseBenefitQuestion(question: string, ctx: BenefitContext): BenefitParse | undefined {
+  const text = question
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+  const q = text.toLowerCase();
+  if (notInDataTopic(q)) return { ok: false };
+  const kind = kindOf(q);
+  if (!kind) return undefined;
+  const provider = kind === BenefitKind.CLAIM_STATUS || kind === BenefitKind.DENIED ? providerOf(text) : undefined;
+  const when = whenOf(q, ctx.today);
+  const categories = serviceCategoriesIn(provider ? q.replace(provider.toLowerCase(), ' ') : q);
+  const subject = subjectOf(text, q, ctx, provider);
+  const yearSaid = when.year !== undefined;
+  const planYear =
+    when.year ?? (when.on ? Number(when.on.slice(0, 4)) : when.from ? Number(when.from.slice(0, 4)) : ctx.today.year);
+  return {
+    ok: true,
+    intent: {
+      kind,
+      subject,
+      planYear,
+      yearSaid,
+      network: OUT_OF_NETWORK.test(q) ? 'out_of_network' : 'in_network',
+      categories,
+      ...(provider ? { provider } : {}),
+      ...(when.on ? { on: when.on } : {}),
+      ...(when.from ? { from: when.from } : {}),
+      ...(when.until ? { until: when.until } : {}),
+    },
+  };
+}
+
+function kindOf(q: string): BenefitKind | undefined {
+  if (DENIED.test(q)) return BenefitKind.DENIED;
+  if (PENDING.test(q)) return BenefitKind.PENDING;
+  const categories = serviceCategoriesIn(q);
+  if (OOP_MAX.test(q)) return BenefitKind.OUT_OF_POCKET_MAX;
+  if (DEDUCTIBLE.test(q) && (DEDUCTIBLE_STATE.test(q) || categories.length === 0)) {
+    if (!(categories.length > 0 && /\bappl(y|ies)\b|\bcount\b/.test(q))) return BenefitKind.DEDUCTIBLE;
+  }
+  if (VISITS.test(q) && VISITS_LEFT.test(q) && /\b(left|remaining|remain|allowed|limit|max(imum)?|get)\b/.test(q)) {
+    if (!PAST_TENSE.test(q) || /\b(left|remaining)\b/.test(q)) return BenefitKind.VISITS_LEFT;
+  }
+  if (STATUS_WORD.test(q)) return BenefitKind.CLAIM_STATUS;
+  if (PAST_AUX.test(q) && PAID_WORD.test(q) && CLAIM_REF.test(q) && !AMOUNT_ASKED.test(q)) {
+    // "Is physical therapy covered?" asks about the plan; "was my claim covered" about a claim.
+    const aboutPlan = /^\s*(is|are|does|do)\b/.test(q) && !/\b(my|our|the|his|her)\s+(claims?|bills?)\b/.test(q);
+    if (!aboutPlan) return BenefitKind.CLAIM_STATUS;
+  }
+  const measured = /\b(average|on average|typically|usually|in total|total|so far|per (visit|claim))\b/.test(q);
+  if (
+    COST_WORD.test(q) &&
+    !PAST_TENSE.test(q) &&
+    !measured &&
+    (categories.length > 0 || /\bcopays?|co-pays?|coinsurance\b/.test(q))
+  ) {
+    return BenefitKind.COST_SHARING;
+  }
+  if (DEDUCTIBLE.test(q)) return categories.length > 0 ? BenefitKind.COST_SHARING : BenefitKind.DEDUCTIBLE;
+  return undefined;
+}
+
+// ---------------------------------------------------------------- SQL
+
+const str = (text: string) => `'${safeText(text).replace(/'/g, "''")}'`;
+const list = (items: readonly string[]) => items.map((i) => `'${i}'`).join(', ');
+
+/** The person condition on a table alias, relative to the asker. */
+function personCondition(alias: string, subject: Subject, asker: Asker | undefined): string | undefined {
+  switch (subject.kind) {
+    case 'family':
+      return undefined;
+    case 'self':
+      return !asker || asker.relationship === 'subscriber'
+        ? `${alias}.relationship_code = 'subscriber'`
+        : `${alias}.member_name = ${str(asker.name)}`;
+    case 'relationship':
+      return subject.codes.length === 1
+        ? `${alias}.relationship_code = '${subject.codes[0]}'`
+        : `${alias}.relationship_code IN (${list(subject.codes)})`;
+    case 'name':
+      return `${alias}.member_name ILIKE '%${safeText(subject.name).replace(/'/g, "''")}%'`;
+  }
+}
+
+function where(conditions: readonly (string | undefined)[]): string {
+  return `WHERE ${conditions.filter((c): c is string => c !== undefined).join(' AND ')}`;
+}
+
+/**
+ * The SQL for a benefit intent. `memberId` must be digits.
+ *
+ * @example
+ * writeBenefitSql(intent, '1000000001', { name: 'Daniel Whitfield', relationship: 'subscriber' })
+ */
+export function writeBenefitSql(intent: BenefitIntent, memberId: string, asker?: Asker): string {
+  if (!/^\d{1,19}$/.test(memberId)) throw new Error('member id must be digits');
+  const year = intent.planYear;
+  const net = `'${intent.network}'`;
+  switch (intent.kind) {
+    case BenefitKind.DEDUCTIBLE:
+    case BenefitKind.OUT_OF_POCKET_MAX: {
+      const ded = intent.kind === BenefitKind.DEDUCTIBLE;
+      const [ind, fam, met] = ded
+        ? ['deductible_individual', 'deductible_family', 'deductible_met']
+        : ['oop_max_individual', 'oop_max_family', 'oop_met'];
+      const word = ded ? 'deductible' : 'oop';
+      if (intent.subject.kind === 'family') {
+        return `SELECT b.plan_year, b.plan_type, b.coverage_level, b.family_deductible_kind, b.${ind}, f.${met}, greatest(b.${ind} - f.${met}, 0) AS ${word}_left, b.${fam}, f.${met} AS family_${met}, greatest(b.${fam} - f.${met}, 0) AS family_${word}_left, f.people_included, f.includes_everyone, f.as_of_date FROM family_accumulators f JOIN plan_benefits b ON b.member_id = f.member_id AND b.plan_year = f.plan_year AND b.network = f.network ${where(
+          [`f.member_id = ${memberId}`, `f.plan_year = ${year}`, `f.network = ${net}`],
+        )}`;
+      }
+      return `SELECT a.member_name, a.plan_year, b.plan_type, b.coverage_level, b.family_deductible_kind, b.${ind}, a.${met}, greatest(b.${ind} - a.${met}, 0) AS ${word}_left, b.${fam}, f.${met} AS family_${met}, greatest(b.${fam} - f.${met}, 0) AS family_${word}_left, f.includes_everyone, a.as_of_date FROM accumulators a JOIN plan_benefits b ON b.member_id = a.member_id AND b.plan_year = a.plan_year AND b.network = a.network JOIN family_accumulators f ON f.member_id = a.member_id AND f.plan_year = a.plan_year AND f.network = a.network ${where(
+        [
+          `a.member_id = ${memberId}`,
+          `a.plan_year = ${year}`,
+          `a.network = ${net}`,
+          personCondition('a', intent.subject, asker),
+        ],
+      )} ORDER BY a.member_name`;
+    }
+    case BenefitKind.COST_SHARING:
+      return `SELECT service_category, network, covered, copay, coinsurance_percent, deductible_applies, visit_limit FROM plan_cost_sharing ${where(
+        [
+          `member_id = ${memberId}`,
+          `plan_year = ${year}`,
+          `network = ${net}`,
+          intent.categories.length === 1
+            ? `service_category = '${intent.categories[0]}'`
+            : intent.categories.length > 1
+              ? `service_category IN (${list(intent.categories)})`
+              : undefined,
+        ],
+      )} ORDER BY service_category`;
+    case BenefitKind.VISITS_LEFT:
+      return `SELECT v.member_name, v.service_category, p.covered, p.copay, p.coinsurance_percent, p.deductible_applies, p.visit_limit, v.visits_used, greatest(p.visit_limit - v.visits_used, 0) AS visits_left, v.as_of_date FROM visit_counts v JOIN plan_cost_sharing p ON p.member_id = v.member_id AND p.plan_year = v.plan_year AND p.service_category = v.service_category ${where(
+        [
+          `v.member_id = ${memberId}`,
+          `v.plan_year = ${year}`,
+          `p.network = 'in_network'`,
+          intent.categories.length > 0
+            ? `v.service_category IN (${list(intent.categories)})`
+            : 'p.visit_limit IS NOT NULL',
+          personCondition('v', intent.subject, asker),
+        ],
+      )} ORDER BY v.member_name, v.service_category`;
+    case BenefitKind.CLAIM_STATUS:
+    case BenefitKind.PENDING:
+    case BenefitKind.DENIED: {
+      const conditions = [
+        `c.member_id = ${memberId}`,
+        personCondition('c', intent.subject, asker),
+        intent.kind === BenefitKind.PENDING
+          ? "c.claim_status = 'pending'"
+          : intent.kind === BenefitKind.DENIED
+            ? "c.claim_status = 'denied'"
+            : undefined,
+        intent.provider ? `c.provider_name ILIKE '%${safeText(intent.provider).replace(/'/g, "''")}%'` : undefined,
+        intent.categories.length > 0 && !intent.provider
+          ? `c.service_category IN (${list(intent.categories)})`
+          : undefined,
+        intent.on ? `c.claim_date = DATE '${intent.on}'` : undefined,
+        intent.from ? `c.claim_date >= DATE '${intent.from}'` : undefined,
+        intent.until ? `c.claim_date < DATE '${intent.until}'` : undefined,
+        intent.yearSaid
+          ? `c.claim_date >= DATE '${year}-01-01' AND c.claim_date < DATE '${year + 1}-01-01'`
+          : undefined,
+      ];
+      if (intent.kind === BenefitKind.PENDING) {
+        return `SELECT c.claim_date, c.member_name, c.claim_type, c.provider_name, c.charged_amount FROM claims_history c ${where(conditions)} ORDER BY c.claim_date DESC, c.claim_id`;
+      }
+      if (intent.kind === BenefitKind.DENIED) {
+        return `SELECT c.claim_date, c.member_name, c.provider_name, c.charged_amount, c.processed_date, c.denial_code, d.title, d.explanation, d.next_steps FROM claims_history c JOIN denial_reasons d ON d.reason_code = c.denial_code ${where(conditions)} ORDER BY c.claim_date DESC, c.claim_id LIMIT 5`;
+      }
+      return `SELECT c.claim_date, c.member_name, c.provider_name, c.claim_status, c.processed_date, c.charged_amount, c.plan_paid_amount, c.patient_responsibility, d.title AS denial_reason FROM claims_history c LEFT JOIN denial_reasons d ON d.reason_code = c.denial_code ${where(conditions)} ORDER BY c.claim_date DESC, c.claim_id LIMIT 3`;
+    }
+  }
+}
+
+/** The NULL reply: the question needs data the product does not hold. */
+const NULL_SQL = '<sql>NULL</sql>';
+
+/**
+ * The engine's SQL reply for a benefit or claim-status question, or `undefined` when the question
+ * is not one (the claims parser answers it).
+ *
+ * @example
+ * benefitSqlReply('Which of my claims are still pending?', '1000000001', { today })
+ */
+export function benefitSqlReply(question: string, memberId: string, ctx: BenefitContext): string | undefined {
+  const parsed = parseBenefitQuestion(question, ctx);
+  if (!parsed) return undefined;
+  if (!parsed.ok) return NULL_SQL;
+  return `<sql>${writeBenefitSql(parsed.intent, memberId, ctx.asker)}</sql>`;
+}
