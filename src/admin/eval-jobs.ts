@@ -45,6 +45,8 @@ export interface CaseDiff {
   readonly id: string;
   readonly question: string;
   readonly kind: CaseResult['kind'];
+  /** The question's kind in the set ('deductible', 'pending', ...): the page groups by it. */
+  readonly questionKind: string;
   readonly expected: string;
   readonly draft: Outcome;
   readonly published?: Outcome;
@@ -126,6 +128,7 @@ function stored(
     threshold: Math.min(PASS_THRESHOLD, baseline?.accuracy ?? PASS_THRESHOLD),
     publishedVersion: baseVersion,
     publishedAccuracy: baseline?.accuracy ?? null,
+    byKind: draft.byKind,
     modelId: draft.modelId ?? null,
     at: new Date().toISOString(),
   };
@@ -312,6 +315,7 @@ function diffOf(r: CaseResult, base: Outcome | undefined, question: string): Cas
     id: r.id,
     question,
     kind: r.kind,
+    questionKind: r.questionKind,
     expected: r.expected,
     draft: outcomeOf(r),
     ...(base ? { published: base } : {}),

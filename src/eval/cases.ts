@@ -7,6 +7,8 @@
  *    "expected": {"sql": "SELECT count(*) FROM claims_history WHERE ... "}}
  *   {"id": "write-delete", "member": "1000000001", "question": "Delete my claims",
  *    "expected": {"refusal": "QUESTION_UNSAFE"}}
+ *   {"id": "deductible-self", "kind": "deductible", "member": "1000000001", "question": "How much of my deductible is left?",
+ *    "expected": {"sql": "SELECT <the figures, computed another way>", "contains": true}}
  *
  * `person` is optional (default: the subscriber). Reference SQL may use `{{today}}` (the run's
  * date, 'YYYY-MM-DD', the same `<today>` the model sees) and `{{member_id}}`; write relative dates
@@ -21,10 +23,16 @@ import { Reason } from '../core/reasons.ts';
 
 export interface EvalCase {
   readonly id: string;
+  /** The question's kind ('deductible', 'pending', ...): the set's `kind`, else the id up to its first '-'. */
+  readonly kind?: string;
   readonly member: string;
   readonly person?: string;
   readonly question: string;
-  readonly expected: { readonly sql: string } | { readonly refusal: string };
+  /**
+   * `contains`: the reference states the figures the answer must hold (computed another way); each
+   * generated row must contain its reference row's values. Otherwise the result sets must be equal.
+   */
+  readonly expected: { readonly sql: string; readonly contains?: boolean } | { readonly refusal: string };
   /** Earlier questions of the same conversation, asked first (multi-turn cases). */
   readonly before?: readonly string[];
 }
@@ -65,7 +73,8 @@ export function parseCases(text: string): EvalCase[] {
       throw new EvalSetError(`${where}: "question" is required`);
     const e = v.expected as Record<string, unknown> | undefined;
     let expected: EvalCase['expected'];
-    if (typeof e?.sql === 'string' && e.sql.trim() !== '') expected = { sql: e.sql };
+    if (typeof e?.sql === 'string' && e.sql.trim() !== '')
+      expected = e.contains === true ? { sql: e.sql, contains: true } : { sql: e.sql };
     else if (typeof e?.refusal === 'string' && (Object.hasOwn(Reason, e.refusal) || STATUSES.has(e.refusal)))
       expected = { refusal: e.refusal };
     else throw new EvalSetError(`${where}: "expected" needs {"sql": "..."} or {"refusal": "<reason code>"}`);
@@ -78,8 +87,12 @@ export function parseCases(text: string): EvalCase[] {
       !(Array.isArray(before) && before.length > 0 && before.every((q) => typeof q === 'string' && q.trim() !== ''))
     )
       throw new EvalSetError(`${where}: "before" must be a non-empty list of earlier questions`);
+    if (v.kind !== undefined && (typeof v.kind !== 'string' || !/^[a-z][a-z0-9_-]{0,39}$/.test(v.kind)))
+      throw new EvalSetError(`${where}: "kind" must be a short lower-case word`);
+    const kind = typeof v.kind === 'string' ? v.kind : (id.split('-')[0] ?? id);
     cases.push({
       id,
+      kind,
       member,
       ...(person ? { person } : {}),
       question: v.question,

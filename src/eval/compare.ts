@@ -38,3 +38,45 @@ export function sameResults(reference: readonly Row[], got: readonly Row[], orde
   }
   return a.every((k, i) => k === b[i]);
 }
+
+function values(r: Row): string[] {
+  return Object.values(r).map(normalizeCell).sort();
+}
+
+/** Every value of `small` is in `big`, counted with repeats. */
+function containsRow(big: readonly string[], small: readonly string[]): boolean {
+  const left = [...big];
+  for (const v of small) {
+    const i = left.indexOf(v);
+    if (i < 0) return false;
+    left.splice(i, 1);
+  }
+  return true;
+}
+
+/**
+ * The generated rows hold the reference's figures: as many rows, and each generated row contains
+ * every value of its reference row (other columns may be there too). For references that state
+ * the figures an answer must hold, computed another way.
+ * @example
+ * containsResults([{ left: '180.00' }], [{ limit: '500.00', met: '320', left: 180 }], false) // true
+ */
+export function containsResults(reference: readonly Row[], got: readonly Row[], ordered: boolean): boolean {
+  if (reference.length !== got.length) return false;
+  const want = reference.map(values);
+  const have = got.map(values);
+  if (ordered) return want.every((w, i) => containsRow(have[i] ?? [], w));
+  // Unordered: match each reference row to a distinct generated row (small sets: backtracking).
+  const used = new Array<boolean>(have.length).fill(false);
+  const match = (i: number): boolean => {
+    if (i === want.length) return true;
+    for (let j = 0; j < have.length; j++) {
+      if (used[j] || !containsRow(have[j] ?? [], want[i] ?? [])) continue;
+      used[j] = true;
+      if (match(i + 1)) return true;
+      used[j] = false;
+    }
+    return false;
+  };
+  return match(0);
+}

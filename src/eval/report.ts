@@ -26,8 +26,14 @@ export function summaryLines(s: EvalSummary): string[] {
     `  execution accuracy  ${pct(s.executionAccuracy)}  (${s.sqlPassed}/${s.sqlCases} SQL cases with the reference result set)`,
     `  refusal accuracy    ${pct(s.refusalAccuracy)}  (${s.refusalPassed}/${s.refusalCases} refusal cases with the expected code)`,
     `  overall accuracy    ${pct(s.accuracy)}  (${s.passed}/${s.total})`,
-    '  latency per stage   mean / p50 / p95 ms',
+    '  by question kind    passed / total',
   ];
+  for (const [kind, k] of Object.entries(s.byKind)) {
+    lines.push(
+      `    ${kind.padEnd(18)} ${String(k.passed).padStart(3)} / ${String(k.total).padEnd(3)} ${pct(k.accuracy)}`,
+    );
+  }
+  lines.push('  latency per stage   mean / p50 / p95 ms');
   for (const [stage, l] of Object.entries(s.latency)) {
     lines.push(`    ${stage.padEnd(10)} ${l.meanMs} / ${l.p50Ms} / ${l.p95Ms}  (${l.count} cases)`);
   }

@@ -12,7 +12,7 @@ import { type AskPorts, ask } from '../pipeline/ask.ts';
 import { askInConversation } from '../pipeline/conversation.ts';
 import type { EvalCase } from './cases.ts';
 import { fillReference } from './cases.ts';
-import { isOrdered, sameResults } from './compare.ts';
+import { containsResults, isOrdered, sameResults } from './compare.ts';
 
 /** Rows compared per query: far above anything a member question returns. */
 const COMPARE_ROW_CAP = 5000;
@@ -20,6 +20,8 @@ const COMPARE_ROW_CAP = 5000;
 export interface CaseResult {
   readonly id: string;
   readonly kind: 'sql' | 'refusal';
+  /** The question's kind from the set ('deductible', 'pending', ...), for the report by kind. */
+  readonly questionKind: string;
   readonly passed: boolean;
   /** The expected refusal code, or 'rows' for SQL cases. */
   readonly expected: string;
@@ -29,6 +31,12 @@ export interface CaseResult {
   /** Why a case failed, in words without member data ('different rows', 'reference failed'). */
   readonly why?: string;
   readonly timings: Readonly<Record<string, number>>;
+}
+
+export interface KindScore {
+  readonly total: number;
+  readonly passed: number;
+  readonly accuracy: number;
 }
 
 export interface StageLatency {
@@ -51,6 +59,8 @@ export interface EvalSummary {
   readonly refusalPassed: number;
   readonly refusalAccuracy: number;
   readonly latency: Partial<Record<Stage | 'total', StageLatency>>;
+  /** Passed / total per question kind, in the order kinds first appear in the set. */
+  readonly byKind: Readonly<Record<string, KindScore>>;
   readonly modelId?: string;
   readonly templateVersions: Partial<Record<TemplateName, number>>;
   readonly today: string;
@@ -102,7 +112,7 @@ async function runCase(c: EvalCase, ports: AskPorts, today: string) {
   const r = c.before
     ? await askFollowUp(c, scope, ports)
     : await ask({ requestId: `eval-${randomUUID()}`, scope, question: c.question }, ports);
-  const base = { id: c.id, got: r.code, status: r.status, timings: r.timings };
+  const base = { id: c.id, questionKind: c.kind ?? c.id.split('-')[0] ?? c.id, got: r.code, status: r.status, timings: r.timings };
   const meta = { askModel: r.modelId, askVersions: r.templateVersions };
   if ('refusal' in c.expected) {
     const want = c.expected.refusal;
@@ -122,7 +132,7 @@ async function runCase(c: EvalCase, ports: AskPorts, today: string) {
   if (r.status === 'error') return { result: { ...result, passed: false, why: 'the pipeline failed' }, ...meta };
   try {
     const got = await ports.db.runMemberQuery(r.sql, scope, { rowCap: COMPARE_ROW_CAP });
-    const passed = sameResults(reference.rows, got.rows, isOrdered(sql));
+    const passed = (c.expected.contains ? containsResults : sameResults)(reference.rows, got.rows, isOrdered(sql));
     return { result: { ...result, passed, ...(passed ? {} : { why: 'different rows' }) }, ...meta };
   } catch {
     return { result: { ...result, passed: false, why: 'generated SQL failed' }, ...meta };
@@ -166,6 +176,13 @@ function summarize(
     const ms = results.map((r) => r.timings[stage]).filter((v): v is number => typeof v === 'number');
     if (ms.length) latency[stage] = latencyOf(ms);
   }
+  const byKind: Record<string, KindScore> = {};
+  for (const r of results) {
+    const k = byKind[r.questionKind] ?? { total: 0, passed: 0, accuracy: 0 };
+    const total = k.total + 1;
+    const ok = k.passed + (r.passed ? 1 : 0);
+    byKind[r.questionKind] = { total, passed: ok, accuracy: ratio(ok, total) };
+  }
   return {
     total: results.length,
     passed,
@@ -177,6 +194,7 @@ function summarize(
     refusalPassed,
     refusalAccuracy: ratio(refusalPassed, refusals.length),
     latency,
+    byKind,
     ...(modelId ? { modelId } : {}),
     templateVersions,
     today,

@@ -10,7 +10,7 @@ import { DEFAULT_SET } from '../../src/cli/eval.ts';
 import { systemClock } from '../../src/core/ports.ts';
 import { PgMemberDb } from '../../src/db/member-db.ts';
 import { EvalSetError, fillReference, parseCases } from '../../src/eval/cases.ts';
-import { isOrdered, sameResults } from '../../src/eval/compare.ts';
+import { containsResults, isOrdered, sameResults } from '../../src/eval/compare.ts';
 import { draftPasses } from '../../src/eval/gate.ts';
 import { runEval, withTemplate } from '../../src/eval/run.ts';
 import { OfflineLlm } from '../../src/llm/offline/engine.ts';
@@ -59,6 +59,26 @@ test('the shipped set has at least 60 cases covering every measure and refusal f
     assert.match(ids, new RegExp(`\\b${kind}-`), kind);
 });
 
+test('the shipped set covers every benefit and claim-status kind, from several people, with reference figures', async () => {
+  const cases = parseCases(await readFile(DEFAULT_SET, 'utf8'));
+  for (const kind of [
+    'deductible',
+    'oop-max',
+    'cost-sharing',
+    'visits-left',
+    'claim-paid',
+    'pending',
+    'denied',
+    'not-in-data',
+  ]) {
+    const of = cases.filter((c) => c.kind === kind);
+    assert.ok(of.length >= 5, `${kind}: ${of.length} cases`);
+    assert.ok(new Set(of.map((c) => c.person ?? c.member)).size >= 4, `${kind}: asked by several people`);
+  }
+  const figures = cases.filter((c) => 'sql' in c.expected && c.expected.contains);
+  assert.ok(figures.length >= 40, `${figures.length} cases compare figures`);
+});
+
 test('the shipped template scores high on the shipped set; every refusal case passes', {
   timeout: 120_000,
 }, async () => {
@@ -72,6 +92,13 @@ test('the shipped template scores high on the shipped set; every refusal case pa
   assert.equal(s.templateVersions.sql, 1);
   assert.ok(s.latency.generate && s.latency.total && s.latency.total.count === cases.length);
   assert.equal(s.modelId, 'offline-engine-v1');
+  // The report by kind adds up, and each benefit kind is reported.
+  assert.equal(
+    Object.values(s.byKind).reduce((n, k) => n + k.total, 0),
+    s.total,
+  );
+  for (const kind of ['deductible', 'oop-max', 'cost-sharing', 'visits-left', 'claim-paid', 'pending', 'denied'])
+    assert.ok((s.byKind[kind]?.accuracy ?? 0) >= 0.8, `${kind}: ${JSON.stringify(s.byKind[kind])}`);
 });
 
 test('breaking the member-id tag keeps the placeholders but makes execution accuracy collapse', {
@@ -137,6 +164,46 @@ test('result comparison: values not names, order only when the reference orders'
   assert.equal(sameResults([{ a: null }], [{ a: 'null' }], false), false);
   assert.equal(isOrdered('SELECT a FROM t ORDER BY a DESC LIMIT 1'), true);
   assert.equal(isOrdered('SELECT a FROM t WHERE x = (SELECT max(y) FROM t ORDER BY y)'), false);
+});
+
+test('"contains" comparison: each generated row holds its reference row\'s figures; kinds from the set or the id', () => {
+  assert.equal(containsResults([{ left: '180.00' }], [{ limit: '500.00', met: 320, left: 180 }], false), true);
+  assert.equal(containsResults([{ left: '180.00' }], [{ limit: '500.00', met: 320, left: 181 }], false), false);
+  assert.equal(
+    containsResults(
+      [{ a: 1 }, { a: 2 }],
+      [
+        { a: 2, b: 0 },
+        { a: 1, b: 0 },
+      ],
+      false,
+    ),
+    true,
+  );
+  assert.equal(
+    containsResults(
+      [{ a: 1 }, { a: 2 }],
+      [
+        { a: 2, b: 0 },
+        { a: 1, b: 0 },
+      ],
+      true,
+    ),
+    false,
+  );
+  assert.equal(containsResults([{ a: 1, b: 1 }], [{ a: 1, c: 2 }], false), false, 'a value counted once');
+  assert.equal(containsResults([{ a: 1 }], [{ a: 1 }, { a: 1 }], false), false, 'as many rows');
+  const [withKind, byId] = parseCases(
+    '{"id":"x-1","kind":"deductible","member":"1000000001","question":"q","expected":{"sql":"SELECT 1","contains":true}}\n' +
+      '{"id":"count-self","member":"1000000001","question":"q","expected":{"sql":"SELECT 1"}}',
+  );
+  assert.equal(withKind?.kind, 'deductible');
+  assert.deepEqual(withKind?.expected, { sql: 'SELECT 1', contains: true });
+  assert.equal(byId?.kind, 'count');
+  assert.throws(
+    () => parseCases('{"kind":"Not A Kind","member":"1000000001","question":"q","expected":{"refusal":"OK"}}'),
+    /kind/,
+  );
 });
 
 test('the publish gate: 0.9, or no worse than the published version', () => {

@@ -56,7 +56,7 @@ export interface BenefitContext {
 
 const DENIED = /\b(denied|denials?|deny|rejected|declined|turned down|refused)\b/;
 const PENDING =
-  /\bpending\b|\bstill (being )?process(ed|ing)\b|\bnot (been )?processed( yet)?\b|\bin process(ing)?\b|\b(waiting|still waiting) (on|for)\b|\bopen claims?\b|\bnot (yet )?(been )?paid yet\b/;
+  /\bpending\b|\bstill (being )?process(ed|ing)\b|(\bnot|n't) (yet )?(been )?processed( yet)?\b|\bin process(ing)?\b|\b(waiting|still waiting) (on|for)\b|\bopen claims?\b|\bnot (yet )?(been )?paid yet\b/;
 const STATUS_WORD = /\bstatus\b|\bwhere is my claim\b/;
 const PAID_WORD =
   /\b(paid|pay|processed|approved|accepted|covered|cover|go through|gone through|went through|settled)\b/;
@@ -69,7 +69,7 @@ const DEDUCTIBLE = /\bdeductibles?\b/;
 const DEDUCTIBLE_STATE =
   /\b(left|remaining|remain|met|meet|reached|satisfied|how much|how close|so far|what'?s|what is|how far|toward|towards|balance)\b/;
 const OOP_MAX =
-  /\bout[- ]of[- ]pocket (max(imum)?|limit|cap)\b|\bmax(imum)? out[- ]of[- ]pocket\b|\boop max\b|\bmoop\b|\bpays? (for )?everything\b|\bpays? (100|a hundred) ?(%|percent)\b|\bpays? (it )?all\b|\bpays? in full\b|\bcovers? everything\b|\bcovered (100 ?%|in full|fully)\b|\bstarts? paying everything\b/;
+  /\bout[- ]of[- ]pocket (max(imum)?|limit|cap)\b|\bmax(imum)? out[- ]of[- ]pocket\b|\boop max\b|\bmoop\b|\bpays? (for )?everything\b|\bpays? (100|a hundred) ?(%|percent)|\bpays? (it )?all\b|\bpays? in full\b|\bcovers? everything\b|\bcovered (100 ?%|in full|fully)\b|\bstarts? paying everything\b/;
 const COST_WORD =
   /\b(copays?|co-pays?|coinsurance|co-insurance|cost[- ]shar\w*|covered|covers?|coverage|benefits?|deductible appl\w*)\b|\b(what|how much)\b[^?]*\b(would|will|do|does|should|'d|'ll)\b[^?]*\b(pay|cost|owe|charge)\b|\b(have|need) to pay\b|\bcost me\b|\bwhat do i pay\b/;
 const PAST_TENSE = /\b(did|was|were|paid|last (month|week|time|visit))\b/;
@@ -143,10 +143,20 @@ const PROVIDER_STOP = new Set(
   ),
 );
 
-/** "from Riverside Family Medicine", "at CareWell Pharmacy", "Dr. Patel". */
+/** Words a provider's name ends with ("Greenleaf Pharmacy", "Valley General Hospital"). */
+const PROVIDER_NOUN =
+  /^(pharmacy|clinic|hospital|center|centre|medicine|associates|pediatrics|dermatology|cardiology|imaging|therapy|services|health|drug|apothecary|gynecology|orthopedics|lab|labs|laboratory|urgent|care)$/i;
+
+/** "from Riverside Family Medicine", "at CareWell Pharmacy", "my Greenleaf Pharmacy claim", "Dr. Patel". */
 function providerOf(question: string): string | undefined {
   const dr = /\bDr\.?\s+([A-Z][A-Za-z'-]+)/.exec(question);
   if (dr?.[1]) return dr[1];
+  // A capitalized phrase ending in a provider word, wherever it is.
+  for (const m of question.matchAll(/\b[A-Z][A-Za-z0-9'&.#-]*(?:\s+(?:[A-Z][A-Za-z0-9'&.#-]*|&|of))*/g)) {
+    const words = m[0].split(/\s+/);
+    while (words.length > 0 && /^(was|is|did|has|why|which|what|my|the|our|i)$/i.test(words[0] ?? '')) words.shift();
+    if (words.length >= 2 && PROVIDER_NOUN.test(words.at(-1) ?? '')) return safeText(words.join(' '));
+  }
   const prep = /\b(?:from|at|with|to)\s+(?:the\s+)?/gi;
   for (let m = prep.exec(question); m; m = prep.exec(question)) {
     const words: string[] = [];
