@@ -139,7 +139,10 @@ describe('schema', () => {
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname IN ('public', 'app') AND c.relkind IN ('r', 'v', 'm', 'p')`,
     );
-    const all = res.rows.filter((r) => r.can).map((r) => r.table).sort();
+    const all = res.rows
+      .filter((r) => r.can)
+      .map((r) => r.table)
+      .sort();
     assert.deepEqual(all, Object.keys(MEMBER_TABLES).sort());
     const writes = await adminQuery<{ can: boolean }>(
       db.adminUrl,

@@ -148,6 +148,12 @@ test('break the template: preview and evaluation drop, publication is refused', 
     failing.slice(firstPassing).every((f) => f === 'false'),
     'no failing case after a passing one',
   );
+  // The benefit and claim-status kinds are reported, each with its own score row.
+  const kinds = await page
+    .locator('#eval-kinds tbody tr')
+    .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.kind));
+  for (const kind of ['deductible', 'oop-max', 'cost-sharing', 'visits-left', 'claim-paid', 'pending', 'denied'])
+    assert.ok(kinds.includes(kind), `kind ${kind} in the report`);
   assert.deepEqual(await axeViolations(page), [], 'admin page with evaluation results');
 
   await page.locator('#publish-button').click();

@@ -91,7 +91,13 @@ test('the page loads with the dev sign-in picker listing seeded families', { tim
     new RegExp(`Up to ${LIMITS.questionMaxChars} characters`),
   );
   assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0, 'members see no Admin link');
-  assert.equal(await page.locator('.chip').count(), 4);
+  const chips = await page.locator('.chip').allTextContents();
+  assert.equal(chips.length, 9);
+  for (const topic of [/deductible/, /out-of-pocket maximum/, /copay/, /pending/, /denied/])
+    assert.ok(
+      chips.some((c) => topic.test(c)),
+      `a suggested question about ${topic.source}`,
+    );
 });
 
 test('signing in as the first family subscriber works from the keyboard', { timeout: 30_000 }, async () => {
@@ -142,6 +148,17 @@ test('a claims question shows a waiting state, then an answer with a number', { 
   assert.equal(status, 'answered', `expected an answer, got ${status}: ${text}`);
   assert.match(text, /\d/, 'the answer states a number');
   assert.match(text, /^[A-Z].*[.!]$/s, 'the answer is a sentence');
+  assert.doesNotMatch(text, TECHNICAL_LEAK);
+});
+
+test('a suggested benefits question answers with the deductible and what it means', { timeout: 60_000 }, async () => {
+  const answer = await answerTo(async () => {
+    await page.locator('.chip', { hasText: 'How much of my deductible is left this year?' }).click();
+  });
+  const text = (await answer.locator('.bubble__text').textContent()) ?? '';
+  assert.equal(await answer.getAttribute('data-status'), 'answered', text);
+  assert.match(text, /deductible for \d{4}/);
+  assert.match(text, /\$\d[\d,]*\.\d\d/, 'states the amounts');
   assert.doesNotMatch(text, TECHNICAL_LEAK);
 });
 
