@@ -16,11 +16,12 @@ import { migrate } from '../src/db/migrate.ts';
 import { configureAppRole } from '../src/db/roles.ts';
 import { seedDatabase } from '../src/db/seed/load.ts';
 import { fillReference } from '../src/eval/cases.ts';
+import { parseBenefitQuestion, writeBenefitSql } from '../src/llm/offline/benefits.ts';
 import { parseQuestion, writeSql } from '../src/llm/offline/index.ts';
 import { LIMITS } from '../src/schema/catalog.ts';
 import { validateSql } from '../src/validate/index.ts';
 import type { BenchCluster } from './lib/cluster.ts';
-import { COMMON_QUESTIONS, loadEvalSql } from './lib/questions.ts';
+import { BENEFIT_QUESTIONS, COMMON_QUESTIONS, loadEvalSql } from './lib/questions.ts';
 import { latencyMeasure, type PartResult } from './lib/results.ts';
 import { round, summarize } from './lib/stats.ts';
 import { prng } from './pipeline.ts';
@@ -33,12 +34,20 @@ export interface ScaleOptions {
 }
 
 const DB_NAME = 'claims_bench_scale';
+/** Member tables that grow with the families: a Seq Scan on them at 5 M claims is a miss. */
+const LARGE_TABLES: ReadonlySet<string> = new Set([
+  'claims_history',
+  'accumulators',
+  'visit_counts',
+  'family_accumulator_totals',
+]);
 /** Synthetic member ids start here (the normal seed uses random ids; collisions are skipped). */
 const FIRST_MEMBER = 9_000_000_000;
 /** ~2.5 people a family, ~20 claims a person over three years. */
 const CLAIMS_PER_FAMILY = 50;
 
 const SECONDARY_INDEXES = [
+  "CREATE INDEX claims_history_member_status ON public.claims_history (member_id, claim_status, claim_date) WHERE claim_status IN ('pending', 'denied')",
   'CREATE INDEX claims_history_member_date ON public.claims_history (member_id, claim_date)',
   'CREATE INDEX claims_history_member_person ON public.claims_history (member_id, person_id, claim_date)',
   'CREATE INDEX claims_history_member_type_date ON public.claims_history (member_id, claim_type, claim_date)',
@@ -73,25 +82,65 @@ const NUMBER_PEOPLE = `
   CREATE INDEX ON new_people (k);
   ANALYZE new_people;`;
 
-/** $1 claims to add, $2 people count, $3 today. Claims of one person are spread over the table. */
+/**
+ * $1 claims to add, $2 people count, $3 today. Claims of one person are spread over the table.
+ * One claim in 50 is pending (not processed, nothing paid) and one in 50 denied (a CARC code,
+ * nothing paid); the member's share of the others splits into deductible, copay and the rest.
+ */
 const GENERATE_CLAIMS = `
   INSERT INTO public.claims_history (member_id, person_id, member_name, relationship_code, claim_type, claim_date,
     provider_name, diagnosis_code, procedure_code, ndc_code, charged_amount, allowed_amount, plan_paid_amount,
-    patient_responsibility)
+    patient_responsibility, claim_status, processed_date, denial_code, service_category, network,
+    deductible_amount, copay_amount)
   SELECT p.member_id, p.person_id, p.name, p.relationship_code,
          CASE WHEN h % 100 < 65 THEN 'Medical' ELSE 'RX' END,
-         $3::date - ((i * 7919) % 1095)::int,
+         d.claim_date,
          CASE WHEN h % 100 < 65
            THEN (ARRAY['Riverside Clinic','Lakeside Pediatrics','Northgate Hospital','Summit Family Care','Harbor Imaging','Elm Street Dental'])[1 + (h / 100) % 6]
            ELSE (ARRAY['CVS Pharmacy','Walgreens','Rite Aid','Costco Pharmacy'])[1 + (h / 100) % 4] END,
          (ARRAY['E11.9','I10','J06.9','M54.5','Z00.00','F41.1'])[1 + (h / 7) % 6],
          CASE WHEN h % 100 < 65 THEN (ARRAY['99213','99214','80053','71046','99395'])[1 + (h / 11) % 5] END,
          CASE WHEN h % 100 >= 65 THEN (ARRAY['00093-1048-01','00378-0208-01','00591-0405-01'])[1 + (h / 13) % 3] END,
-         c, round(c * 0.6, 2), round(c * 0.6 * 0.7, 2), round(c * 0.6 * 0.2, 2)
+         c,
+         CASE WHEN open THEN 0 ELSE round(c * 0.6, 2) END,
+         CASE WHEN open THEN 0 ELSE round(c * 0.6 * 0.7, 2) END,
+         CASE WHEN open THEN 0 ELSE round(c * 0.6 * 0.2, 2) END,
+         CASE h % 50 WHEN 0 THEN 'pending' WHEN 1 THEN 'denied' ELSE 'paid' END,
+         CASE WHEN h % 50 = 0 THEN NULL ELSE d.claim_date + (h % 30)::int END,
+         CASE WHEN h % 50 = 1 THEN (ARRAY['16','197','50','97'])[1 + (h / 17) % 4] END,
+         CASE WHEN h % 100 < 65
+           THEN (ARRAY['primary_care','primary_care','hospital_stay','primary_care','imaging','specialist'])[1 + (h / 100) % 6]
+           ELSE 'generic_drug' END,
+         'in_network',
+         CASE WHEN open THEN 0 ELSE round(c * 0.6 * 0.2 * 0.5, 2) END,
+         CASE WHEN open THEN 0 ELSE round(c * 0.6 * 0.2 * 0.25, 2) END
   FROM generate_series(0, $1::bigint - 1) i
   CROSS JOIN LATERAL (SELECT (i * 2654435761) % 1000003 AS h) hh
-  CROSS JOIN LATERAL (SELECT (20 + (hh.h * 31) % 4000)::numeric(10, 2) AS c) cc
+  CROSS JOIN LATERAL (SELECT (20 + (hh.h * 31) % 4000)::numeric(10, 2) AS c, hh.h % 50 IN (0, 1) AS open) cc
+  CROSS JOIN LATERAL (SELECT $3::date - ((i * 7919) % 1095)::int AS claim_date) d
   JOIN new_people p ON p.k = (i % $2::bigint)::int;`;
+
+/**
+ * The payer's totals for the synthetic people, this plan year and last (in network): accumulators,
+ * family totals and physical-therapy visit counts. Values come from each person's number, not from
+ * the claims (the bench measures queries; test/db/accumulators.test.ts proves the real seed's
+ * consistency). $1 today.
+ */
+const GENERATE_ACCUMULATORS: readonly string[] = [
+  `INSERT INTO public.accumulators (member_id, person_id, member_name, relationship_code, plan_year, network,
+     deductible_met, oop_met, as_of_date)
+   SELECT p.member_id, p.person_id, p.name, p.relationship_code, y, 'in_network',
+          ((p.k * 7919 + y) % 500)::numeric(10, 2), ((p.k * 7919 + y) % 500 + (p.k * 31) % 2000)::numeric(10, 2), $1::date
+   FROM new_people p CROSS JOIN generate_series(extract(year FROM $1::date)::int - 1, extract(year FROM $1::date)::int) y`,
+  `INSERT INTO public.family_accumulator_totals (member_id, plan_year, network, deductible_met, oop_met, as_of_date)
+   SELECT member_id, plan_year, network, sum(deductible_met), sum(oop_met), $1::date
+   FROM public.accumulators a WHERE a.member_id IN (SELECT nf.member_id FROM new_families nf)
+   GROUP BY member_id, plan_year, network`,
+  `INSERT INTO public.visit_counts (member_id, person_id, member_name, relationship_code, plan_year, service_category,
+     visits_used, as_of_date)
+   SELECT p.member_id, p.person_id, p.name, p.relationship_code, y, 'physical_therapy', (p.k + y) % 12, $1::date
+   FROM new_people p CROSS JOIN generate_series(extract(year FROM $1::date)::int - 1, extract(year FROM $1::date)::int) y`,
+];
 
 /**
  * @example const part = await benchScale(cluster, { claims: 5_000_000, queries: 2000, maxMs: 60_000, today: '2026-11-25' });
@@ -128,7 +177,7 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
       await client.query('SET session_replication_role = replica');
       await step('drop secondary indexes', () =>
         client.query(
-          'DROP INDEX public.claims_history_member_date, public.claims_history_member_person, public.claims_history_member_type_date, public.claims_history_member_provider',
+          'DROP INDEX public.claims_history_member_status, public.claims_history_member_date, public.claims_history_member_person, public.claims_history_member_type_date, public.claims_history_member_provider',
         ),
       );
       await step('families', () => client.query(GENERATE_FAMILIES.replace('$1::int', String(families))));
@@ -137,10 +186,15 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
       const peopleCount = Number((await client.query('SELECT count(*) AS n FROM new_people')).rows[0].n);
       const inserted = await step('claims', () => client.query(GENERATE_CLAIMS, [toAdd, peopleCount, opts.today]));
       added = inserted.rowCount ?? 0;
+      await step('accumulators', async () => {
+        for (const sql of GENERATE_ACCUMULATORS) await client.query(sql, [opts.today]);
+      });
       await client.query('SET session_replication_role = origin');
       for (const ddl of SECONDARY_INDEXES) await step(`index ${ddl.split(' ')[2]}`, () => client.query(ddl));
       await step('vacuum analyze', () =>
-        client.query('VACUUM (ANALYZE) public.claims_history, public.people, public.families'),
+        client.query(
+          'VACUUM (ANALYZE) public.claims_history, public.people, public.families, public.accumulators, public.family_accumulator_totals, public.visit_counts',
+        ),
       );
       // What the skipped FK triggers would have checked, in one anti-join.
       const orphans = Number(
@@ -216,8 +270,34 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
       if (i >= 50) latencies.push(performance.now() - s);
     }
 
+    // ---- benefit and claim-status questions (issue 14): the offline engine's SQL, random subscribers
+    const benefitSql = (q: string, s: (typeof scopes)[number]): string | undefined => {
+      const parsed = parseBenefitQuestion(q, { today, asker: { name: s.name, relationship: 'subscriber' } });
+      return parsed?.ok
+        ? writeBenefitSql(parsed.intent, s.member_id, { name: s.name, relationship: 'subscriber' })
+        : undefined;
+    };
+    const benefitLatencies: number[] = [];
+    let benefitRejected = 0;
+    const benefitDeadline = performance.now() + opts.maxMs;
+    for (let i = 0; i < 50 + opts.queries && performance.now() < benefitDeadline; i++) {
+      const s = pick(scopes);
+      const sql = benefitSql(pick(BENEFIT_QUESTIONS), s);
+      const scope = { memberId: s.member_id };
+      const v = sql === undefined ? undefined : validateSql(sql, scope);
+      if (!v?.ok) {
+        benefitRejected++;
+        continue;
+      }
+      const t = performance.now();
+      await db.runMemberQuery(v.sql, scope, { rowCap: LIMITS.rowCap });
+      if (i >= 50) benefitLatencies.push(performance.now() - t);
+    }
+
     // ---- EXPLAIN as claims_member under the scope row, one per query kind
     const plans: { question: string; nodes: string[]; indexes: string[]; seqScanOnClaims: boolean }[] = [];
+    const benefitPlans: { question: string; nodes: string[]; indexes: string[]; seqScanOnMemberTables: string[] }[] =
+      [];
     const appClient = new pg.Client({ connectionString: appUrl });
     await appClient.connect();
     try {
@@ -233,12 +313,12 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
               ? [{ label: q, sql: writeSql(parsed.intent, s.member_id, { name: s.name, relationship: 'subscriber' }) }]
               : [];
           });
-      for (const k of kinds) {
+      const explain = async (sql: string) => {
         await appClient.query('BEGIN');
         try {
           await appClient.query('SELECT app.open_scope($1::bigint, NULL, false)', [s.member_id]);
           await appClient.query('SET LOCAL transaction_read_only = on; SET LOCAL ROLE claims_member');
-          const res = await appClient.query(`EXPLAIN (FORMAT JSON) ${k.sql}`);
+          const res = await appClient.query(`EXPLAIN (FORMAT JSON) ${sql}`);
           const nodes: { type: string; index?: string; relation?: string }[] = [];
           const walk = (n: Record<string, unknown>) => {
             nodes.push({
@@ -249,20 +329,44 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
             for (const c of (n.Plans as Record<string, unknown>[] | undefined) ?? []) walk(c);
           };
           walk((res.rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]?.Plan ?? {});
-          plans.push({
-            question: k.label,
-            nodes: [...new Set(nodes.map((n) => n.type))],
-            indexes: [...new Set(nodes.flatMap((n) => (n.index ? [n.index] : [])))],
-            seqScanOnClaims: nodes.some((n) => n.type === 'Seq Scan' && n.relation === 'claims_history'),
-          });
+          return nodes;
         } finally {
           await appClient.query('ROLLBACK');
         }
+      };
+      for (const k of kinds) {
+        const nodes = await explain(k.sql);
+        plans.push({
+          question: k.label,
+          nodes: [...new Set(nodes.map((n) => n.type))],
+          indexes: [...new Set(nodes.flatMap((n) => (n.index ? [n.index] : [])))],
+          seqScanOnClaims: nodes.some((n) => n.type === 'Seq Scan' && n.relation === 'claims_history'),
+        });
+      }
+      for (const q of BENEFIT_QUESTIONS) {
+        const sql = benefitSql(q, s);
+        if (!sql) continue;
+        const nodes = await explain(sql);
+        benefitPlans.push({
+          question: q,
+          nodes: [...new Set(nodes.map((n) => n.type))],
+          indexes: [...new Set(nodes.flatMap((n) => (n.index ? [n.index] : [])))],
+          seqScanOnMemberTables: [
+            ...new Set(
+              nodes.flatMap((n) =>
+                n.type === 'Seq Scan' && n.relation && LARGE_TABLES.has(n.relation) ? [n.relation] : [],
+              ),
+            ),
+          ],
+        });
       }
     } finally {
       await appClient.end();
     }
     const allIndexed = plans.length > 0 && plans.every((p) => p.indexes.length > 0 && !p.seqScanOnClaims);
+    const benefitIndexed =
+      benefitPlans.length === BENEFIT_QUESTIONS.length &&
+      benefitPlans.every((p) => p.indexes.length > 0 && p.seqScanOnMemberTables.length === 0);
 
     return {
       part: 'scale',
@@ -306,9 +410,32 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
           target: `all ${plans.length}, no Seq Scan on claims_history`,
           pass: allIndexed,
         },
+        latencyMeasure(
+          {
+            id: 'scale.benefit_query',
+            part: 'scale',
+            what: `benefit and claim-status queries via PgMemberDb (deductible and out-of-pocket left, cost sharing, visits left, claim paid, pending, denied + why): the offline engine's SQL over accumulators, plan views, visit counts and claim status, random subscribers`,
+            target: 'p95 < 10 ms',
+            note: benefitRejected
+              ? `${benefitRejected} generated queries were rejected by the validator and skipped`
+              : undefined,
+          },
+          summarize(benefitLatencies),
+          (x) => x.p95 < 10,
+        ),
+        {
+          id: 'scale.benefit_explain_index_use',
+          part: 'scale',
+          what: 'EXPLAIN as claims_member: benefit and claim-status kinds using indexes, no Seq Scan on claims_history, accumulators, visit_counts or family_accumulator_totals',
+          unit: 'count',
+          value: benefitPlans.filter((p) => p.indexes.length > 0 && p.seqScanOnMemberTables.length === 0).length,
+          target: `all ${BENEFIT_QUESTIONS.length}`,
+          pass: benefitIndexed,
+        },
       ],
       detail: {
         claimsInTable: total,
+        benefitPlans,
         seedSteps: steps,
         source: evalSql?.length ? 'eval/cases.jsonl' : 'offline engine',
         plans,

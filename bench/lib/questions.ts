@@ -23,6 +23,20 @@ export const COMMON_QUESTIONS: readonly string[] = [
   'What did we spend?',
 ];
 
+/**
+ * Benefit and claim-status question kinds (issue 14), one phrasing each: the offline engine's SQL
+ * for them reads the accumulators, plan views, visit counts and claim status.
+ */
+export const BENEFIT_QUESTIONS: readonly string[] = [
+  'How much of my deductible is left this year?',
+  'Have we met our family out-of-pocket maximum?',
+  "What's my copay to see a specialist?",
+  'Is physical therapy covered, and how many visits do I have left?',
+  'Was my claim from Riverside Clinic paid?',
+  'Which of my claims are still pending?',
+  'Why was my claim denied and what can I do?',
+];
+
 /** A question that lists every claim of the family: more rows than the row cap at scale. */
 export const LIST_EVERYTHING = 'Show all our claims';
 
