@@ -50,6 +50,10 @@ describe('benefit questions: what is asked', () => {
     ['Why was my claim on 3/14 denied and what can I do?', BenefitKind.DENIED, { on: '2026-03-14' }],
     ['Why was my claim from Summit Imaging Center denied?', BenefitKind.DENIED, { provider: 'Summit Imaging Center' }],
     ['Which claims were denied last year?', BenefitKind.DENIED, { planYear: 2025, yearSaid: true }],
+    ['how much is a specialist visit', BenefitKind.COST_SHARING, { categories: ['specialist'] }],
+    ['do I pay anything for my flu shot', BenefitKind.COST_SHARING, { categories: ['preventive_care'] }],
+    ['what happened to my claim from Valley General Hospital', BenefitKind.CLAIM_STATUS],
+    ["why didn't insurance pay for my visit at Summit Imaging Center", BenefitKind.CLAIM_STATUS],
   ];
   for (const [question, kind, extra] of cases) {
     it(question, () => {
@@ -68,9 +72,16 @@ describe('benefit questions: what is asked', () => {
       'Show my claims from March',
       'On average, how much do I pay per doctor visit?',
       "What's the most the plan has paid on one of Amara's claims?",
+      'How much do I owe for my hospital visit in February?',
     ]) {
       assert.equal(parseBenefitQuestion(q, { today, asker: daniel }), undefined, q);
     }
+  });
+
+  it('does not answer about another service than the one asked (no visit data for chiropractors)', () => {
+    assert.deepEqual(parseBenefitQuestion('how many chiropractor visits do I get', { today, asker: daniel }), {
+      ok: false,
+    });
   });
 
   it('says people relative to the asker', () => {

@@ -57,7 +57,8 @@ export interface BenefitContext {
 const DENIED = /\b(denied|denials?|deny|rejected|declined|turned down|refused)\b/;
 const PENDING =
   /\bpending\b|\bstill (being )?process(ed|ing)\b|(\bnot|n't) (yet )?(been )?processed( yet)?\b|\bin process(ing)?\b|\b(waiting|still waiting) (on|for)\b|\bopen claims?\b|\bnot (yet )?(been )?paid yet\b/;
-const STATUS_WORD = /\bstatus\b|\bwhere is my claim\b/;
+const STATUS_WORD =
+  /\bstatus\b|\bwhere is my claim\b|\bwhat happened (to|with)\b|\bwhy (didn't|did not|wasn't|was not|hasn't|has not|won't)\b[^?]*\b(pay|paid|cover|covered)\b/;
 const PAID_WORD =
   /\b(paid|pay|processed|approved|accepted|covered|cover|go through|gone through|went through|settled)\b/;
 const PAST_AUX = /\b(was|were|has|have|had|did|got|get|is|been)\b/;
@@ -71,7 +72,7 @@ const DEDUCTIBLE_STATE =
 const OOP_MAX =
   /\bout[- ]of[- ]pocket (max(imum)?|limit|cap)\b|\bmax(imum)? out[- ]of[- ]pocket\b|\boop max\b|\bmoop\b|\bpays? (for )?everything\b|\bpays? (100|a hundred) ?(%|percent)|\bpays? (it )?all\b|\bpays? in full\b|\bcovers? everything\b|\bcovered (100 ?%|in full|fully)\b|\bstarts? paying everything\b/;
 const COST_WORD =
-  /\b(copays?|co-pays?|coinsurance|co-insurance|cost[- ]shar\w*|covered|covers?|coverage|benefits?|deductible appl\w*)\b|\b(what|how much)\b[^?]*\b(would|will|do|does|should|'d|'ll)\b[^?]*\b(pay|cost|owe|charge)\b|\b(have|need) to pay\b|\bcost me\b|\bwhat do i pay\b/;
+  /\b(do|will|would) (i|we) (have to |need to )?pay\b|\bhow much (is|are) (a|an|the|one)\b|\b(copays?|co-pays?|coinsurance|co-insurance|cost[- ]shar\w*|covered|covers?|coverage|benefits?|deductible appl\w*)\b|\b(what|how much)\b[^?]*\b(would|will|do|does|should|'d|'ll)\b[^?]*\b(pay|cost|owe|charge)\b|\b(have|need) to pay\b|\bcost me\b|\bwhat do i pay\b/;
 const PAST_TENSE = /\b(did|was|were|paid|last (month|week|time|visit))\b/;
 const VISITS = /\b(visits?|sessions?|appointments?)\b/;
 const VISITS_LEFT = /\b(left|remaining|remain|how many|allowed|limit|max(imum)?|used|get)\b/;
@@ -270,6 +271,8 @@ export function parseBenefitQuestion(question: string, ctx: BenefitContext): Ben
   if (notInDataTopic(q)) return { ok: false };
   const kind = kindOf(q);
   if (!kind) return undefined;
+  if (kind === BenefitKind.VISITS_LEFT && serviceCategoriesIn(q).length === 0 && unknownService(q))
+    return { ok: false };
   const provider = kind === BenefitKind.CLAIM_STATUS || kind === BenefitKind.DENIED ? providerOf(text) : undefined;
   const when = whenOf(q, ctx.today);
   const categories = serviceCategoriesIn(provider ? q.replace(provider.toLowerCase(), ' ') : q);
@@ -294,6 +297,19 @@ export function parseBenefitQuestion(question: string, ctx: BenefitContext): Ben
   };
 }
 
+/** Words that may stand before "visits" without naming a service. */
+const VISIT_QUALIFIERS = new Set(
+  'many my the of any more all remaining covered allowed our his her their your these those those free other'.split(
+    ' ',
+  ),
+);
+
+/** "chiropractor visits": a service the plan data does not name; answering about another would mislead. */
+function unknownService(q: string): boolean {
+  const m = /\b([a-z-]+)\s+(visits?|sessions?|appointments?)\b/.exec(q);
+  return m?.[1] !== undefined && !VISIT_QUALIFIERS.has(m[1]);
+}
+
 function kindOf(q: string): BenefitKind | undefined {
   if (DENIED.test(q)) return BenefitKind.DENIED;
   if (PENDING.test(q)) return BenefitKind.PENDING;
@@ -311,7 +327,11 @@ function kindOf(q: string): BenefitKind | undefined {
     const aboutPlan = /^\s*(is|are|does|do)\b/.test(q) && !/\b(my|our|the|his|her)\s+(claims?|bills?)\b/.test(q);
     if (!aboutPlan) return BenefitKind.CLAIM_STATUS;
   }
-  const measured = /\b(average|on average|typically|usually|in total|total|so far|per (visit|claim))\b/.test(q);
+  const measured =
+    /\b(average|on average|typically|usually|in total|total|so far|per (visit|claim))\b/.test(q) ||
+    // "my hospital visit in February": a past claim, not the plan's terms.
+    /\bmy ([a-z-]+ ){0,2}(visit|stay|bill|claim|appointment|surgery)s?\b/.test(q) ||
+    new RegExp(`\\b${MONTH_RE}\\b(?! (?:of )?\\d{4})|\\b\\d{1,2}/\\d{1,2}\\b`).test(q.replace(/\bmay (i|we)\b/g, ''));
   if (
     COST_WORD.test(q) &&
     !PAST_TENSE.test(q) &&
