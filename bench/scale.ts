@@ -91,7 +91,7 @@ const GENERATE_CLAIMS = `
   INSERT INTO public.claims_history (member_id, person_id, member_name, relationship_code, claim_type, claim_date,
     provider_name, diagnosis_code, procedure_code, ndc_code, charged_amount, allowed_amount, plan_paid_amount,
     patient_responsibility, claim_status, processed_date, denial_code, service_category, network,
-    deductible_amount, copay_amount)
+    deductible_amount, copay_amount, not_covered_amount)
   SELECT p.member_id, p.person_id, p.name, p.relationship_code,
          CASE WHEN h % 100 < 65 THEN 'Medical' ELSE 'RX' END,
          d.claim_date,
@@ -113,7 +113,9 @@ const GENERATE_CLAIMS = `
            ELSE 'generic_drug' END,
          'in_network',
          CASE WHEN open THEN 0 ELSE round(c * 0.6 * 0.2 * 0.5, 2) END,
-         CASE WHEN open THEN 0 ELSE round(c * 0.6 * 0.2 * 0.25, 2) END
+         CASE WHEN open THEN 0 ELSE round(c * 0.6 * 0.2 * 0.25, 2) END,
+         CASE WHEN open THEN 0
+              ELSE round(c * 0.6 * 0.2, 2) - round(c * 0.6 * 0.2 * 0.5, 2) - round(c * 0.6 * 0.2 * 0.25, 2) END
   FROM generate_series(0, $1::bigint - 1) i
   CROSS JOIN LATERAL (SELECT (i * 2654435761) % 1000003 AS h) hh
   CROSS JOIN LATERAL (SELECT (20 + (hh.h * 31) % 4000)::numeric(10, 2) AS c, hh.h % 50 IN (0, 1) AS open) cc

@@ -116,6 +116,7 @@ CREATE TABLE public.plan_service_benefits (
 -- the part of a paid claim the plan did not pay. patient_responsibility splits into what went to
 -- the deductible, the copay, the coinsurance, and the rest (not_covered_amount: owed but not a
 -- deductible/copay/coinsurance amount, so it does not count toward the out-of-pocket maximum).
+-- Plain columns (no generated column), so tools that copy rows with SELECT * keep working.
 ALTER TABLE public.claims_history
   ADD COLUMN claim_status text NOT NULL DEFAULT 'paid'
     CHECK (claim_status IN ('paid', 'denied', 'pending', 'adjusted')),
@@ -129,13 +130,17 @@ ALTER TABLE public.claims_history
   ADD COLUMN copay_amount numeric(10, 2) NOT NULL DEFAULT 0 CHECK (copay_amount >= 0),
   ADD COLUMN coinsurance_amount numeric(10, 2) NOT NULL DEFAULT 0 CHECK (coinsurance_amount >= 0);
 
+-- NULL when the share is not broken down (a claim loaded without the split); otherwise the four
+-- parts add up to patient_responsibility exactly.
 ALTER TABLE public.claims_history
-  ADD COLUMN not_covered_amount numeric(10, 2) NOT NULL
-    GENERATED ALWAYS AS (patient_responsibility - deductible_amount - copay_amount - coinsurance_amount) STORED;
+  ADD COLUMN not_covered_amount numeric(10, 2) CHECK (not_covered_amount >= 0);
 
 ALTER TABLE public.claims_history
   ADD CONSTRAINT claims_split_within_responsibility
     CHECK (deductible_amount + copay_amount + coinsurance_amount <= patient_responsibility),
+  ADD CONSTRAINT claims_split_adds_up
+    CHECK (not_covered_amount IS NULL
+           OR deductible_amount + copay_amount + coinsurance_amount + not_covered_amount = patient_responsibility),
   ADD CONSTRAINT claims_denied_has_reason CHECK (claim_status <> 'denied' OR denial_code IS NOT NULL),
   ADD CONSTRAINT claims_denied_pays_nothing CHECK (claim_status <> 'denied' OR plan_paid_amount = 0),
   ADD CONSTRAINT claims_pending_not_processed CHECK (claim_status <> 'pending' OR processed_date IS NULL),
@@ -325,9 +330,15 @@ REVOKE ALL ON public.denial_reasons, public.plan_year_limits, public.plan_servic
   public.family_accumulator_totals, public.visit_counts, public.plan_benefits, public.plan_cost_sharing,
   public.family_accumulators FROM PUBLIC;
 
--- claims_member: the catalog's relations and columns, nothing else (person_id stays unreadable).
-GRANT SELECT ON public.plan_benefits, public.plan_cost_sharing, public.family_accumulators, public.denial_reasons
-  TO claims_member;
+-- claims_member: the catalog's relations and columns, by column (as for claims_history, migration
+-- 051), nothing else; person_id stays unreadable.
+GRANT SELECT (member_id, plan_name, plan_type, coverage_level, family_deductible_kind, plan_year, network,
+  deductible_individual, deductible_family, oop_max_individual, oop_max_family) ON public.plan_benefits TO claims_member;
+GRANT SELECT (member_id, plan_year, service_category, network, covered, copay, coinsurance_percent,
+  deductible_applies, visit_limit) ON public.plan_cost_sharing TO claims_member;
+GRANT SELECT (member_id, plan_year, network, deductible_met, oop_met, people_included, includes_everyone, as_of_date)
+  ON public.family_accumulators TO claims_member;
+GRANT SELECT (reason_code, group_code, title, explanation, next_steps) ON public.denial_reasons TO claims_member;
 GRANT SELECT (member_id, member_name, relationship_code, plan_year, network, deductible_met, oop_met, as_of_date)
   ON public.accumulators TO claims_member;
 GRANT SELECT (member_id, member_name, relationship_code, plan_year, service_category, visits_used, as_of_date)

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { Reason, type ReasonCode } from '../core/reasons.ts';
 import { MEMBER_TABLES, type TableSpec } from '../schema/catalog.ts';
 import { validateSql } from './index.ts';
+import { mayBeAbout, type PersonFacts, subjectsOf } from './subjects.ts';
 
 const M = '1234567890';
 const OTHER = '9876543210';
@@ -151,4 +152,39 @@ describe('member tables beyond claims_history', () => {
       if (!v.ok) assert.equal(v.code, code, v.reason);
     });
   }
+});
+
+describe('who a query over the new tables is about (family privacy reads it)', () => {
+  const family: PersonFacts[] = [
+    { name: 'Daniel Whitfield', relationship: 'subscriber' },
+    { name: 'Elena Whitfield', relationship: 'spouse' },
+    { name: 'Sophie Whitfield', relationship: 'daughter' },
+  ];
+  const about = (sql: string) => family.filter((p) => mayBeAbout(subjectsOf(sql), p)).map((p) => p.name);
+  it('per-person rows are about the people their predicates select', () => {
+    assert.deepEqual(
+      about(`SELECT oop_met FROM accumulators WHERE member_id = ${M} AND member_name ILIKE '%sophie%'`),
+      ['Sophie Whitfield'],
+    );
+    assert.deepEqual(
+      about(`SELECT visits_used FROM visit_counts WHERE member_id = ${M} AND relationship_code = 'spouse'`),
+      ['Elena Whitfield'],
+    );
+    assert.deepEqual(
+      about(
+        `SELECT a.oop_met, b.oop_max_individual FROM accumulators a JOIN plan_benefits b ON b.member_id = a.member_id AND b.plan_year = a.plan_year WHERE a.member_id = ${M} AND a.relationship_code = 'subscriber'`,
+      ),
+      ['Daniel Whitfield'],
+      'the plan view joined in adds nobody',
+    );
+  });
+  it('family totals are about everyone; plan terms and reference data about nobody', () => {
+    assert.equal(about(`SELECT oop_met FROM family_accumulators WHERE member_id = ${M}`).length, 3);
+    assert.deepEqual(
+      about(`SELECT copay FROM plan_cost_sharing WHERE member_id = ${M} AND service_category = 'lab'`),
+      [],
+    );
+    assert.deepEqual(about(`SELECT * FROM plan_benefits WHERE member_id = ${M}`), []);
+    assert.deepEqual(about('SELECT explanation FROM denial_reasons'), []);
+  });
 });

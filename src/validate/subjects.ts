@@ -1,6 +1,8 @@
 /**
- * Who a member query is about: for each reference to a member table, the predicates on person
- * columns (`relationship_code`, `member_name`) that select the people whose claims it reads.
+ * Who a member query is about: for each reference to a member table whose rows are about people
+ * (claims, accumulators, visit counts: per person; family accumulators: the whole family), the
+ * predicates on person columns (`relationship_code`, `member_name`) that select the people whose
+ * rows it reads. The family's plan terms and reference tables are about nobody in the family.
  * Family privacy decides "I can't share that" from these, evaluated on the family roster, never
  * from whether hidden claims would match (docs/family-privacy.md).
  *
@@ -13,7 +15,7 @@
  * SELECT (on a CTE, a derived table, HAVING, FILTER, an outer query) do not, so such a reference is
  * about everyone.
  */
-import { MEMBER_TABLES } from '../schema/catalog.ts';
+import { MEMBER_TABLES, memberTable } from '../schema/catalog.ts';
 import { asNode, columnName, columnQualifier, isNode, type Node } from './ast.ts';
 import { parseStatement } from './parse.ts';
 import { type FromItem, type SelectFacts, StatementWalker } from './walk.ts';
@@ -75,13 +77,22 @@ export function subjectsOf(sql: string): Subjects {
     const references: PersonTest[] = [];
     for (const facts of walker.selects) {
       for (const item of facts.from) {
-        if (item.source.kind === 'member') references.push(referenceTest(facts, item));
+        // Rows about people (claims, accumulators, visit counts) or about the whole family count;
+        // the family's plan terms and reference data are about nobody in it.
+        if (item.source.kind === 'member' && aboutPeople(item.source.table))
+          references.push(referenceTest(facts, item));
       }
     }
     return { references };
   } catch {
     return EVERYONE;
   }
+}
+
+/** Whether rows of this catalog table are about people (per person, or family totals). */
+function aboutPeople(table: string | undefined): boolean {
+  const subject = table === undefined ? undefined : memberTable(table)?.rowSubject;
+  return subject !== 'plan' && subject !== 'reference';
 }
 
 /**

@@ -120,7 +120,8 @@ describe('accumulators are consistent with the seeded claims', () => {
          OR c.coinsurance_amount > round((c.allowed_amount - c.deductible_amount - c.copay_amount)
                                          * coalesce(b.coinsurance_percent, 0) / 100.0, 2) + 0.01
          OR (NOT b.covered AND c.deductible_amount + c.copay_amount + c.coinsurance_amount > 0)
-         OR c.not_covered_amount <> c.patient_responsibility - c.deductible_amount - c.copay_amount - c.coinsurance_amount`);
+         OR c.not_covered_amount IS DISTINCT FROM
+            c.patient_responsibility - c.deductible_amount - c.copay_amount - c.coinsurance_amount`);
     assert.equal(broken, 0);
     assert.equal(await count(`SELECT 1 FROM claims_history WHERE service_category IS NULL`), 0);
   });

@@ -226,7 +226,8 @@ describe('no oracle: changing a hidden person changes nothing anyone who may not
            WHERE member_id = ${scope.memberId};
          UPDATE visit_counts SET visits_used = visits_used + 3 WHERE person_id = '${hidden}';
          UPDATE claims_history SET claim_status = 'adjusted', processed_date = claim_date + 1,
-           coinsurance_amount = least(patient_responsibility - deductible_amount - copay_amount, coinsurance_amount + 1)
+           coinsurance_amount = coinsurance_amount + least(not_covered_amount, 1),
+           not_covered_amount = not_covered_amount - least(not_covered_amount, 1)
            WHERE person_id = '${hidden}' AND claim_status = 'paid';
          INSERT INTO claims_history (member_id, person_id, member_name, relationship_code, claim_type, claim_date,
            provider_name, diagnosis_code, procedure_code, charged_amount, allowed_amount, plan_paid_amount,

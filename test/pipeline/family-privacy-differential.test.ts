@@ -245,7 +245,8 @@ describe('family privacy differential: hidden claims never change a response', (
         // Every claim of theirs now carries the "nothing" values (and half of them are gone).
         await client.query(
           `UPDATE claims_history SET provider_name = $2, diagnosis_code = $3, claim_date = $4::date, ndc_code = $5,
-             procedure_code = $6, patient_responsibility = 0, plan_paid_amount = 0, allowed_amount = $7::numeric
+             procedure_code = $6, patient_responsibility = 0, plan_paid_amount = 0, allowed_amount = $7::numeric,
+             deductible_amount = 0, copay_amount = 0, coinsurance_amount = 0, not_covered_amount = 0
            WHERE person_id = $1`,
           [hidden.personId, ...DIMENSIONS.map((d) => d.nothing)],
         );

@@ -37,6 +37,8 @@ export interface ClaimAdjudication {
   readonly deductibleAmount: string;
   readonly copayAmount: string;
   readonly coinsuranceAmount: string;
+  /** The rest of the member's share: owed, but not a deductible, copay or coinsurance amount. */
+  readonly notCoveredAmount: string;
 }
 
 export type SeedClaim = BaseSeedClaim & ClaimAdjudication;
@@ -286,6 +288,7 @@ export function addBenefits(input: BenefitInput, opts: { readonly today: string;
       deductibleAmount: money(d),
       copayAmount: money(k),
       coinsuranceAmount: money(i),
+      notCoveredAmount: money(toCents(c.patientResponsibility) - d - k - i),
     };
   });
 
@@ -375,7 +378,12 @@ export function addBenefits(input: BenefitInput, opts: { readonly today: string;
 
 /** Zero amounts for a claim the plan did not (or not yet) pay. */
 const NOTHING = { allowed: '0.00', planPaid: '0.00', patientResponsibility: '0.00' } as const;
-const NO_SPLIT = { deductibleAmount: '0.00', copayAmount: '0.00', coinsuranceAmount: '0.00' } as const;
+const NO_SPLIT = {
+  deductibleAmount: '0.00',
+  copayAmount: '0.00',
+  coinsuranceAmount: '0.00',
+  notCoveredAmount: '0.00',
+} as const;
 
 interface DenialShape {
   readonly provider: string;

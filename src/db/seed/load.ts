@@ -60,11 +60,11 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
         `INSERT INTO public.claims_history (member_id, person_id, member_name, relationship_code, claim_type,
            claim_date, provider_name, diagnosis_code, procedure_code, ndc_code, charged_amount, allowed_amount,
            plan_paid_amount, patient_responsibility, claim_status, processed_date, denial_code, service_category,
-           network, deductible_amount, copay_amount, coinsurance_amount)
+           network, deductible_amount, copay_amount, coinsurance_amount, not_covered_amount)
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::date[], $7::text[],
            $8::text[], $9::text[], $10::text[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[],
            $15::text[], $16::date[], $17::text[], $18::text[], $19::text[], $20::numeric[], $21::numeric[],
-           $22::numeric[])`,
+           $22::numeric[], $23::numeric[])`,
         [
           batch.map((c) => c.memberId),
           batch.map((c) => c.personId),
@@ -88,6 +88,7 @@ export async function seedDatabase(pool: pg.Pool, options: SeedOptions = {}): Pr
           batch.map((c) => c.deductibleAmount),
           batch.map((c) => c.copayAmount),
           batch.map((c) => c.coinsuranceAmount),
+          batch.map((c) => c.notCoveredAmount),
         ],
       );
     }
