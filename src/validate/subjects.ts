@@ -1,8 +1,9 @@
 /**
- * Who a member query is about: for each reference to a member table whose rows are about people
- * (claims, accumulators, visit counts: per person; family accumulators: the whole family), the
- * predicates on person columns (`relationship_code`, `member_name`) that select the people whose
- * rows it reads. The family's plan terms and reference tables are about nobody in the family.
+ * Who a member query is about: for each reference to a member table whose rows are each about one
+ * person (claims, accumulators, visit counts), the predicates on person columns
+ * (`relationship_code`, `member_name`) that select the people whose rows it reads. The family's
+ * plan terms, reference tables and family accumulators (which never hold a hidden person's
+ * amounts) are about nobody hidden.
  * Family privacy decides "I can't share that" from these, evaluated on the family roster, never
  * from whether hidden claims would match (docs/family-privacy.md).
  *
@@ -77,8 +78,10 @@ export function subjectsOf(sql: string): Subjects {
     const references: PersonTest[] = [];
     for (const facts of walker.selects) {
       for (const item of facts.from) {
-        // Rows about people (claims, accumulators, visit counts) or about the whole family count;
-        // the family's plan terms and reference data are about nobody in it.
+        // Only rows about one person each (claims, accumulators, visit counts) make a question about
+        // someone. The family's plan terms and reference data are about nobody; family_accumulators
+        // never holds a hidden person's amounts (the view sums whom the asker may see, and says so
+        // in includes_everyone), so reading it is about nobody hidden either.
         if (item.source.kind === 'member' && aboutPeople(item.source.table))
           references.push(referenceTest(facts, item));
       }
@@ -89,10 +92,10 @@ export function subjectsOf(sql: string): Subjects {
   }
 }
 
-/** Whether rows of this catalog table are about people (per person, or family totals). */
+/** Whether each row of this catalog table is about one person (unknown tables count as such). */
 function aboutPeople(table: string | undefined): boolean {
   const subject = table === undefined ? undefined : memberTable(table)?.rowSubject;
-  return subject !== 'plan' && subject !== 'reference';
+  return subject === undefined || subject === 'person';
 }
 
 /**
