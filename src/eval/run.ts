@@ -112,7 +112,13 @@ async function runCase(c: EvalCase, ports: AskPorts, today: string) {
   const r = c.before
     ? await askFollowUp(c, scope, ports)
     : await ask({ requestId: `eval-${randomUUID()}`, scope, question: c.question }, ports);
-  const base = { id: c.id, questionKind: c.kind ?? c.id.split('-')[0] ?? c.id, got: r.code, status: r.status, timings: r.timings };
+  const base = {
+    id: c.id,
+    questionKind: c.kind ?? c.id.split('-')[0] ?? c.id,
+    got: r.code,
+    status: r.status,
+    timings: r.timings,
+  };
   const meta = { askModel: r.modelId, askVersions: r.templateVersions };
   if ('refusal' in c.expected) {
     const want = c.expected.refusal;

@@ -9,10 +9,10 @@ import {
   ALLOWED_FUNCTION_NAMES,
   MEMBER_TABLES,
   type MemberTableName,
+  memberTable,
   ORDERED_SET_FUNCTIONS,
   SQL_BOUNDS,
   WINDOW_ONLY_FUNCTIONS,
-  memberTable,
 } from '../schema/catalog.ts';
 import {
   asArray,

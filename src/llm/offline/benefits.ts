@@ -77,6 +77,8 @@ const PAST_TENSE = /\b(did|was|were|paid|last (month|week|time|visit))\b/;
 const VISITS = /\b(visits?|sessions?|appointments?)\b/;
 const VISITS_LEFT = /\b(left|remaining|remain|how many|allowed|limit|max(imum)?|used|get)\b/;
 const FAMILY = /\b(we|us|our|ours|family|family's|everyone|everybody|all of us|household)\b/;
+/** Pointing back at an earlier answer ("of those", "these claims"): left to the follow-up reader. */
+const POINTS_BACK = /\b(of|among|from|between) (those|these|them)\b|\b(those|these) (claims|ones|visits|bills)\b/;
 const OUT_OF_NETWORK = /\bout[- ]of[- ]network\b|\bnon-?network\b|\boon\b/;
 
 // ---------------------------------------------------------------- whose
@@ -269,6 +271,8 @@ export function parseBenefitQuestion(question: string, ctx: BenefitContext): Ben
     .trim();
   const q = text.toLowerCase();
   if (notInDataTopic(q)) return { ok: false };
+  // "Which of those were denied?" narrows an earlier answer: a follow-up, not a question of its own.
+  if (POINTS_BACK.test(q)) return undefined;
   const kind = kindOf(q);
   if (!kind) return undefined;
   if (kind === BenefitKind.VISITS_LEFT && serviceCategoriesIn(q).length === 0 && unknownService(q))
