@@ -2,7 +2,8 @@
  * The member-scope rules. Every member-table reference in every SELECT must be pinned to the
  * signed-in family: by a plain top-level `<ref>.member_id = <literal>` in that SELECT's WHERE, or
  * through a join key `<ref>.member_id = <pinned ref>.member_id` (a top-level conjunct of the WHERE or
- * of an inner join's ON; a LEFT JOIN's ON pins only the table it joins, never the one before it).
+ * of an inner join's ON; a LEFT JOIN's ON pins only the table it joins, never the one before it) or
+ * `JOIN <ref> USING (member_id, ...)` after a pinned reference (same rule for LEFT JOIN).
  * Any other use of member_id in a predicate is refused, because it can only widen or probe scope.
  * Reference tables (no scope column: no member rows) need no pin, but join like any other table.
  */
@@ -154,6 +155,18 @@ function checkOneSelect(facts: SelectFacts, memberId: string): void {
     if (mentionsScopeColumn(conjunct))
       reject(Reason.SQL_SCOPE_ESCAPE, 'member_id is used outside the one scope equality');
   }
+  facts.from.forEach((item, i) => {
+    // `JOIN b USING (member_id)`: b's member_id equals that of every earlier source that has one
+    // (an inner join filters both sides; a LEFT JOIN only the table it joins).
+    if (item.source.scopeColumn && item.using.includes(item.source.scopeColumn)) {
+      const inner = item.join === 'JOIN' || item.join === 'INNER JOIN';
+      for (const earlier of facts.from.slice(0, i)) {
+        if (!earlier.source.columns.has(item.source.scopeColumn)) continue;
+        edges.push({ from: earlier.source.name, to: item.source.name });
+        if (inner) edges.push({ from: item.source.name, to: earlier.source.name });
+      }
+    }
+  });
   for (const item of facts.from) {
     for (const conjunct of conjuncts(item.on)) {
       const key = scopeJoinKey(conjunct);

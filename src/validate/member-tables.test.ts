@@ -33,6 +33,9 @@ const ACCEPTED: readonly string[] = [
   `SELECT p.visit_limit - v.visits_used FROM visit_counts v JOIN plan_cost_sharing p ON p.plan_year = v.plan_year AND p.service_category = v.service_category WHERE v.member_id = ${M} AND p.member_id = v.member_id AND p.network = 'in_network'`,
   // LEFT JOIN: the left table pins the joined one
   `SELECT p.service_category, v.visits_used FROM plan_cost_sharing p LEFT JOIN visit_counts v ON v.member_id = p.member_id AND v.plan_year = p.plan_year AND v.service_category = p.service_category WHERE p.member_id = ${M} AND p.visit_limit IS NOT NULL`,
+  // USING (member_id, ...) after a pinned table pins the joined one
+  `SELECT b.deductible_individual - a.deductible_met FROM accumulators a JOIN plan_benefits b USING (member_id, plan_year, network) JOIN family_accumulators f USING (member_id, plan_year, network) WHERE a.member_id = ${M}`,
+  `SELECT p.service_category, v.visits_used FROM plan_cost_sharing p LEFT JOIN visit_counts v USING (member_id, plan_year, service_category) WHERE p.member_id = ${M}`,
   // three tables, chained
   `SELECT c.claim_date, p.copay, d.title FROM claims_history c JOIN plan_cost_sharing p ON p.member_id = c.member_id AND p.service_category = c.service_category AND p.network = c.network JOIN denial_reasons d ON d.reason_code = c.denial_code WHERE c.member_id = ${M}`,
   // sub-queries over member tables, each pinned
@@ -66,6 +69,16 @@ const REJECTED: readonly (readonly [string, string, ReasonCode])[] = [
   [
     'LEFT JOIN does not pin the table before it',
     `SELECT * FROM accumulators a LEFT JOIN plan_benefits b ON a.member_id = b.member_id AND b.plan_year = a.plan_year WHERE b.member_id = ${M}`,
+    Reason.SQL_MISSING_MEMBER_SCOPE,
+  ],
+  [
+    'USING without member_id pins nothing',
+    `SELECT * FROM accumulators a JOIN plan_benefits b USING (plan_year, network) WHERE a.member_id = ${M}`,
+    Reason.SQL_MISSING_MEMBER_SCOPE,
+  ],
+  [
+    'LEFT JOIN USING does not pin the table before it',
+    `SELECT p.visit_limit FROM visit_counts v LEFT JOIN plan_cost_sharing p USING (member_id, plan_year, service_category) WHERE p.member_id = ${M}`,
     Reason.SQL_MISSING_MEMBER_SCOPE,
   ],
   [

@@ -57,6 +57,8 @@ export interface FromItem {
   readonly join: string | undefined;
   readonly on: Node | undefined;
   readonly hasUsing: boolean;
+  /** The USING columns, lower-cased (empty without USING). */
+  readonly using: readonly string[];
 }
 
 /** What the member-scope rules need to know about one SELECT. */
@@ -336,15 +338,17 @@ export class StatementWalker {
       scope.sources.push(source);
       const join = isEmpty(item.join) ? undefined : String(item.join).toUpperCase();
       let hasUsing = false;
+      const using: string[] = [];
       if (!isEmpty(item.using)) {
         hasUsing = true;
         for (const col of asArray(item.using, 'USING')) {
           const name = identName(col, 'USING column');
           if (!source.columns.has(name)) reject(Reason.SQL_COLUMN_NOT_ALLOWED, 'unknown column in USING');
+          using.push(name);
         }
       }
       const on = isEmpty(item.on) ? undefined : asNode(item.on, 'ON');
-      items.push({ source, join, on, hasUsing });
+      items.push({ source, join, on, hasUsing, using });
     }
     return items;
   }

@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Reason } from '../../src/core/reasons.ts';
 import { fillReference, parseCases } from '../../src/eval/cases.ts';
+import { parseBenefitQuestion, writeBenefitSql } from '../../src/llm/offline/benefits.ts';
 import { parseQuestion, writeSql } from '../../src/llm/offline/index.ts';
 import { LIMITS, SQL_BOUNDS } from '../../src/schema/catalog.ts';
 import { validateSql } from '../../src/validate/index.ts';
@@ -96,6 +97,19 @@ function honestQueries(): { name: string; memberId: string; sql: string }[] {
           memberId: c.member,
           sql: fillReference(c.expected.sql, '2026-11-25', c.member),
         });
+      }
+      // Benefit and claim-status questions: the offline engine's SQL for them (src/llm/offline/benefits.ts).
+      for (const asker of [
+        { name: 'Maria Lopez', relationship: 'subscriber' as const },
+        { name: 'Emma Lopez', relationship: 'spouse' as const },
+      ]) {
+        const benefit = parseBenefitQuestion(c.question, { today, asker });
+        if (benefit?.ok)
+          out.push({
+            name: `${file} ${c.id} offline`,
+            memberId: c.member,
+            sql: writeBenefitSql(benefit.intent, c.member, asker),
+          });
       }
       const parsed = parseQuestion(c.question, { memberId: c.member, today });
       if (parsed.ok) {

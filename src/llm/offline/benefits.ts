@@ -394,11 +394,11 @@ export function writeBenefitSql(intent: BenefitIntent, memberId: string, asker?:
         : ['oop_max_individual', 'oop_max_family', 'oop_met'];
       const word = ded ? 'deductible' : 'oop';
       if (intent.subject.kind === 'family') {
-        return `SELECT b.plan_year, b.plan_type, b.coverage_level, b.family_deductible_kind, b.${ind}, f.${met}, greatest(b.${ind} - f.${met}, 0) AS ${word}_left, b.${fam}, f.${met} AS family_${met}, greatest(b.${fam} - f.${met}, 0) AS family_${word}_left, f.people_included, f.includes_everyone, f.as_of_date FROM family_accumulators f JOIN plan_benefits b ON b.member_id = f.member_id AND b.plan_year = f.plan_year AND b.network = f.network ${where(
+        return `SELECT b.coverage_level, b.family_deductible_kind, b.${ind}, f.${met}, greatest(b.${ind} - f.${met}, 0) AS ${word}_left, b.${fam}, f.${met} AS family_${met}, greatest(b.${fam} - f.${met}, 0) AS family_${word}_left, f.people_included, f.includes_everyone, f.as_of_date FROM family_accumulators f JOIN plan_benefits b USING (member_id, plan_year, network) ${where(
           [`f.member_id = ${memberId}`, `f.plan_year = ${year}`, `f.network = ${net}`],
         )}`;
       }
-      return `SELECT a.member_name, a.plan_year, b.plan_type, b.coverage_level, b.family_deductible_kind, b.${ind}, a.${met}, greatest(b.${ind} - a.${met}, 0) AS ${word}_left, b.${fam}, f.${met} AS family_${met}, greatest(b.${fam} - f.${met}, 0) AS family_${word}_left, f.includes_everyone, a.as_of_date FROM accumulators a JOIN plan_benefits b ON b.member_id = a.member_id AND b.plan_year = a.plan_year AND b.network = a.network JOIN family_accumulators f ON f.member_id = a.member_id AND f.plan_year = a.plan_year AND f.network = a.network ${where(
+      return `SELECT a.member_name, b.coverage_level, b.family_deductible_kind, b.${ind}, a.${met}, greatest(b.${ind} - a.${met}, 0) AS ${word}_left, b.${fam}, f.${met} AS family_${met}, greatest(b.${fam} - f.${met}, 0) AS family_${word}_left, f.includes_everyone, a.as_of_date FROM accumulators a JOIN plan_benefits b USING (member_id, plan_year, network) JOIN family_accumulators f USING (member_id, plan_year, network) ${where(
         [
           `a.member_id = ${memberId}`,
           `a.plan_year = ${year}`,
@@ -421,7 +421,7 @@ export function writeBenefitSql(intent: BenefitIntent, memberId: string, asker?:
         ],
       )} ORDER BY service_category`;
     case BenefitKind.VISITS_LEFT:
-      return `SELECT v.member_name, v.service_category, p.covered, p.copay, p.coinsurance_percent, p.deductible_applies, p.visit_limit, v.visits_used, greatest(p.visit_limit - v.visits_used, 0) AS visits_left, v.as_of_date FROM visit_counts v JOIN plan_cost_sharing p ON p.member_id = v.member_id AND p.plan_year = v.plan_year AND p.service_category = v.service_category ${where(
+      return `SELECT v.member_name, v.service_category, p.covered, p.copay, p.coinsurance_percent, p.deductible_applies, p.visit_limit, v.visits_used, greatest(p.visit_limit - v.visits_used, 0) AS visits_left, v.as_of_date FROM visit_counts v JOIN plan_cost_sharing p USING (member_id, plan_year, service_category) ${where(
         [
           `v.member_id = ${memberId}`,
           `v.plan_year = ${year}`,
