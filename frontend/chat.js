@@ -101,7 +101,7 @@ export { setToken };
 
 /**
  * What `POST /v1/ask` answers (also with a 5xx when the pipeline failed).
- * @typedef {{ status: Exclude<keyof typeof STATUS_STYLES, 'notice'>, answer: string, requestId?: string, table?: unknown, conversationId?: string, conversationRestarted?: boolean }} AskBody
+ * @typedef {{ status: Exclude<keyof typeof STATUS_STYLES, 'notice'>, answer: string, requestId?: string, table?: unknown, conversationId?: string, conversationRestarted?: boolean, interpretation?: { text?: unknown } }} AskBody
  */
 
 /** @param {string} id */
@@ -190,6 +190,14 @@ function addMessage(msg, opts = {}) {
   text.textContent = msg.text;
   item.prepend(speaker);
   item.append(text);
+
+  // "What I looked up", derived by the server from the SQL that ran: the member checks it at a glance.
+  if (msg.interpretation) {
+    const looked = document.createElement('p');
+    looked.className = 'bubble__interpretation';
+    looked.textContent = msg.interpretation;
+    item.append(looked);
+  }
 
   // The rows the answer was built from, as a table the member can open.
   if (msg.status === 'answered' && isClaimsTable(msg.table) && msg.table.rows.length > 0) {
@@ -408,6 +416,7 @@ function renderResponse(r) {
     // Support needs the id only when something failed on our side.
     ...(status === 'error' && requestId ? { reference: requestId } : {}),
     ...(status === 'answered' && isClaimsTable(body.table) ? { table: body.table } : {}),
+    ...(typeof body.interpretation?.text === 'string' ? { interpretation: body.interpretation.text } : {}),
   });
 }
 

@@ -18,6 +18,7 @@ const VERSION = 1;
  * @property {string} [reference]
  * @property {string} [requestId]
  * @property {unknown} [table]
+ * @property {string} [interpretation] "What I looked up", from the server
  * @property {'helpful' | 'not_helpful'} [feedback]
  * @property {boolean} [commented]
  */

@@ -15,6 +15,7 @@ const LAYER_RANK: Readonly<Record<string, number>> = {
   validate: 2,
   db: 2,
   llm: 2,
+  interpret: 2,
   prompts: 2,
   auth: 2,
   observability: 2,

@@ -7,7 +7,7 @@ const HELP = `Usage: claims ask --member ID [--person PERSON_ID] [--json] [--dat
 
 Asks one question as a member, through the same four-stage pipeline as the API.
 --person     the signed-in person in the family (default: the subscriber)
---json       print {status, code, answer, sql, rowCount} (and notIncluded when family privacy left people out)
+--json       print {status, code, answer, sql, rowCount, interpretation} (and notIncluded when family privacy left people out)
 --data-dir   the local database's folder, as given to 'claims serve' (default .data/;
              DATABASE_URL uses an external server instead)`;
 
@@ -59,8 +59,12 @@ export async function run(argv: string[]): Promise<number> {
         sql: r.sql ?? null,
         rowCount: r.rowCount,
         ...(r.notIncluded && { notIncluded: r.notIncluded }),
+        interpretation: r.interpretation ?? null,
       });
-    else print(r.answer);
+    else {
+      print(r.answer);
+      if (r.interpretation) print(`\n${r.interpretation.text}`);
+    }
     return r.status === 'error' ? 1 : 0;
   } finally {
     await runtime.close();

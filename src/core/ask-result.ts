@@ -37,6 +37,16 @@ export interface AskResult {
   readonly templateVersions: Partial<Record<'sql' | 'summary', number>>;
   /** The conversation this ask belongs to (set when it was asked in one: src/pipeline/conversation.ts). */
   readonly conversationId?: string;
+  /**
+   * "What I looked up", derived from the validated SQL (never from the model's words): a
+   * sentence and its structured parts. Member data (names): for the member only.
+   */
+  readonly interpretation?: { readonly text: string; readonly parts: unknown };
+  /**
+   * Set when the model's summary failed the number guard and the answer was built from the rows
+   * instead. The reason is a code (no figures, no member data).
+   */
+  readonly summaryGuard?: { readonly replaced: true; readonly reason: string };
 }
 
 /** The fields of an ask that are safe to log: no question, SQL, names, rows or answer. */
@@ -49,6 +59,8 @@ export interface AskTelemetry {
   readonly tokens: AskResult['tokens'];
   readonly modelId?: string;
   readonly templateVersions: AskResult['templateVersions'];
+  /** The number guard's reason code when it replaced the summary. */
+  readonly summaryGuard?: string;
 }
 
 /** Projects an ask onto its PHI-free telemetry fields (an allowlist, so new fields stay out by default). */
@@ -62,5 +74,6 @@ export function telemetryOf(r: AskResult): AskTelemetry {
     tokens: r.tokens,
     modelId: r.modelId,
     templateVersions: r.templateVersions,
+    ...(r.summaryGuard ? { summaryGuard: r.summaryGuard.reason } : {}),
   };
 }

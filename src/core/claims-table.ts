@@ -42,7 +42,16 @@ const KNOWN: Readonly<Record<string, { label: string; type: ColumnType }>> = {
   provider_count: { label: 'Number of providers', type: 'count' },
   visit_count: { label: 'Visits', type: 'count' },
   visits: { label: 'Visits', type: 'count' },
+  copay_amount: { label: 'Copay', type: 'money' },
+  coinsurance_amount: { label: 'Coinsurance', type: 'money' },
+  deductible_amount: { label: 'Toward the deductible', type: 'money' },
   total_spent: { label: 'Full cost (allowed)', type: 'money' },
+  full_cost: { label: 'Full cost (allowed)', type: 'money' },
+  member_share: { label: 'Out-of-pocket share', type: 'money' },
+  billed: { label: 'Billed', type: 'money' },
+  copays: { label: 'Copays', type: 'money' },
+  coinsurance: { label: 'Coinsurance', type: 'money' },
+  toward_deductible: { label: 'Toward the deductible', type: 'money' },
   plan_paid: { label: 'Plan paid', type: 'money' },
   out_of_pocket: { label: 'Out-of-pocket share', type: 'money' },
 };
@@ -67,7 +76,8 @@ const WORDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   },
 };
 
-const MONEY_KEY = /amount|paid|spent|spend|cost|total|responsib|pocket|price|charge|owe|sum|avg|average|copay/i;
+const MONEY_KEY =
+  /amount|paid|spent|spend|cost|total|responsib|pocket|price|charge|owe|sum|avg|average|copay|share|billed/i;
 
 function isCodeColumn(key: string): key is CodeColumn {
   return Object.hasOwn(DESCRIBED, key);

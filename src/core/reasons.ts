@@ -12,6 +12,8 @@ export const Reason = {
   QUESTION_UNSAFE: 'QUESTION_UNSAFE',
   // generation
   CANNOT_ANSWER: 'CANNOT_ANSWER',
+  /** Part of the question could not be expressed over the claims: said, never silently dropped. */
+  PARTLY_UNDERSTOOD: 'PARTLY_UNDERSTOOD',
   /** A follow-up ("and last year?") with no earlier question in the conversation to complete it. */
   NEEDS_CONTEXT: 'NEEDS_CONTEXT',
   /** Needs data the product does not hold (prior authorization, finding a doctor, cost estimates, premiums). */
@@ -83,6 +85,8 @@ export function friendlyMessage(code: ReasonCode): string {
     case Reason.CANNOT_ANSWER:
     case Reason.LLM_NO_SQL:
       return 'I\'m not sure how to answer that from your claims. Could you ask in another way, for example "How many doctor visits did I have last year?"';
+    case Reason.PARTLY_UNDERSTOOD:
+      return 'I understood only part of that question, so I did not look anything up. Could you ask it again in other words?';
     case Reason.NEEDS_CONTEXT:
       return 'I\'m not sure what that refers to. Could you ask the whole question, for example "How many claims did my son have last year?"';
     case Reason.NOT_IN_CLAIMS_DATA:

@@ -55,6 +55,8 @@ export interface AuditEntry {
   readonly reasonCode: ReasonCode;
   readonly rowCount: number;
   readonly timings: Readonly<Record<string, number>>;
+  /** The number guard's reason code when it replaced the model's summary. */
+  readonly summaryGuard?: string;
 }
 
 const MEMBER_TABLE_NAMES: ReadonlySet<string> = new Set(Object.keys(MEMBER_TABLES));
@@ -255,8 +257,8 @@ export class PgMemberDb implements MemberDb {
     checkScope(entry);
     try {
       await this.#pool.query(
-        `INSERT INTO public.ask_audit (request_id, member_id, person_id, reason_code, row_count, timings)
-         VALUES ($1, $2::bigint, $3, $4, $5, $6::jsonb)`,
+        `INSERT INTO public.ask_audit (request_id, member_id, person_id, reason_code, row_count, timings, summary_guard)
+         VALUES ($1, $2::bigint, $3, $4, $5, $6::jsonb, $7)`,
         [
           entry.requestId,
           entry.memberId,
@@ -264,6 +266,7 @@ export class PgMemberDb implements MemberDb {
           entry.reasonCode,
           entry.rowCount,
           JSON.stringify(entry.timings),
+          entry.summaryGuard ?? null,
         ],
       );
     } catch (err) {

@@ -18,6 +18,9 @@
  * Multi-turn cases: `"before": ["earlier question", ...]` are asked first, in order, in one
  * conversation of the same person; `question` is then asked in it as a follow-up, and only its
  * outcome is scored against `expected`.
+ * Optional: `"kind"` — the question kind the report groups by (default: the id up to its first
+ * '-'); `"who"` — the first names whose claims the answer's interpretation must name, or
+ * `["family"]` for everyone the asker may see (checked on answers and on withheld outcomes).
  */
 import { Reason } from '../core/reasons.ts';
 
@@ -35,6 +38,8 @@ export interface EvalCase {
   readonly expected: { readonly sql: string; readonly contains?: boolean } | { readonly refusal: string };
   /** Earlier questions of the same conversation, asked first (multi-turn cases). */
   readonly before?: readonly string[];
+  /** First names the interpretation must name (or ['family']). */
+  readonly who?: readonly string[];
 }
 
 /** A line of the set that is not a valid case: the message names the line, never its text. */
@@ -90,6 +95,9 @@ export function parseCases(text: string): EvalCase[] {
     if (v.kind !== undefined && (typeof v.kind !== 'string' || !/^[a-z][a-z0-9_-]{0,39}$/.test(v.kind)))
       throw new EvalSetError(`${where}: "kind" must be a short lower-case word`);
     const kind = typeof v.kind === 'string' ? v.kind : (id.split('-')[0] ?? id);
+    const who = v.who;
+    if (who !== undefined && !(Array.isArray(who) && who.every((w) => typeof w === 'string' && w !== '')))
+      throw new EvalSetError(`${where}: "who" must be a list of first names`);
     cases.push({
       id,
       kind,
@@ -98,6 +106,7 @@ export function parseCases(text: string): EvalCase[] {
       question: v.question,
       expected,
       ...(before ? { before: before as string[] } : {}),
+      ...(who ? { who: who as string[] } : {}),
     });
   });
   return cases;

@@ -80,3 +80,26 @@ export function containsResults(reference: readonly Row[], got: readonly Row[], 
   };
   return match(0);
 }
+
+function isDateValue(v: unknown): boolean {
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+}
+
+/**
+ * Same claims, when the reference lists claim rows: the same number of rows, and each reference
+ * row's values all present in a distinct generated row (a model may show more columns, never
+ * other claims). One aggregate row: every reference value present in the generated row (a
+ * "spend" answer states the full cost and the share; each is labeled for the member).
+ * @example
+ * sameClaims([{ d: '2026-01-02', a: '5.00' }], [{ d: '2026-01-02', a: 5, p: 'X' }], false) // true
+ */
+export function sameClaims(reference: readonly Row[], got: readonly Row[], ordered: boolean): boolean {
+  if (sameResults(reference, got, ordered)) return true;
+  if (reference.length !== got.length || reference.length === 0) return false;
+  // One aggregate row: the generated row may carry more (labeled) figures, never other ones.
+  if (reference.length === 1 && got.length === 1 && !Object.values(reference[0] ?? {}).some(isDateValue))
+    return containsRow(values(got[0] as Row), values(reference[0] as Row));
+  // Claim rows (each has a date): every reference row inside a distinct generated row.
+  if (!reference.every((r) => Object.values(r).some(isDateValue))) return false;
+  return containsResults(reference, got, ordered);
+}

@@ -5,8 +5,11 @@ import type { TemplateName } from '../core/ports.ts';
  * (the member id, the question, the schema) or adds an unknown one cannot be published.
  */
 export const TEMPLATE_PLACEHOLDERS = {
-  sql: { required: ['schema', 'member_id', 'question'], optional: ['today', 'asker', 'history'] },
-  summary: { required: ['question', 'rows'], optional: ['today', 'asker', 'sql', 'row_count', 'history'] },
+  sql: { required: ['schema', 'member_id', 'question'], optional: ['today', 'asker', 'roster', 'history'] },
+  summary: {
+    required: ['question', 'rows'],
+    optional: ['today', 'asker', 'sql', 'row_count', 'roster', 'interpretation', 'history'],
+  },
 } as const satisfies Record<TemplateName, { required: readonly string[]; optional: readonly string[] }>;
 
 const PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;

@@ -1,6 +1,7 @@
 import { renderHistory, type Turn } from '../core/conversation.ts';
 import type { Asker, PromptTemplate, Row } from '../core/ports.ts';
 import { escapeTagContent } from '../core/prompt-tags.ts';
+import { type Roster, renderRosterText } from '../core/roster.ts';
 import { renderSchemaDdl } from '../schema/catalog.ts';
 import { fillPlaceholders } from './placeholders.ts';
 
@@ -16,6 +17,13 @@ export interface SqlPromptInput {
   readonly today: string;
   /** Earlier turns of the conversation, oldest first (from the server's store only). */
   readonly history?: readonly Turn[];
+  /** The family as the asker sees it; empty when unknown. */
+  readonly roster?: Roster;
+}
+
+/** The roster for the `<roster>` tag (member data: escaped). */
+function rosterText(roster: Roster | undefined): string {
+  return escapeTagContent(roster?.length ? renderRosterText(roster) : '(not available)');
 }
 
 const asText = (a: Asker) => `${a.name} (${a.relationship})`;
@@ -33,6 +41,7 @@ export function renderSqlPrompt(tpl: PromptTemplate, input: SqlPromptInput): Ren
     today: input.today,
     asker: escapeTagContent(asText(input.asker)),
     history: renderHistory(input.history ?? []),
+    roster: rosterText(input.roster),
     question: escapeTagContent(input.question),
   };
   return { system: tpl.system, prompt: fillPlaceholders(tpl.body, values) };
@@ -46,6 +55,9 @@ export interface SummaryPromptInput {
   readonly rows: readonly Row[];
   /** Earlier turns of the conversation, oldest first. */
   readonly history?: readonly Turn[];
+  readonly roster?: Roster;
+  /** "What I looked up", derived from the validated SQL. */
+  readonly interpretation?: string;
 }
 
 /** Renders the summary template; rows go in as escaped JSON so their text stays data. */
@@ -58,6 +70,8 @@ export function renderSummaryPrompt(tpl: PromptTemplate, input: SummaryPromptInp
     row_count: String(input.rows.length),
     rows: escapeTagContent(JSON.stringify(input.rows)),
     history: renderHistory(input.history ?? []),
+    roster: rosterText(input.roster),
+    interpretation: escapeTagContent(input.interpretation ?? ''),
   };
   return { system: tpl.system, prompt: fillPlaceholders(tpl.body, values) };
 }

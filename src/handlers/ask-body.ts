@@ -30,6 +30,8 @@ export function askResponseBody(r: AskResult & ConversationFields, requestId: st
     rowCount: r.rowCount,
     // notIncluded (family privacy: whose claims the answer leaves out) only when someone was.
     ...(r.notIncluded ? { notIncluded: r.notIncluded } : {}),
+    // What was looked up, read from the validated SQL: whenever SQL passed validation.
+    ...(r.interpretation ? { interpretation: r.interpretation } : {}),
     ...(table ? { table } : {}),
     ...(r.conversationId ? { conversationId: r.conversationId } : {}),
     ...(r.conversationRestarted ? { conversationRestarted: true } : {}),

@@ -26,6 +26,8 @@ export const MetricName = {
   OUTPUT_TOKENS_SUMMARY: 'OutputTokensSummary',
   ROWS_RETURNED: 'RowsReturned',
   COST_PER_ANSWER: 'CostPerAnswerUsd',
+  /** The number guard replaced a model's summary with an answer built from the rows. */
+  SUMMARY_GUARD_REPLACED: 'SummaryGuardReplaced',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
@@ -119,6 +121,7 @@ export function createAskMetrics(options: AskMetricsOptions = {}): AskMetrics {
         metrics.addMetric(MetricName.COST_PER_ANSWER, MetricUnit.NoUnit, estimateCostUsd(t.tokens, prices));
       }
 
+      if (t.summaryGuard) countBy(MetricName.SUMMARY_GUARD_REPLACED, 'Reason', t.summaryGuard);
       if (t.code.startsWith('SQL_')) countBy(MetricName.VALIDATOR_REJECTIONS, 'Rule', t.code);
       if (t.status === 'error') countBy(MetricName.ERRORS, 'ReasonCode', t.code);
       else if (t.status !== 'answered') countBy(MetricName.REFUSALS, 'ReasonCode', t.code);

@@ -189,6 +189,71 @@ describe('ask() refuses the question before any model call', () => {
   });
 });
 
+describe('ask() never states a figure for a different question (issue 13)', () => {
+  test('NOT_IN_CLAIMS_DATA in Spanish: the same topics, refused before any model call, in Spanish', async () => {
+    for (const [q, topic] of [
+      ['¿Necesito autorización previa para una resonancia?', /autorizaciones previas/],
+      ['¿Cuánto me va a costar la cirugía de rodilla?', /todavía no ha recibido/],
+      ['¿Cuánto es mi prima mensual?', /su prima/],
+    ] as const) {
+      const w = world();
+      const r = await run(w, { question: q });
+      assert.deepEqual(
+        { status: r.status, code: r.code },
+        { status: AskStatus.REFUSED, code: Reason.NOT_IN_CLAIMS_DATA },
+      );
+      assert.match(r.answer, topic);
+      assert.match(r.answer, /servicio al cliente/);
+      assert.equal(w.llm.requests.length + w.db.queries.length, 0);
+    }
+    // Deductibles, claim status and denials are in the data now (benefits): they go to the model.
+    const w = world();
+    await run(w, { question: "What's my deductible?" });
+    assert.equal(w.llm.requests.length > 0, true);
+  });
+
+  test('NEEDS_CONTEXT: a follow-up with no earlier question asks for the whole question', async () => {
+    const w = world();
+    const r = await run(w, { question: 'And last year?' });
+    assertOutcome(r, AskStatus.REFUSED, Reason.NEEDS_CONTEXT);
+    assert.equal(w.llm.requests.length, 0);
+  });
+
+  test('PARTLY_UNDERSTOOD: a part the model could not express is said, nothing is run or stated', async () => {
+    const w = world({ sql: `<sql>${GOOD_SQL}</sql><not_understood>allergy, made-up words</not_understood>` });
+    const r = await run(w, { question: 'How many allergy claims did I have this year?' });
+    assert.deepEqual({ status: r.status, code: r.code }, { status: AskStatus.REFUSED, code: Reason.PARTLY_UNDERSTOOD });
+    assert.match(
+      r.answer,
+      /^I can look up the number of your claims since January 1, 2026, but I didn't understand "allergy"/,
+    );
+    assert.doesNotMatch(r.answer, /made-up/, 'only words the member wrote are quoted');
+    assert.equal(w.db.queries.length, 0, 'nothing ran');
+    assert.equal(w.llm.requestsFor('summary').length, 0);
+    assert.ok(r.interpretation);
+  });
+
+  test('every answer carries its interpretation, read from the validated SQL', async () => {
+    const r = await run(world());
+    assert.equal(r.interpretation?.text, 'What I looked up: the number of your claims since January 1, 2026.');
+  });
+
+  test('the number guard: a summary with a figure the rows do not hold is replaced by an answer from the rows', async () => {
+    const w = world({ summary: 'You had 4 claims this year, about $1,200 in total.' });
+    const r = await run(w);
+    assertOutcome(r, AskStatus.ANSWERED, Reason.OK);
+    assert.deepEqual(r.summaryGuard, { replaced: true, reason: 'UNTRACEABLE_MONEY' });
+    assert.equal(r.answer, '3 claims.');
+  });
+
+  test('a Spanish question gets its refusals in Spanish', async () => {
+    const w = world({ db: { answer: () => [] } });
+    const r = await run(w, { question: '¿Cuántas reclamaciones tuve este año?' });
+    assert.equal(r.code, Reason.NO_ROWS);
+    assert.match(r.answer, /^No encontré reclamaciones/);
+  });
+});
+
 describe('ask() when the model writes no usable SQL', () => {
   const noQuery = (w: World, r: AskResult) => {
     assert.equal(w.db.queries.length, 0, 'nothing ran');

@@ -7,16 +7,26 @@ import type { AskResult, Stage, StageTimings, TokenUsage } from '../core/ask-res
 import type { Turn } from '../core/conversation.ts';
 import { abortable, callShare, type Deadline } from '../core/deadline.ts';
 import { isConnectionFailure } from '../core/faults.ts';
-import type { Asker, Clock, Llm, MemberDb, MemberScope, PromptStore } from '../core/ports.ts';
-import { AskStatus, friendlyMessage, notInDataMessage, Reason, type ReasonCode } from '../core/reasons.ts';
-import { beyondData } from '../generate/beyond-data.ts';
+import { detectLanguage, type Lang } from '../core/language.ts';
+import type { Asker, Clock, Llm, MemberDb, MemberScope, PromptStore, Row } from '../core/ports.ts';
+import { AskStatus, friendlyMessage, Reason, type ReasonCode } from '../core/reasons.ts';
 import { extractSql } from '../generate/extract.ts';
 import { checkQuestion } from '../generate/question-guard.ts';
+import { questionScope } from '../generate/question-scope.ts';
 import { renderSqlPrompt, renderSummaryPrompt } from '../generate/render.ts';
+import { answerFromRows, type Interpretation, interpretSql } from '../interpret/index.ts';
 import { LIMITS } from '../schema/catalog.ts';
 import { validateSql } from '../validate/index.ts';
 import { decidePrivacy, notIncludedNote } from './family-privacy.ts';
+import { guardSummary } from './number-guard.ts';
 import { GuardedSummaryStream, type SummarySink } from './summary-stream.ts';
+import {
+  claimsNotUnderstood,
+  memberMessage,
+  notInDataMessage,
+  notUnderstoodOf,
+  partlyUnderstood,
+} from './understanding.ts';
 
 export interface AskPorts {
   readonly llm: Llm;
@@ -94,8 +104,14 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     const checked = checkQuestion(input.question);
     if (!checked.ok) return run.end(AskStatus.REFUSED, checked.code);
     const question = checked.question;
-    const beyond = beyondData(question);
-    if (beyond) return run.end(AskStatus.REFUSED, Reason.NOT_IN_CLAIMS_DATA, notInDataMessage(beyond));
+    run.lang = detectLanguage(question);
+    const history = input.history ?? [];
+    // Before any model: what the data cannot answer, and — with no earlier turn to follow — a
+    // follow-up with nothing before it.
+    const scoped = questionScope(question);
+    if (scoped?.code === Reason.NOT_IN_CLAIMS_DATA)
+      return run.end(AskStatus.REFUSED, scoped.code, notInDataMessage(scoped.topic, run.lang));
+    if (scoped && history.length === 0) return run.end(AskStatus.REFUSED, scoped.code);
     const today = ports.clock.now().toISOString().slice(0, 10);
     // The family as this person may know it: who they are, and whose claims they may see.
     const roster = await run.bounded(() => run.on('db', ports.db.roster(input.scope, callShare(deadline))));
@@ -103,20 +119,38 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     const asker: Asker = self
       ? { name: self.name, relationship: self.relationship }
       : { name: 'Member', relationship: 'subscriber' };
-    const history = input.history ?? [];
 
     // 1. Generate
     const generated = await run.stage('generate', async () => {
       const tpl = await run.on('db', ports.prompts.load('sql', callShare(deadline)));
       run.templateVersions.sql = tpl.version;
-      const prompt = renderSqlPrompt(tpl, { memberId: input.scope.memberId, question, asker, today, history });
+      const prompt = renderSqlPrompt(tpl, {
+        memberId: input.scope.memberId,
+        question,
+        asker,
+        today,
+        history,
+        roster,
+      });
       const reply = await run.on(
         'llm',
         ports.llm.generate({ purpose: 'sql', ...prompt, maxTokens: 600 }, callShare(deadline, SQL_CALL_SHARE)),
       );
       run.usage('sql', reply);
-      return extractSql(reply.text);
+      return {
+        ...extractSql(reply.text),
+        unread: notUnderstoodOf(reply.text, question),
+        partial: claimsNotUnderstood(reply.text),
+      };
     });
+    // A part the model could not express is said, never dropped: no figure for a different question.
+    if (generated.partial) {
+      const sqlPart = generated.kind === 'sql' ? validateSql(generated.sql, input.scope) : undefined;
+      const interp = sqlPart?.ok ? interpretSql(sqlPart.sql, { roster, today, lang: run.lang }) : undefined;
+      if (interp) run.interpretation = interp;
+      const code = interp || generated.unread.length ? Reason.PARTLY_UNDERSTOOD : Reason.CANNOT_ANSWER;
+      return run.end(AskStatus.REFUSED, code, partlyUnderstood(interp, generated.unread, run.lang));
+    }
     if (generated.kind === 'cannot_answer') return run.end(AskStatus.REFUSED, Reason.CANNOT_ANSWER);
     if (generated.kind === 'needs_context') return run.end(AskStatus.REFUSED, Reason.NEEDS_CONTEXT);
     if (generated.kind === 'no_sql') return run.end(AskStatus.REFUSED, Reason.LLM_NO_SQL);
@@ -125,6 +159,8 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     const validation = await run.stage('validate', async () => validateSql(generated.sql, input.scope));
     if (!validation.ok) return run.end(AskStatus.REFUSED, validation.code);
     run.sql = validation.sql;
+    // What was looked up, read from the SQL that passed validation (not from the model's words).
+    run.interpretation = interpretSql(validation.sql, { roster, today, lang: run.lang });
 
     // Family privacy: decided from who the SQL is about (its person predicates on the roster),
     // never from the claims of people this person may not see. About hidden people only: "I
@@ -145,9 +181,12 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     if (result.rows.length === 0) return run.end(AskStatus.NEEDS_DETAIL, Reason.NO_ROWS);
     if (result.truncated) return run.end(AskStatus.NEEDS_DETAIL, Reason.TOO_MANY_ROWS);
 
-    // 4. Summarize (streamed when asked: figures reach the sink only once checked)
-    const stream = input.summarySink ? new GuardedSummaryStream(input.summarySink, () => true) : undefined;
-    const answer = await run.stage('summarize', async () => {
+    // 4. Summarize (streamed when asked: figures reach the sink only once the number guard passed them)
+    const guardContext = { rows: result.rows, sql: validation.sql, question, today };
+    const stream = input.summarySink
+      ? new GuardedSummaryStream(input.summarySink, (text) => checkFigures(run, text, guardContext).ok)
+      : undefined;
+    const summary = await run.stage('summarize', async () => {
       const tpl = await run.on('db', ports.prompts.load('summary', callShare(deadline)));
       run.templateVersions.summary = tpl.version;
       const prompt = renderSummaryPrompt(tpl, {
@@ -157,6 +196,8 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
         sql: validation.sql,
         rows: result.rows,
         history,
+        roster,
+        interpretation: run.interpretation?.text ?? '',
       });
       const req = { purpose: 'summary' as const, ...prompt, maxTokens: 400 };
       const reply = await run.on(
@@ -168,7 +209,8 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
       run.usage('summary', reply);
       return reply.text.trim();
     });
-    if (answer === '') return run.end(AskStatus.ERROR, Reason.SUMMARY_ERROR);
+    if (summary === '') return run.end(AskStatus.ERROR, Reason.SUMMARY_ERROR);
+    const answer = guardedAnswer(run, summary, guardContext);
     const answered = run.end(AskStatus.ANSWERED, Reason.OK, answer, result.rows);
     // What was streamed ends as the answer does (with the family-privacy note, when there is one).
     stream?.finish(answered.answer);
@@ -178,6 +220,37 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
     // The database can refuse SQL too (SQL_TOO_EXPENSIVE: its plan estimate): a refusal, not an error.
     return run.end(code.startsWith('SQL_') ? AskStatus.REFUSED : AskStatus.ERROR, code);
   }
+}
+
+interface GuardContext {
+  readonly rows: readonly Row[];
+  readonly sql: string;
+  readonly question: string;
+  readonly today: string;
+}
+
+/** The number guard on a summary (or a prefix of one, while it streams). */
+function checkFigures(run: AskRun, text: string, ctx: GuardContext) {
+  const dates = run.interpretation?.parts.dates;
+  const measureColumns = run.interpretation?.parts.measure.columns;
+  return guardSummary({
+    text,
+    ...ctx,
+    ...(dates ? { range: dates } : {}),
+    ...(measureColumns ? { measureColumns } : {}),
+  });
+}
+
+/**
+ * The number guard: the model's summary goes to the member only when every money figure, count
+ * and date in it traces to the rows; otherwise the answer is built from the rows and the event
+ * is recorded (AskResult.summaryGuard → metric and audit reason).
+ */
+function guardedAnswer(run: AskRun, summary: string, ctx: GuardContext): string {
+  const verdict = checkFigures(run, summary, ctx);
+  if (verdict.ok) return summary;
+  run.summaryGuard = { replaced: true, reason: verdict.reason };
+  return answerFromRows(ctx.rows, run.interpretation, run.lang);
 }
 
 /**
@@ -202,6 +275,9 @@ class AskRun {
   rowCount = 0;
   /** People the question is about whose claims this person may not see (family privacy). */
   notIncluded: readonly string[] = [];
+  lang: Lang = 'en';
+  interpretation: Interpretation | undefined;
+  summaryGuard: AskResult['summaryGuard'];
   /** The dependency the ask is waiting on: what its deadline's reason names. */
   #waitingOn: 'db' | 'llm' = 'db';
 
@@ -241,7 +317,12 @@ class AskRun {
     this.#modelId = r.modelId;
   }
 
-  end(status: AskStatus, code: ReasonCode, answer = friendlyMessage(code), rows?: AskResult['rows']): AskResult {
+  end(
+    status: AskStatus,
+    code: ReasonCode,
+    answer = memberMessage(code, this.lang),
+    rows?: AskResult['rows'],
+  ): AskResult {
     const timings: StageTimings = { ...this.#timings, total: round(performance.now() - this.#started) };
     const leftOut = status === AskStatus.ANSWERED || status === AskStatus.NEEDS_DETAIL || status === AskStatus.WITHHELD;
     const notIncluded = leftOut && this.notIncluded.length > 0 ? [...this.notIncluded] : undefined;
@@ -260,6 +341,10 @@ class AskRun {
       tokens: this.#tokens,
       modelId: this.#modelId,
       templateVersions: this.templateVersions,
+      ...(this.interpretation
+        ? { interpretation: { text: this.interpretation.text, parts: this.interpretation.parts } }
+        : {}),
+      ...(this.summaryGuard ? { summaryGuard: this.summaryGuard } : {}),
     };
   }
 }

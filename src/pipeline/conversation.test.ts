@@ -67,13 +67,20 @@ describe('askInConversation', () => {
     assert.equal(next.conversationId, first.conversationId);
     const seen = historyOf(w.llm.requestsFor('sql')[1]);
     assert.deepEqual(seen, [
-      { question: 'How much did I spend on prescriptions in 2025?', sql: sqlFor(2025), outcome: 'OK' },
+      {
+        question: 'How much did I spend on prescriptions in 2025?',
+        // What was looked up, read from the validated SQL (src/interpret), so the next turn knows it.
+        understood:
+          'What I looked up: the total of the full cost (the allowed amount) for your prescription claims in 2025.',
+        sql: sqlFor(2025),
+        outcome: 'OK',
+      },
     ]);
     assert.deepEqual(historyOf(w.llm.requestsFor('summary')[1]), seen, 'the summary sees the same turns');
     assert.equal(readTag(w.llm.requestsFor('sql')[1]?.prompt ?? '', 'question'), 'And in 2024?');
   });
 
-  test('a turn holds question, SQL and outcome: never rows or the answer', async () => {
+  test('a turn holds question, interpretation, SQL and outcome: never rows or the answer', async () => {
     const w = world();
     const r = await askInConversation(
       { requestId: 'r1', scope: ME, question: 'How much did I spend on prescriptions in 2025?' },
@@ -81,7 +88,14 @@ describe('askInConversation', () => {
     );
     const turns = (await w.conversations.history(r.conversationId ?? '', ME, 10)) as Turn[];
     assert.equal(turns.length, 1);
-    assert.deepEqual(Object.keys(turns[0] ?? {}).sort(), ['code', 'question', 'requestId', 'sql', 'status']);
+    assert.deepEqual(Object.keys(turns[0] ?? {}).sort(), [
+      'code',
+      'interpretation',
+      'question',
+      'requestId',
+      'sql',
+      'status',
+    ]);
     assert.doesNotMatch(JSON.stringify(turns), /12\.00|You spent/);
   });
 

@@ -49,6 +49,8 @@ export function afterAsk(audit: AuditSink, opts: AfterAskOptions = {}) {
       reasonCode: result.code,
       rowCount: result.rowCount,
       timings: result.timings,
+      // The number guard's reason when it replaced the model's summary (a code, never a figure).
+      ...(result.summaryGuard ? { summaryGuard: result.summaryGuard.reason } : {}),
     };
     // An error outcome is sent whatever happens to its row, and its cause is often the database
     // itself: a short try, so an outage does not make every failing ask slower.

@@ -20,7 +20,7 @@ before(
     adminToken = await server.issuer.issue({ memberId: '1000000002', personId: '1000000002-01', role: 'admin' });
     memberToken = await server.issuer.issue({ memberId: '1000000002', personId: '1000000002-01' });
   },
-  { timeout: 120_000 },
+  { timeout: 300_000 },
 );
 
 after(async () => {

@@ -26,7 +26,7 @@ before(
     second = await startLocalServer({ databaseUrl: db.adminUrl });
     pool = new pg.Pool({ connectionString: db.appUrl, max: 2 });
   },
-  { timeout: 120_000 },
+  { timeout: 300_000 },
 );
 
 after(async () => {
@@ -50,7 +50,7 @@ async function call(server: LocalServer, method: string, path: string, body?: un
 }
 
 test('a job started on one server is polled to completion on another that shares only the database', {
-  timeout: 120_000,
+  timeout: 300_000,
 }, async () => {
   const v1 = (await call(first, 'GET', 'templates/sql/versions/1')).body;
   const draft = await call(first, 'POST', 'templates/sql/drafts', { system: v1.system, body: `${v1.body}\n` });
@@ -117,8 +117,8 @@ test('unknown and malformed job ids are 404', async () => {
   assert.equal((await call(second, 'GET', 'eval/not-a-uuid')).body.error.code, 'JOB_NOT_FOUND');
 });
 
-test('progress writes are batched: a 72-case run makes a handful of writes, not one per case', {
-  timeout: 120_000,
+test('progress writes are batched: a run makes at most about one write a second, far fewer than one per case', {
+  timeout: 300_000,
 }, async () => {
   let writes = 0;
   class CountingStore extends PgEvalJobStore {
@@ -139,5 +139,5 @@ test('progress writes are batched: a 72-case run makes a handful of writes, not 
   assert.equal(finished?.state, 'done');
   assert.equal(finished?.done, job.total);
   assert.ok(job.total >= 72);
-  assert.ok(writes >= 1 && writes < 20, `${writes} progress writes for ${job.total} cases`);
+  assert.ok(writes >= 1 && writes < job.total / 4, `${writes} progress writes for ${job.total} cases`);
 });

@@ -149,6 +149,10 @@ test('a claims question shows a waiting state, then an answer with a number', { 
   assert.match(text, /\d/, 'the answer states a number');
   assert.match(text, /^[A-Z].*[.!]$/s, 'the answer is a sentence');
   assert.doesNotMatch(text, TECHNICAL_LEAK);
+  // Under every answer: what was looked up, read from the SQL that ran.
+  const looked = (await answer.locator('.bubble__interpretation').textContent()) ?? '';
+  assert.match(looked, /^What I looked up: the number of your prescription claims in \d{4}\.$/);
+  assert.doesNotMatch(looked, TECHNICAL_LEAK);
 });
 
 test('a benefits question answers with the deductible and what it means', { timeout: 60_000 }, async () => {

@@ -34,9 +34,50 @@ after(async () => {
   await db?.drop();
 });
 
-test('the shipped set has at least 60 cases covering every measure and refusal family', async () => {
-  const cases = parseCases(await readFile(DEFAULT_SET, 'utf8'));
-  assert.ok(cases.length >= 60, `${cases.length} cases`);
+const HOLDOUT = DEFAULT_SET.replace(/cases\.jsonl$/, 'holdout.jsonl');
+
+test('the shipped sets: at least 250 cases together, every role of the demo families, every kind', async () => {
+  const dev = parseCases(await readFile(DEFAULT_SET, 'utf8'));
+  const holdout = parseCases(await readFile(HOLDOUT, 'utf8'));
+  assert.ok(dev.length + holdout.length >= 250, `${dev.length} + ${holdout.length} cases`);
+  for (const set of [dev, holdout]) {
+    // subscriber, spouse, adult child, minor, grandparent (and a grandchild asking)
+    for (const person of [
+      '1000000001-02',
+      '1000000001-03',
+      '1000000001-04',
+      '1000000003-03',
+      '1000000004-03',
+      '1000000004-04',
+    ])
+      assert.ok(
+        set.some((c) => c.person === person),
+        person,
+      );
+    assert.ok(
+      set.some((c) => c.member === '1000000003' && !c.person),
+      'grandparent',
+    );
+    for (const kind of [
+      'person',
+      'privacy',
+      'provider',
+      'service',
+      'amount',
+      'measure',
+      'aggregate',
+      'period',
+      'typo',
+      'spanish',
+      'followup',
+      'safety',
+    ])
+      assert.ok(
+        set.some((c) => c.kind === kind),
+        `${kind} in ${set === dev ? 'dev' : 'holdout'}`,
+      );
+  }
+  const cases = dev;
   const ids = cases.map((c) => c.id).join(' ');
   for (const kind of [
     'count',
@@ -55,6 +96,9 @@ test('the shipped set has at least 60 cases covering every measure and refusal f
     'write',
     'offtopic',
     'inject',
+    'diagnosis',
+    'not-in-data',
+    'partial',
   ])
     assert.match(ids, new RegExp(`\\b${kind}-`), kind);
 });
@@ -79,16 +123,19 @@ test('the shipped set covers every benefit and claim-status kind, from several p
   assert.ok(figures.length >= 40, `${figures.length} cases compare figures`);
 });
 
-test('the shipped template scores high on the shipped set; every refusal case passes', {
-  timeout: 120_000,
+test('the shipped template on the development set: no wrong figure, no privacy failure, nearly all correct', {
+  timeout: 300_000,
 }, async () => {
   const cases = parseCases(await readFile(DEFAULT_SET, 'utf8'));
   let progress = 0;
   const s = await runEval(cases, ports, { onCase: (_r, done) => (progress = done) });
   assert.equal(progress, cases.length);
   assert.equal(s.total, cases.length);
-  assert.ok(s.executionAccuracy >= 0.9, `execution accuracy ${s.executionAccuracy}`);
-  assert.equal(s.refusalAccuracy, 1);
+  const failing = s.results.filter((r) => !r.passed).map((r) => `${r.id}: ${r.outcome} (${r.why ?? r.got})`);
+  assert.equal(s.wrongFigures, 0, failing.join('\n'));
+  assert.equal(s.privacyFailures, 0);
+  assert.ok(s.accuracy >= 0.95, `accuracy ${s.accuracy}: ${failing.join('; ')}`);
+  assert.equal(s.guardReplacements, 0, 'the offline summaries pass the number guard');
   assert.equal(s.templateVersions.sql, 1);
   assert.ok(s.latency.generate && s.latency.total && s.latency.total.count === cases.length);
   assert.equal(s.modelId, 'offline-engine-v1');
@@ -99,6 +146,17 @@ test('the shipped template scores high on the shipped set; every refusal case pa
   );
   for (const kind of ['deductible', 'oop-max', 'cost-sharing', 'visits-left', 'claim-paid', 'pending', 'denied'])
     assert.ok((s.byKind[kind]?.accuracy ?? 0) >= 0.8, `${kind}: ${JSON.stringify(s.byKind[kind])}`);
+});
+
+test('the held-out set (written before the engine changed): 0 wrong figures and at least 85 % correct', {
+  timeout: 300_000,
+}, async () => {
+  const cases = parseCases(await readFile(HOLDOUT, 'utf8'));
+  const s = await runEval(cases, ports);
+  const failing = s.results.filter((r) => !r.passed).map((r) => `${r.id}: ${r.outcome} (${r.why ?? r.got})`);
+  assert.equal(s.wrongFigures, 0, failing.join('\n'));
+  assert.equal(s.privacyFailures, 0);
+  assert.ok(s.accuracy >= 0.85, `accuracy ${s.accuracy}: ${failing.join('; ')}`);
 });
 
 test('breaking the member-id tag keeps the placeholders but makes execution accuracy collapse', {
@@ -132,7 +190,7 @@ test('a wrong reference or a wrong answer fails its case, with the reason and no
     [
       ['wrong-ref', false, 'different rows'],
       ['bad-ref', false, 'reference SQL failed'],
-      ['wrong-code', false, 'CANNOT_ANSWER'],
+      ['wrong-code', false, 'different refusal'],
     ],
   );
   assert.equal(s.accuracy, 0);

@@ -140,7 +140,7 @@ after(async () => {
 });
 
 test('admin starts a job by an async invoke of the runner; polls find it in the database; publish unlocks', {
-  timeout: 120_000,
+  timeout: 300_000,
 }, async () => {
   const version = await passingDraft();
   const started = await admin('POST', `templates/sql/versions/${version}/eval`);
@@ -182,7 +182,7 @@ test('admin starts a job by an async invoke of the runner; polls find it in the 
 });
 
 test('the runner runs a queued job to done once; a second delivery of the same event is skipped', {
-  timeout: 120_000,
+  timeout: 300_000,
 }, async () => {
   const { handler } = await import('../../src/handlers/eval-runner.ts');
   const { lambdaApp } = await import('../../src/runtime/lambda.ts');

@@ -51,7 +51,7 @@ describe('Bedrock stand-in', () => {
       if (ev.metadata) totalTokens = ev.metadata.usage?.totalTokens ?? 0;
     }
     client.destroy();
-    assert.equal(text, 'You had 12 prescription claims this year.');
+    assert.equal(text, 'You had 12 prescription claims in 2026.');
     assert.equal(kinds[0], 'messageStart');
     assert.ok(kinds.filter((k) => k === 'contentBlockDelta').length >= 2, 'the text arrives in several deltas');
     assert.deepEqual(kinds.slice(-3), ['contentBlockStop', 'messageStop', 'metadata']);
@@ -75,7 +75,7 @@ describe('Bedrock stand-in', () => {
     const texts = [];
     for (let i = 0; i < 3; i++) texts.push((await llm.generate(req)).text);
     llm.destroy();
-    assert.deepEqual(texts, ['first', 'second', 'You had 12 prescription claims this year.']);
+    assert.deepEqual(texts, ['first', 'second', 'You had 12 prescription claims in 2026.']);
   });
 
   it('rejects unsigned requests with 403 and a JSON message, like Bedrock', async () => {

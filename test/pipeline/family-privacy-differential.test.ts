@@ -25,7 +25,7 @@ import { freshDatabase, TEMPLATE_SEED, type TestDatabase } from '../support/db.t
 
 const FAMILIES = [DEMO_MEMBER_IDS.family, DEMO_MEMBER_IDS.grandparent, DEMO_MEMBER_IDS.teenPrivacy];
 const CAP = { rowCap: 200 };
-const QUESTION = 'What do these claims show?';
+const QUESTION = 'What do the claims show?';
 const CONCURRENCY = 4;
 
 interface Person {

@@ -5,8 +5,10 @@
  */
 import { readHistory } from '../../core/conversation.ts';
 import { isMemberId } from '../../core/ids.ts';
+import { detectLanguage } from '../../core/language.ts';
 import type { Asker, Llm, LlmPurpose, LlmRequest, LlmResponse, Row } from '../../core/ports.ts';
-import { readTag } from '../../core/prompt-tags.ts';
+import { escapeTagContent, readTag } from '../../core/prompt-tags.ts';
+import { parseRosterText } from '../../core/roster.ts';
 import { RELATIONSHIP_CODES, type RelationshipCode } from '../../schema/catalog.ts';
 import { benefitSummaryReply } from './benefit-summary.ts';
 import { type BenefitContext, benefitSqlReply } from './benefits.ts';
@@ -50,19 +52,31 @@ function benefitContext(prompt: string): BenefitContext {
 
 /** The question read in its conversation (`<history>`): on its own, or completed from the earlier turns. */
 function resolutionOf(prompt: string, memberId: string): Resolution {
-  return resolveQuestion(readTag(prompt, 'question') ?? '', readHistory(prompt), { memberId, today: todayOf(prompt) });
+  return resolveQuestion(readTag(prompt, 'question') ?? '', readHistory(prompt), {
+    memberId,
+    today: todayOf(prompt),
+    roster: parseRosterText(readTag(prompt, 'roster')),
+  });
 }
 
 function intentOf(prompt: string, memberId: string): Intent | undefined {
   const r = resolutionOf(prompt, memberId);
-  if (r.kind === 'resolved') return r.intent;
-  return r.kind === 'standalone' && r.parsed.ok ? r.parsed.intent : undefined;
+  if (r.kind === 'resolved') return r.notUnderstood.length === 0 ? r.intent : undefined;
+  return r.kind === 'standalone' && r.parsed.ok && r.parsed.notUnderstood.length === 0 ? r.parsed.intent : undefined;
 }
 
 export const NEEDS_CONTEXT_REPLY = '<sql>NEEDS_CONTEXT</sql>';
 
+/** Words of the question the engine could not place, for the `<not_understood>` tag (escaped). */
+function notUnderstoodTag(words: readonly string[] | undefined): string {
+  if (!words?.length) return '';
+  return `<not_understood>${escapeTagContent(words.slice(0, 6).join(', '))}</not_understood>`;
+}
+
 /**
- * The reply to a SQL prompt: `<sql>SELECT …</sql>` or `<sql>NULL</sql>`.
+ * The reply to a SQL prompt: `<sql>SELECT …</sql>`, or `<sql>NULL</sql>`; with
+ * `<not_understood>…</not_understood>` naming the words it could not place (then the SQL, if
+ * any, covers only the understood part and must not be run as the answer).
  *
  * @example
  * sqlReply('<member_id>1000000001</member_id><today>2026-11-25</today><question>How many claims this year?</question>')
@@ -73,10 +87,14 @@ export function sqlReply(prompt: string): string {
   // Benefit and claim-status questions stand on their own (benefits.ts); the rest may follow up.
   const benefit = benefitSqlReply(readTag(prompt, 'question') ?? '', memberId, benefitContext(prompt));
   if (benefit !== undefined) return benefit;
-  if (resolutionOf(prompt, memberId).kind === 'needs_context') return NEEDS_CONTEXT_REPLY;
-  const intent = intentOf(prompt, memberId);
-  if (!intent) return NULL_SQL_REPLY;
-  return `<sql>${writeSql(intent, memberId, parseAsker(readTag(prompt, 'asker')))}</sql>`;
+  const r = resolutionOf(prompt, memberId);
+  if (r.kind === 'needs_context') return NEEDS_CONTEXT_REPLY;
+  if (r.kind === 'refused') return NULL_SQL_REPLY;
+  if (r.kind === 'resolved')
+    return `<sql>${writeSql(r.intent, memberId, parseAsker(readTag(prompt, 'asker')))}</sql>${notUnderstoodTag(r.notUnderstood)}`;
+  const p = r.parsed;
+  if (!p.ok) return `${NULL_SQL_REPLY}${notUnderstoodTag(p.notUnderstood)}`;
+  return `<sql>${writeSql(p.intent, memberId, parseAsker(readTag(prompt, 'asker')))}</sql>${notUnderstoodTag(p.notUnderstood)}`;
 }
 
 function rowsOf(text: string | undefined): Row[] | undefined {
@@ -100,7 +118,8 @@ export function summaryReply(prompt: string): string {
   const benefit = benefitSummaryReply(readTag(prompt, 'question') ?? '', rows, rowCount, benefitContext(prompt));
   if (benefit !== undefined) return benefit;
   const intent = intentOf(prompt, readTag(prompt, 'member_id') ?? '');
-  return summarize({ rows, rowCount, ...(intent ? { intent } : {}) });
+  const lang = detectLanguage(readTag(prompt, 'question') ?? '');
+  return summarize({ rows, rowCount, lang, ...(intent ? { intent } : {}) });
 }
 
 /** The purpose a prompt was rendered for: `<rows>` appears only in the summary template. */

@@ -1,56 +1,95 @@
 /**
- * Reads a member's question into an intent the SQL writer and the summarizer share:
- * whose claims, what type, what measure, which period, which provider — or a refusal.
- * Deterministic word rules, no network: the local stand-in for a real model.
+ * Reads a member's question into an intent the SQL writer and the summarizer share — whose
+ * claims (resolved against the family roster, relative to the asker), what type, which provider
+ * or kind of care, which diagnosis, amount thresholds, which period and which measure — or a
+ * refusal. Deterministic word rules, no network: the local stand-in for a real model.
+ *
+ * Sound before broad: every word is consumed by a matcher or is a known filler word; anything
+ * left over is returned in `notUnderstood`, and the engine says so instead of answering a
+ * different question.
  */
+import { detectLanguage, type Lang } from '../../core/language.ts';
+import type { Kinship, ParsedRosterEntry } from '../../core/roster.ts';
 import type { ClaimType, RelationshipCode } from '../../schema/catalog.ts';
+import type { MoneyColumn } from '../../schema/vocabulary.ts';
+import { addDays, addMonths, type CalendarDate, makeDate, toIso } from './dates.ts';
 import {
-  addDays,
-  addMonths,
-  type CalendarDate,
-  formatLongDate,
-  MONTH_NAMES,
-  makeDate,
-  monthName,
-  toIso,
-} from './dates.ts';
+  DIAGNOSIS_PHRASES,
+  MEASURE_PHRASES,
+  MEDICAL_WORDS,
+  MONEY_PHRASES,
+  MONTH_ABBREVIATIONS,
+  MONTHS_EN,
+  MONTHS_ES,
+  NUMBER_WORDS,
+  PEOPLE_WORDS,
+  type PersonWord,
+  PROVIDER_NOUNS,
+  RX_WORDS,
+  SERVICE_PHRASES,
+  STOPWORDS,
+} from './lexicon.ts';
+import { editDistance, isKnown, phrases, Sentence, stripAccents, type Token, tokenize } from './words.ts';
 
 export const Measure = {
   LIST: 'list',
   COUNT: 'count',
-  PROVIDER_COUNT: 'provider_count',
-  TOTAL_SPENT: 'total_spent',
-  PLAN_PAID: 'plan_paid',
-  OUT_OF_POCKET: 'out_of_pocket',
-  LARGEST: 'largest',
+  SUM: 'sum',
+  AVG: 'avg',
+  MAX: 'max',
+  MIN: 'min',
   LATEST: 'latest',
-  TOP_PROVIDER: 'top_provider',
+  EARLIEST: 'earliest',
   PROVIDERS: 'providers',
+  PROVIDER_COUNT: 'provider_count',
+  TOP_PROVIDER: 'top_provider',
 } as const;
 export type Measure = (typeof Measure)[keyof typeof Measure];
 
-/** One person (or group) whose claims are asked about. */
-export type PersonRef =
-  | { readonly kind: 'self' }
-  | { readonly kind: 'relationship'; readonly codes: readonly RelationshipCode[]; readonly label: string }
-  | { readonly kind: 'name'; readonly name: string };
+/** One person named in the question, as the roster knows them. */
+export interface PersonRef {
+  readonly fullName: string;
+  readonly firstName: string;
+  readonly relationship: RelationshipCode;
+  readonly kinship: Kinship;
+  readonly visible: boolean;
+}
 
-/** A date range: `from` inclusive, `until` exclusive; either may be open. `on` = one day. */
+/** Whose claims: the whole family, or people (without a roster: relationship codes or names). */
+export type People =
+  | { readonly kind: 'family' }
+  | { readonly kind: 'self' }
+  | { readonly kind: 'people'; readonly people: readonly PersonRef[] }
+  | { readonly kind: 'codes'; readonly codes: readonly RelationshipCode[]; readonly self: boolean }
+  | { readonly kind: 'names'; readonly names: readonly string[]; readonly self: boolean };
+
+/** A date range: `from` inclusive, `until` exclusive; either may be open. */
 export interface Period {
   readonly from?: string;
   readonly until?: string;
-  readonly on?: string;
-  /** How the summary says it: 'this year', 'in March 2026', 'on January 19, 2026'. */
-  readonly phrase: string;
+}
+
+export interface Amount {
+  readonly column: MoneyColumn;
+  readonly op: '>' | '>=' | '<' | '<=' | '=';
+  readonly value: number;
 }
 
 export interface Intent {
-  /** Empty = the whole family (no person filter). */
-  readonly people: readonly PersonRef[];
+  readonly lang: Lang;
+  readonly people: People;
   readonly claimType?: ClaimType;
-  readonly measure: Measure;
   readonly period?: Period;
+  /** provider_name ILIKE pattern ('%Valley%General%'). */
   readonly provider?: string;
+  /** A SERVICE_KINDS key, or 'er' (emergency-room visit codes). */
+  readonly service?: string;
+  /** ICD-10 codes. */
+  readonly diagnosis?: readonly string[];
+  readonly amounts: readonly Amount[];
+  readonly measure: Measure;
+  /** Money columns the measure is about (sum/avg/max/min), in the order to say them. */
+  readonly columns: readonly MoneyColumn[];
 }
 
 export const RefusalReason = {
@@ -64,12 +103,14 @@ export const RefusalReason = {
 export type RefusalReason = (typeof RefusalReason)[keyof typeof RefusalReason];
 
 export type ParseResult =
-  | { readonly ok: true; readonly intent: Intent }
-  | { readonly ok: false; readonly reason: RefusalReason };
+  | { readonly ok: true; readonly intent: Intent; readonly notUnderstood: readonly string[] }
+  | { readonly ok: false; readonly reason: RefusalReason; readonly notUnderstood?: readonly string[] };
 
 export interface ParseContext {
   readonly memberId: string;
   readonly today: CalendarDate;
+  /** The family as the asker sees it (from the prompt's `<roster>`); empty = unknown. */
+  readonly roster?: readonly ParsedRosterEntry[];
   /**
    * Read as a follow-up's fragment ("and last year?"): the earlier turn says what it is about,
    * so it need not name claims itself (src/llm/offline/follow-up.ts). The refusals still apply.
@@ -86,10 +127,11 @@ const OVERRIDE =
 const REVEAL =
   /\b(system (prompt|message)|prompts?|instructions|schema|ddl|database|tables?|columns?|sql|queries|query|source code)\b/i;
 const OTHER_PEOPLE =
-  /\b(neighbou?rs?|friends?|co-?workers?|colleagues?|boss|strangers?|other (members?|families|family|people|patients|users|customers|subscribers)|all (members|patients|users|customers|subscribers)|someone else|somebody else|another (member|family|person|patient|subscriber))\b/i;
-const OFF_TOPIC = /\b(poems?|jokes?|story|song|weather|recipe|python|javascript|translate|capital of|stock|bitcoin)\b/i;
-const CLAIMS_WORDS =
-  /\b(claims?|totals?|amounts?|spen[dt]|spending|paid|pay|payments?|costs?|cost|owe[sd]?|bills?|billed|charge[sd]?|visits?|visited|doctors?|hospitals?|clinics?|prescriptions?|pharmac(y|ies)|rx|medical|providers?|drugs?|medications?|medicines?|copays?|deductibles?|out[- ]of[- ]pocket|shares?|expensive|care|appointments?|physicians?|insurance|covered|refills?|filled|dentists?|specialists?|labs?|er|urgent|check-?ups?|exams?|physicals?|surgery|surgeries|therapy|x-?rays?|scans?|vaccines?|shots?|tests?)\b/i;
+  /\b(neighbou?rs?|friends?|co-?workers?|colleagues?|boss|strangers?|other (members?|families|family|people|patients|users|customers|subscribers)|all (members|patients|users|customers|subscribers)|every (member|patient|user|family)|someone else|somebody else|another (member|family|person|patient|subscriber)|vecinos?|amigos?|otra familia|otras familias)\b/i;
+const OFF_TOPIC =
+  /\b(poems?|jokes?|story|song|weather|recipe|python|javascript|translate|capital of|stock|bitcoin|chiste|poema|clima)\b/i;
+const WRITE_WORDS =
+  /\b(change|changes|modify|edit|erase|remove|cancel|set|reset|add|submit|file|dispute|appeal|correct|fix|cambia|cambiar|borra|borrar|elimina|eliminar)\b/i;
 
 function refusal(question: string, ctx: ParseContext): RefusalReason | undefined {
   if (question.trim() === '') return RefusalReason.EMPTY;
@@ -102,368 +144,873 @@ function refusal(question: string, ctx: ParseContext): RefusalReason | undefined
   }
   if (OTHER_PEOPLE.test(question)) return RefusalReason.OTHER_MEMBER;
   if (OFF_TOPIC.test(question)) return RefusalReason.OFF_TOPIC;
+  // Asking to change claims is not a question about them.
+  if (/^\s*(please\s+)?[a-z]+/i.test(question) && WRITE_WORDS.test(question.split(/\s+/).slice(0, 2).join(' ')))
+    return RefusalReason.OFF_TOPIC;
   return undefined;
+}
+
+// ---------------------------------------------------------------- periods
+
+const MONTH_WORDS = [...MONTHS_EN, ...MONTHS_ES, ...Object.keys(MONTH_ABBREVIATIONS)];
+const MONTH = `(${[...MONTH_WORDS].sort((a, b) => b.length - a.length).join('|')})`;
+const YEAR = '((?:19|20)\\d\\d)';
+const NUM = `(\\d{1,3}|${Object.keys(NUMBER_WORDS)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})`;
+
+function monthNumber(word: string | undefined): number | undefined {
+  if (!word) return undefined;
+  const en = MONTHS_EN.indexOf(word as (typeof MONTHS_EN)[number]);
+  if (en >= 0) return en + 1;
+  const es = MONTHS_ES.indexOf(word as (typeof MONTHS_ES)[number]);
+  if (es >= 0) return es + 1;
+  return MONTH_ABBREVIATIONS[word];
+}
+
+function numberOf(word: string | undefined): number | undefined {
+  if (!word) return undefined;
+  if (/^\d+$/.test(word)) return Number(word);
+  return NUMBER_WORDS[word];
+}
+
+function monthRange(year: number, month: number): Period {
+  const first = { year, month, day: 1 };
+  return { from: toIso(first), until: toIso(addMonths(first, 1)) };
+}
+
+function yearRange(year: number): Period {
+  return { from: `${year}-01-01`, until: `${year + 1}-01-01` };
+}
+
+function dayRange(d: CalendarDate): Period {
+  return { from: toIso(d), until: toIso(addDays(d, 1)) };
+}
+
+function intersect(a: Period | undefined, b: Period): Period | undefined {
+  if (!a) return b;
+  const from = [a.from, b.from]
+    .filter((x): x is string => !!x)
+    .sort()
+    .at(-1);
+  const until = [a.until, b.until].filter((x): x is string => !!x).sort()[0];
+  if (from && until && from >= until) return undefined;
+  return { ...(from ? { from } : {}), ...(until ? { until } : {}) };
+}
+
+/** The most recent past (or current) occurrence of a month: "last March". */
+function lastMonthNamed(month: number, today: CalendarDate, strictlyPast: boolean): number {
+  return month < today.month || (!strictlyPast && month === today.month) ? today.year : today.year - 1;
+}
+
+function readPeriods(s: Sentence, today: CalendarDate, notUnderstood: string[]): Period | undefined {
+  let period: Period | undefined;
+  const add = (p: Period | undefined, m: RegExpExecArray) => {
+    if (!p) return;
+    const next = intersect(period, p);
+    if (next === undefined) notUnderstood.push(m[0]);
+    else period = next;
+  };
+  const yearOr = (y: string | undefined) => (y ? Number(y) : today.year);
+
+  // Explicit days: 3/15(/2026), 2026-03-15, March 15(, 2026), 15 de marzo (de 2026)
+  s.take(/\b(?:on |el )?(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?\b/g, (m) => {
+    const y = m[3] ? (m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3])) : today.year;
+    const d = makeDate(y, Number(m[1]), Number(m[2]));
+    if (!d) return false;
+    add(dayRange(d), m);
+    return true;
+  });
+  s.take(/\b(?:on |el )?(\d{4})-(\d{2})-(\d{2})\b/g, (m) => {
+    const d = makeDate(Number(m[1]), Number(m[2]), Number(m[3]));
+    if (!d) return false;
+    add(dayRange(d), m);
+    return true;
+  });
+  s.take(new RegExp(`\\b(?:on (?:the )?)?${MONTH} (\\d{1,2})(?:st|nd|rd|th)?(?: ${YEAR})?\\b`, 'g'), (m) => {
+    const month = monthNumber(m[1]);
+    const d = month ? makeDate(yearOr(m[3]), month, Number(m[2])) : undefined;
+    if (!d) return false;
+    add(dayRange(d), m);
+    return true;
+  });
+  s.take(new RegExp(`\\b(?:el )?(\\d{1,2}) de ${MONTH}(?: (?:de|del) ${YEAR})?\\b`, 'g'), (m) => {
+    const month = monthNumber(m[2]);
+    const d = month ? makeDate(yearOr(m[3]), month, Number(m[1])) : undefined;
+    if (!d) return false;
+    add(dayRange(d), m);
+    return true;
+  });
+
+  // Month ranges: between March and June (2025 | of last year)
+  const lastYearTail =
+    '(?: (?:of |in )?(last year|this year)| (?:del|de el) (ano pasado)| (?:de|del|de este) (este ano|ano))?';
+  s.take(
+    new RegExp(
+      `\\b(?:between|from|entre|del|de|desde) ${MONTH} (?:and|to|through|until|y|al|a|hasta) ${MONTH}(?:,? (?:of |de |del )?${YEAR})?${lastYearTail}\\b`,
+      'g',
+    ),
+    (m) => {
+      const a = monthNumber(m[1]);
+      const b = monthNumber(m[2]);
+      if (!a || !b || b < a) return false;
+      const y = m[3] ? Number(m[3]) : m[4] === 'last year' || m[5] ? today.year - 1 : today.year;
+      add({ from: toIso({ year: y, month: a, day: 1 }), until: toIso(addMonths({ year: y, month: b, day: 1 }, 1)) }, m);
+      return true;
+    },
+  );
+
+  // Last N days/weeks/months/years; los últimos N meses; hace N meses
+  s.take(
+    new RegExp(
+      `\\b(?:in |over |during |within )?(?:the )?(?:last|past|previous|prior) ${NUM} (days?|weeks?|months?|years?)\\b`,
+      'g',
+    ),
+    (m) => nUnits(m, numberOf(m[1]), m[2] ?? '', today, add),
+  );
+  s.take(
+    new RegExp(
+      `\\b(?:en |durante )?(?:los |las )?(?:ultimos|ultimas|pasados|pasadas) ${NUM} (dias|semanas|meses|anos)\\b`,
+      'g',
+    ),
+    (m) => nUnits(m, numberOf(m[1]), m[2] ?? '', today, add),
+  );
+  s.take(new RegExp(`\\b(?:desde )?hace ${NUM} (dias|semanas|meses)\\b`, 'g'), (m) =>
+    nUnits(m, numberOf(m[1]), m[2] ?? '', today, add),
+  );
+  s.take(
+    /\b(?:in |over |during )?(?:the )?(?:past|last) (?:twelve months|12 months|365 days)\b|\b(?:in |over |during )?(?:the )?past year\b|\b(?:in |over |during |within )?the last year\b|\b(?:en )?el ultimo ano\b/g,
+    (m) => {
+      add({ from: toIso(addMonths(today, -12)) }, m);
+      return true;
+    },
+  );
+
+  // Month of last year / last March / this past March
+  s.take(
+    new RegExp(
+      `\\b(?:in |during |en )?${MONTH} (?:of |in )?last year\\b|\\b(?:en )?${MONTH} (?:del|de el) ano pasado\\b`,
+      'g',
+    ),
+    (m) => {
+      const month = monthNumber(m[1] ?? m[2]);
+      if (!month) return false;
+      add(monthRange(today.year - 1, month), m);
+      return true;
+    },
+  );
+  s.take(new RegExp(`\\b(?:in |during )?(?:this past|last) ${MONTH}\\b`, 'g'), (m) => {
+    const month = monthNumber(m[1]);
+    if (!month) return false;
+    add(monthRange(lastMonthNamed(month, today, true), month), m);
+    return true;
+  });
+
+  // Relative calendar periods
+  const simple: [RegExp, () => Period][] = [
+    [
+      /\b(?:so far )?this year(?: so far)?\b|\bso far\b|\byear to date\b|\bytd\b|\bcurrent year\b|\b(?:en )?este ano\b|\b(?:en )?lo que va del ano\b/g,
+      () => yearRange(today.year),
+    ],
+    [
+      /\b(?:the )?(?:last|previous|prior) (?:calendar )?year\b|\b(?:el |del )?ano pasado\b/g,
+      () => yearRange(today.year - 1),
+    ],
+    [/\b(?:the )?year before last\b|\b(?:two|2) years ago\b|\bhace dos anos\b/g, () => yearRange(today.year - 2)],
+    [/\bthis month\b|\beste mes\b/g, () => monthRange(today.year, today.month)],
+    [
+      /\b(?:the )?(?:last|previous|prior) month\b|\b(?:el )?mes pasado\b/g,
+      () => {
+        const prev = addMonths({ ...today, day: 1 }, -1);
+        return monthRange(prev.year, prev.month);
+      },
+    ],
+    [/\bthis week\b|\besta semana\b/g, () => ({ from: toIso(addDays(today, -6)) })],
+    [/\b(?:the )?(?:last|past|previous) week\b|\bla semana pasada\b/g, () => ({ from: toIso(addDays(today, -7)) })],
+    [/\btoday\b|\bhoy\b/g, () => dayRange(today)],
+    [/\byesterday\b|\bayer\b/g, () => dayRange(addDays(today, -1))],
+  ];
+  for (const [re, range] of simple) {
+    s.take(re, (m) => {
+      add(range(), m);
+      return true;
+    });
+  }
+
+  // Quarters
+  s.take(
+    new RegExp(
+      `\\b(?:in |during )?(?:the )?(first|second|third|fourth|1st|2nd|3rd|4th|q1|q2|q3|q4) quarter(?: (?:of )?${YEAR})?\\b|\\b(q[1-4])(?: ${YEAR})?\\b`,
+      'g',
+    ),
+    (m) => {
+      const word = m[1] ?? m[3] ?? '';
+      const q = {
+        first: 1,
+        '1st': 1,
+        q1: 1,
+        second: 2,
+        '2nd': 2,
+        q2: 2,
+        third: 3,
+        '3rd': 3,
+        q3: 3,
+        fourth: 4,
+        '4th': 4,
+        q4: 4,
+      }[word];
+      if (!q) return false;
+      const y = yearOr(m[2] ?? m[4]);
+      const first = { year: y, month: (q - 1) * 3 + 1, day: 1 };
+      add({ from: toIso(first), until: toIso(addMonths(first, 3)) }, m);
+      return true;
+    },
+  );
+
+  // since / before / after a month, year or date
+  s.take(
+    new RegExp(`\\b(since|after|before|desde|despues de|antes de) ${MONTH}(?:,? (?:of |de |del )?${YEAR})?\\b`, 'g'),
+    (m) => {
+      const month = monthNumber(m[2]);
+      if (!month) return false;
+      const start = { year: yearOr(m[3]), month, day: 1 };
+      const word = m[1] ?? '';
+      if (word === 'since' || word === 'desde') add({ from: toIso(start) }, m);
+      else if (word === 'before' || word === 'antes de') add({ until: toIso(start) }, m);
+      else add({ from: toIso(addMonths(start, 1)) }, m);
+      return true;
+    },
+  );
+  s.take(new RegExp(`\\b(since|after|before|desde|despues de|antes de) ${YEAR}\\b`, 'g'), (m) => {
+    const y = Number(m[2]);
+    const word = m[1] ?? '';
+    if (word === 'since' || word === 'desde') add({ from: `${y}-01-01` }, m);
+    else if (word === 'before' || word === 'antes de') add({ until: `${y}-01-01` }, m);
+    else add({ from: `${y + 1}-01-01` }, m);
+    return true;
+  });
+
+  // A month with or without a year: no year means the current year (the source's rule).
+  s.take(
+    new RegExp(
+      `\\b(in|during|for|of|from|en|durante|de|del|para)?\\s?${MONTH}(?:,? (?:of |de |del )?${YEAR})?(?: (this year|este ano))?\\b`,
+      'g',
+    ),
+    (m) => {
+      const word = m[2] ?? '';
+      if ((word === 'may' || word === 'mar') && !m[1] && !m[3]) return false;
+      if (word === 'mar' && m[1] === 'de') return false;
+      const month = monthNumber(word);
+      if (!month) return false;
+      add(monthRange(yearOr(m[3]), month), m);
+      return true;
+    },
+  );
+  s.take(new RegExp(`\\b(?:in|during|for|of|en|durante|del|de)?\\s?${YEAR}\\b`, 'g'), (m) => {
+    add(yearRange(Number(m[1])), m);
+    return true;
+  });
+  // "ever", "all time": no date condition, said on purpose.
+  s.take(
+    /\b(?:ever|all time|of all time|to date|in total|all together|altogether|overall|alguna vez|en total|nunca)\b/g,
+  );
+  return period;
+}
+
+function nUnits(
+  m: RegExpExecArray,
+  n: number | undefined,
+  unitWord: string,
+  today: CalendarDate,
+  add: (p: Period | undefined, m: RegExpExecArray) => void,
+): boolean {
+  if (!n || n < 1 || n > 400) return false;
+  const unit = unitWord.replace(/s$/, '');
+  let from: CalendarDate;
+  if (unit === 'day' || unit === 'dia') from = addDays(today, -n);
+  else if (unit === 'week' || unit === 'semana') from = addDays(today, -7 * n);
+  else if (unit === 'month' || unit === 'mese' || unit === 'me') from = addMonths(today, -n);
+  else from = addMonths(today, -12 * n);
+  add({ from: toIso(from) }, m);
+  return true;
+}
+
+// ---------------------------------------------------------------- amounts
+
+const MONEY = '\\$?(\\d+(?:\\.\\d{1,2})?)(k)?(?: (?:dollars|bucks|dolares|usd))?';
+const GT =
+  '(?:over|above|more than|greater than|higher than|exceeding|in excess of|mas de|mas que|mayores? (?:de|que|a)|superior(?:es)? a|arriba de)';
+const GE = '(?:at least|no less than|minimum of|a minimum of|por lo menos|al menos)';
+const LT =
+  '(?:under|below|less than|lower than|cheaper than|menos de|menos que|menores? (?:de|que|a)|por debajo de|debajo de)';
+const LE = '(?:at most|no more than|maximum of|a maximum of|como maximo|a lo mucho)';
+
+const MONEY_WORD_COLUMN: readonly [RegExp, MoneyColumn][] = [
+  [phrases(MONEY_PHRASES.plan), 'plan_paid_amount'],
+  [phrases(MONEY_PHRASES.copay), 'copay_amount'],
+  [phrases(MONEY_PHRASES.coinsurance), 'coinsurance_amount'],
+  [phrases(MONEY_PHRASES.member), 'patient_responsibility'],
+  [phrases(MONEY_PHRASES.charged), 'charged_amount'],
+  [phrases(MONEY_PHRASES.allowed), 'allowed_amount'],
+];
+
+/** Tokens that may sit between a money word and a comparator ("I paid more than", "were billed over"). */
+const BETWEEN_OK = new Set(
+  'i we he she they you it was were is are been had have has did do does that which who'.split(' '),
+);
+
+function boundColumn(s: Sentence, idx: number[]): MoneyColumn | undefined {
+  const first = idx[0] ?? 0;
+  const last = idx.at(-1) ?? 0;
+  // Before: "... paid more than $100", "cost less than", "owe more than"
+  for (let i = first - 1, skipped = 0; i >= 0 && skipped <= 2; i--) {
+    const t = s.tokens[i] as Token;
+    if (t.used) break;
+    for (const [re, col] of MONEY_WORD_COLUMN) {
+      const span = phraseEndingAt(s, i, re);
+      if (span) {
+        for (const j of span) (s.tokens[j] as Token).used = true;
+        return col;
+      }
+    }
+    if (!BETWEEN_OK.has(t.norm)) break;
+    skipped++;
+  }
+  // After: "$100 out of pocket", "$500 billed"
+  for (const [re, col] of MONEY_WORD_COLUMN) {
+    for (let end = last + 1; end <= last + 3 && end < s.tokens.length; end++) {
+      const slice = s.tokens.slice(last + 1, end + 1);
+      if (slice.some((t) => t.used)) break;
+      const text = slice.map((t) => t.norm).join(' ');
+      const g = new RegExp(re.source, 'g');
+      const m = g.exec(text);
+      if (m && m.index === 0 && m[0].length === text.length) {
+        for (const t of slice) t.used = true;
+        return col;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Token indices of a phrase of `re` that ends at token `end`, if there is one. */
+function phraseEndingAt(s: Sentence, end: number, re: RegExp): number[] | undefined {
+  for (let start = Math.max(0, end - 3); start <= end; start++) {
+    const slice = s.tokens.slice(start, end + 1);
+    if (slice.some((t) => t.used)) continue;
+    const text = slice.map((t) => t.norm).join(' ');
+    const g = new RegExp(re.source, 'g');
+    for (let m = g.exec(text); m; m = g.exec(text)) {
+      if (m.index === 0 && m[0].length === text.length) return slice.map((_, k) => start + k);
+    }
+  }
+  return undefined;
+}
+
+function amountValue(num: string | undefined, k: string | undefined): number | undefined {
+  if (!num) return undefined;
+  const n = Number(num) * (k ? 1000 : 1);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function readAmounts(s: Sentence): Amount[] {
+  const out: Amount[] = [];
+  const push = (idx: number[], op: Amount['op'], value: number | undefined) => {
+    if (value === undefined) return false;
+    out.push({ column: boundColumn(s, idx) ?? 'charged_amount', op, value });
+    return true;
+  };
+  s.take(new RegExp(`\\b(?:between|entre) ${MONEY} (?:and|y) ${MONEY}`, 'g'), (m, idx) => {
+    const lo = amountValue(m[1], m[2]);
+    const hi = amountValue(m[3], m[4]);
+    if (lo === undefined || hi === undefined) return false;
+    const col = boundColumn(s, idx) ?? 'charged_amount';
+    out.push({ column: col, op: '>=', value: lo }, { column: col, op: '<=', value: hi });
+    return true;
+  });
+  s.take(new RegExp(`(?<![\\w$])${GT} ${MONEY}`, 'g'), (m, idx) => push(idx, '>', amountValue(m[1], m[2])));
+  s.take(new RegExp(`(?<![\\w$])${GE} ${MONEY}`, 'g'), (m, idx) => push(idx, '>=', amountValue(m[1], m[2])));
+  s.take(new RegExp(`(?<![\\w$])${LT} ${MONEY}`, 'g'), (m, idx) => push(idx, '<', amountValue(m[1], m[2])));
+  s.take(new RegExp(`(?<![\\w$])${LE} ${MONEY}`, 'g'), (m, idx) => push(idx, '<=', amountValue(m[1], m[2])));
+  s.take(new RegExp(`(?<![\\w])${MONEY} (?:or more|and up|and above|or higher|o mas)\\b`, 'g'), (m, idx) =>
+    push(idx, '>=', amountValue(m[1], m[2])),
+  );
+  s.take(new RegExp(`(?<![\\w])${MONEY} (?:or less|and under|and below|or lower|o menos)\\b`, 'g'), (m, idx) =>
+    push(idx, '<=', amountValue(m[1], m[2])),
+  );
+  // Nothing to pay: "did I pay nothing for", "free", "$0 out of pocket"
+  s.take(
+    /\b(?:(?:paid|pay|owe|owed|pague|pagamos) (?:nothing|zero|\$?0|nada)|(?:nothing|zero|\$0|nada) (?:out of pocket|de mi bolsillo|to pay)|(?:for )?free|gratis|no cost to me|didnt pay anything|did not pay anything)\b/g,
+    () => {
+      out.push({ column: 'patient_responsibility', op: '=', value: 0 });
+      return true;
+    },
+  );
+  return out;
 }
 
 // ---------------------------------------------------------------- providers
 
-/** Words that make a capitalized phrase a provider ("Riverside Clinic"). */
-const PROVIDER_NOUNS = new Set(
-  'clinic pharmacy hospital center centre labs lab laboratory urgent dental pediatrics associates group physicians practice imaging radiology therapy orthopedics dermatology cardiology drugstore vision wellness medicine'.split(
-    ' ',
-  ),
-);
-/** Lower-case words that end a provider phrase after "at"/"from". */
-const PROVIDER_STOP = new Set(
-  'in on during since this last past for before after between over next when and or i me my we our us did do does was were is are have had spend spent pay paid owe year years month months week weeks today yesterday so ytd claims claim visits visit how what which'.split(
-    ' ',
-  ),
-);
-/** First words after "at"/"from" that show it is not a provider. */
-const NOT_A_PROVIDER_START = new Set(
-  'my our your his her their a an all least most once home work night this last that any what which times some first the'.split(
-    ' ',
-  ),
-);
-const GENERIC_PLACES = new Set(
-  'pharmacy pharmacies doctor doctors hospital hospitals clinic clinics drugstore'.split(' '),
-);
+const PROVIDER_PREPS = new Set(['at', 'from', 'to', 'with', 'by', 'en', 'de', 'del', 'con']);
 
-/** Keeps a provider or person name to characters that are safe in a SQL string literal. */
-export function safeLiteralText(text: string): string {
-  return text
-    .replace(/[^A-Za-z0-9 &.'-]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 60);
+function isProviderWord(t: Token, names: ReadonlySet<string>): boolean {
+  if (names.has(t.norm)) return false;
+  if (PROVIDER_NOUNS.has(t.norm)) return true;
+  if (/^#?\d+$/.test(t.norm) || t.norm === '&' || t.norm === 'and' || t.norm === 'of' || t.norm === 'st') return false;
+  return !isKnown(t.norm);
 }
 
-interface Extracted {
-  readonly value: string;
-  readonly masked: string;
-}
-
-function mask(text: string, start: number, end: number): string {
-  return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
-}
-
-function extractProvider(question: string): Extracted | undefined {
-  // "Dr. Patel" / "Dr Patel": match on the surname, whatever the stored title.
-  const dr = /\bDr\.?\s+([A-Z][A-Za-z'-]+)/.exec(question);
-  if (dr?.[1]) return { value: dr[1], masked: mask(question, dr.index, dr.index + dr[0].length) };
-
-  // "at Riverside Clinic", "from CVS"
-  const prep = /\b(at|from)\s+/gi;
-  for (let m = prep.exec(question); m; m = prep.exec(question)) {
-    const start = m.index + m[0].length;
-    const words: string[] = [];
-    const wordRe = /\s*([A-Za-z0-9][A-Za-z0-9&.'-]*|&)/y;
-    wordRe.lastIndex = start;
-    let end = start;
-    for (let w = wordRe.exec(question); w?.[1]; w = wordRe.exec(question)) {
-      const lower = w[1].toLowerCase().replace(/[.']+$/, '');
-      if (words.length === 0 && lower === 'the') {
-        end = wordRe.lastIndex;
-        continue;
-      }
-      if (PROVIDER_STOP.has(lower) || isMonthWord(lower) || /^\d/.test(lower) || words.length >= 6) break;
-      words.push(w[1]);
-      end = wordRe.lastIndex;
+function readProvider(s: Sentence, names: ReadonlySet<string>): string | undefined {
+  const tokens = s.tokens;
+  const candidates: number[][] = [];
+  // Runs of capitalized words ("Valley General Hospital", "St. Aldric Regional Hospital", "Obstetrics & Gynecology")
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (t.used || names.has(t.norm)) continue;
+    const startsRun =
+      (t.capitalized && t.norm.length > 1) ||
+      (i > 0 && PROVIDER_PREPS.has(tokens[i - 1]?.norm ?? '') && isProviderWord(t, names));
+    if (!startsRun) continue;
+    const run: number[] = [];
+    const capitalMode = t.capitalized;
+    let j = i;
+    for (; j < tokens.length; j++) {
+      const u = tokens[j] as Token;
+      if (u.used || names.has(u.norm)) break;
+      const connector =
+        run.length > 0 && (u.norm === '&' || u.norm === 'and' || u.norm === 'of' || /^#\d+$/.test(u.raw));
+      const capital = u.capitalized && u.norm.length > 1;
+      // A capitalized name goes on with capitals and provider nouns; a lower-case one after
+      // "at"/"to" goes on with words the engine does not know and provider nouns.
+      const fits = capitalMode
+        ? capital || connector || PROVIDER_NOUNS.has(u.norm)
+        : connector || isProviderWord(u, names);
+      if (!fits) break;
+      run.push(j);
     }
-    const first = words[0]?.toLowerCase();
-    if (!first || NOT_A_PROVIDER_START.has(first) || words.every((w) => GENERIC_PLACES.has(w.toLowerCase()))) continue;
-    const value = safeLiteralText(words.join(' ').replace(/[.,]+$/, ''));
-    if (value) return { value, masked: mask(question, m.index, end) };
+    while (run.length && ['&', 'and', 'of'].includes(tokens[run.at(-1) as number]?.norm ?? '')) run.pop();
+    if (run.length) candidates.push(run);
+    i = Math.max(i, j - 1);
   }
-
-  // "Riverside Clinic" anywhere: a capitalized phrase ending in a provider noun.
-  const phrase = /\b(?:[A-Z][A-Za-z'&.-]*\s+)+([A-Z][a-z]+)\b/g;
-  for (let m = phrase.exec(question); m; m = phrase.exec(question)) {
-    const words = m[0].split(/\s+/);
-    while (words.length > 0 && NAME_STOP.has((words[0] ?? '').toLowerCase().replace(/'s$/, ''))) words.shift();
-    if (words.length >= 2 && words.some((w) => PROVIDER_NOUNS.has(w.toLowerCase()))) {
-      const value = safeLiteralText(words.join(' '));
-      if (value) return { value, masked: mask(question, m.index, m.index + m[0].length) };
-    }
+  for (const run of candidates) {
+    const words = run.map((k) => tokens[k] as Token);
+    // Needs a word the engine does not know (a name), or several words ending in a provider noun.
+    const unknown = words.some((w) => !isKnown(w.norm) && !PROVIDER_NOUNS.has(w.norm));
+    const named = words.length >= 2 && PROVIDER_NOUNS.has(words.at(-1)?.norm ?? '') && words.some((w) => w.capitalized);
+    if (!unknown && !named) continue;
+    for (const k of run) (tokens[k] as Token).used = true;
+    // A preposition right before belongs to it ("at", "from").
+    const before = run[0] !== undefined ? tokens[run[0] - 1] : undefined;
+    if (before && !before.used && PROVIDER_PREPS.has(before.norm)) before.used = true;
+    const parts = words.map((w) => w.raw.replace(/[^A-Za-z0-9À-ÿ&#'-]/g, '')).filter(Boolean);
+    return `%${parts.join('%')}%`;
   }
   return undefined;
 }
 
 // ---------------------------------------------------------------- people
 
-const NAME_STOP = new Set(
-  `i i'm i've i'd my me mine myself we us our ours you your the a an and or but so then now just only also any all every each both
-  which what who whom whose when where why how did do does done have has had is are was were be been am can could would will should
-  may might must show list give tell find get let lets display sum count number in on at from for of since during last this that
-  these those past previous next most largest biggest highest out pocket owe paid pay much many spent spend spending medicine
-  medication medications drug drugs rx dr mr mrs ms miss claims claim prescriptions prescription pharmacy pharmacies doctor doctors
-  hospital hospitals medical dental vision visit visits visited provider providers total insurance plan copay copays deductible family
-  kids kid children child son sons daughter daughters wife husband spouse partner mom dad mother father year years month months week
-  weeks today yesterday er please thanks thank hi hello hey okay ok ytd summary summarize explain break down breakdown over between
-  before after again yes no not expensive costly cost costs bill bills charges charged allowed covered coverage member members
-  subscriber urgent care clinic lab labs emergency room checkup physical appointment appointments specialist see saw go went
-  anyone everyone everybody someone whole entire other same new old first second recent recently latest ever overall average per
-  by to with about into up off far here there their they them his her he she him it its monday tuesday wednesday thursday friday
-  saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec was`
-    .split(/\s+/)
-    .concat(MONTH_NAMES),
-);
-
-const RELATIONSHIPS: readonly { re: RegExp; codes: readonly RelationshipCode[]; label: string }[] = [
-  { re: /\b(spouse|wife|husband|partner)\b/i, codes: ['spouse'], label: 'spouse' },
-  { re: /\b(kids?|children|child)\b/i, codes: ['son', 'daughter'], label: 'children' },
-  { re: /\bsons?\b/i, codes: ['son'], label: 'son' },
-  { re: /\bdaughters?\b/i, codes: ['daughter'], label: 'daughter' },
-];
-const SELF_WORDS = /\b(i|me|my|mine|myself|i'm|i've|i'd)\b/i;
-const SELF_WITH_OTHERS = /\b(me|myself|i)\s+and\b|\band\s+(me|myself|i)\b|\bboth of us\b/i;
-const FAMILY_WORDS = /\b(we|us|our|ours|family|everyone|everybody|all of us|household)\b/i;
-
-function extractPeople(masked: string): PersonRef[] {
-  const people: PersonRef[] = [];
-  for (const r of RELATIONSHIPS) {
-    if (
-      r.re.test(masked) &&
-      !(r.label !== 'children' && people.some((p) => p.kind === 'relationship' && p.label === 'children'))
-    ) {
-      people.push({ kind: 'relationship', codes: r.codes, label: r.label });
-    }
-  }
-  const seen = new Set<string>();
-  for (const m of masked.matchAll(/\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:'s)?\b/g)) {
-    const name = m[1] ?? '';
-    if (NAME_STOP.has(name.toLowerCase()) || seen.has(name)) continue;
-    seen.add(name);
-    people.push({ kind: 'name', name: safeLiteralText(name) });
-  }
-  if (people.length > 0) {
-    if (SELF_WITH_OTHERS.test(masked)) people.unshift({ kind: 'self' });
-    return people;
-  }
-  if (FAMILY_WORDS.test(masked)) return [];
-  if (SELF_WORDS.test(masked)) return [{ kind: 'self' }];
-  return [];
+/**
+ * A possessive name that is not on the family's plan and is not a provider ("the Whitfields'
+ * claims", "Emma's prescriptions" when no Emma is on the plan): someone else's claims.
+ */
+function namesSomeoneElse(s: Sentence, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  return s.tokens.some((t, i) => {
+    if (t.used || !t.capitalized || !t.possessive || names.has(t.norm) || isKnown(t.norm)) return false;
+    const next = s.tokens[i + 1];
+    const before = s.tokens[i - 1];
+    if (next && PROVIDER_NOUNS.has(next.norm)) return false;
+    return !(before && (PROVIDER_PREPS.has(before.norm) || before.capitalized));
+  });
 }
 
-// ---------------------------------------------------------------- claim type and measure
+function resolveKinships(roster: readonly ParsedRosterEntry[], word: PersonWord): ParsedRosterEntry[] {
+  const kin = (...k: Kinship[]) => roster.filter((p) => k.includes(p.kinship));
+  switch (word) {
+    case 'spouse':
+      return kin('spouse');
+    case 'son':
+      return kin('son');
+    case 'daughter':
+      return kin('daughter');
+    case 'children':
+      return kin('son', 'daughter');
+    case 'grandchild':
+      return kin('dependent');
+    case 'parent':
+      return kin('parent', 'plan_holder', 'plan_holder_spouse');
+    case 'grandparent':
+      return kin('plan_holder', 'plan_holder_spouse');
+    case 'brother':
+      return kin('brother');
+    case 'sister':
+      return kin('sister');
+    case 'siblings':
+      return kin('brother', 'sister');
+    default:
+      return [];
+  }
+}
 
-const MEDICAL_WORDS =
-  /\b(medical|doctors?|hospitals?|physicians?|clinics?|appointments?|er|urgent care|specialists?|check-?ups?|surgery|surgeries)\b/i;
-const RX_WORDS = /\b(prescriptions?|pharmac(y|ies)|drugs?|rx|medications?|medicines?|meds|refills?|pills?)\b/i;
+const FALLBACK_CODES: Partial<Record<PersonWord, RelationshipCode[]>> = {
+  spouse: ['spouse'],
+  son: ['son'],
+  daughter: ['daughter'],
+  children: ['son', 'daughter'],
+  grandchild: ['other'],
+};
 
-/** Both or neither kind of word: no type filter. */
-function claimTypeOf(masked: string): ClaimType | undefined {
-  const rx = RX_WORDS.test(masked);
-  const medical = MEDICAL_WORDS.test(masked);
+interface PeopleRead {
+  readonly people: People;
+}
+
+function readPeople(s: Sentence, ctx: ParseContext, notUnderstood: string[], lang: Lang): PeopleRead {
+  const roster = ctx.roster ?? [];
+  const chosen: ParsedRosterEntry[] = [];
+  const codes: RelationshipCode[] = [];
+  const names: string[] = [];
+  const possessive = '(?:(?:my|our|mi|mis|nuestro|nuestra|nuestros|nuestras|su|sus|the|el|la|los|las) )?';
+
+  // Relation words ("my husband", "mom", "mi hijo")
+  for (const [word, list] of Object.entries(PEOPLE_WORDS) as [PersonWord, readonly string[]][]) {
+    if (word === 'self' || word === 'family') continue;
+    s.take(new RegExp(`(?<![\\w])${possessive}(?:${list.join('|')})(?![\\w])`, 'g'), (m) => {
+      if (roster.length) {
+        const found = resolveKinships(roster, word);
+        if (found.length === 0) notUnderstood.push(m[0]);
+        chosen.push(...found);
+      } else {
+        const fallback = FALLBACK_CODES[word];
+        if (fallback) codes.push(...fallback);
+        else notUnderstood.push(m[0]);
+      }
+      return true;
+    });
+  }
+
+  // Names on the roster (first or last name; one typo allowed in names of 5+ letters)
+  const firstNames = new Map(roster.map((p) => [stripAccents(p.firstName.toLowerCase()), p]));
+  const lastNames = new Set(roster.map((p) => stripAccents(p.fullName.split(' ').slice(1).join(' ').toLowerCase())));
+  let familyByName = false;
+  s.tokens.forEach((t) => {
+    if (t.used) return;
+    const exact = firstNames.get(t.norm);
+    if (exact) {
+      chosen.push(exact);
+      t.used = true;
+      return;
+    }
+    if (lastNames.has(t.norm) || lastNames.has(t.norm.replace(/e?s$/, ''))) {
+      familyByName = true;
+      t.used = true;
+      return;
+    }
+    if (t.capitalized && t.norm.length >= 5 && !isKnown(t.norm)) {
+      const near = [...firstNames.entries()].filter(([n]) => n.length >= 5 && editDistance(n, t.norm, 1) <= 1);
+      if (near.length === 1 && near[0]) {
+        chosen.push(near[0][1]);
+        t.used = true;
+      }
+    }
+  });
+
+  // Without a roster: capitalized words that look like names ("Emma", "Lucas's")
+  if (!roster.length) {
+    s.tokens.forEach((t, i) => {
+      if (t.used || !t.capitalized || isKnown(t.norm) || PROVIDER_NOUNS.has(t.norm)) return;
+      const next = s.tokens[i + 1];
+      if (next && !next.used && PROVIDER_NOUNS.has(next.norm)) return;
+      names.push(t.raw.replace(/[^A-Za-z'-]/g, ''));
+      t.used = true;
+    });
+  }
+
+  const withSelf = s.take(/\b(?:and (?:i|me|myself)|(?:i|me|myself) and|both of us|y yo|yo y)\b/g).length > 0;
+  const familyWords = s.take(phrases(PEOPLE_WORDS.family)).length > 0 || familyByName;
+  const selfWords =
+    s.take(phrases(PEOPLE_WORDS.self)).length > 0 ||
+    s.has(/\b(?:tuve|fui|pague|gaste|visite|hice|tengo|recibi|debo|he tenido|he ido|he pagado|he gastado)\b/);
+  void lang;
+
+  if (chosen.length || codes.length || names.length) {
+    if (chosen.length) {
+      const self = withSelf ? roster.filter((p) => p.kinship === 'self') : [];
+      const unique = [...new Map([...self, ...chosen].map((p) => [p.fullName, p])).values()];
+      return { people: { kind: 'people', people: unique.map(personRef) } };
+    }
+    if (codes.length) return { people: { kind: 'codes', codes: [...new Set(codes)], self: withSelf } };
+    return { people: { kind: 'names', names: [...new Set(names)], self: withSelf } };
+  }
+  const me = roster.find((p) => p.kinship === 'self');
+  if (familyWords) return { people: { kind: 'family' } };
+  // "And me?": the asker named with no one else ("both of us" stays the family).
+  const selfAlone = withSelf && !/\bboth of us\b/.test(s.text);
+  if (selfWords || selfAlone) return { people: me ? { kind: 'people', people: [personRef(me)] } : { kind: 'self' } };
+  // Someone who may see only their own claims asks about their own, whatever the words.
+  if (me && roster.every((p) => p === me || !p.visible)) return { people: { kind: 'people', people: [personRef(me)] } };
+  return { people: { kind: 'family' } };
+}
+
+function personRef(p: ParsedRosterEntry): PersonRef {
+  return {
+    fullName: p.fullName,
+    firstName: p.firstName,
+    relationship: p.relationship,
+    kinship: p.kinship,
+    visible: p.visible,
+  };
+}
+
+// ---------------------------------------------------------------- kinds of care, diagnoses, claim type
+
+function readService(s: Sentence): string | undefined {
+  let found: string | undefined;
+  for (const kind of SERVICE_PHRASES) {
+    s.take(phrases(kind.phrases), (m) => {
+      // "pt" only counts as physical therapy next to a care word, never alone in a sentence about people.
+      if (m[0] === 'pt' && !/\b(visits?|sessions?|appointments?|for|at)\b/.test(s.text)) return false;
+      if (found && found !== kind.key) return false;
+      found = kind.key;
+      return true;
+    });
+  }
+  return found;
+}
+
+function readDiagnosis(s: Sentence): string[] | undefined {
+  let codes: string[] | undefined;
+  for (const d of DIAGNOSIS_PHRASES) {
+    s.take(phrases(d.phrases), () => {
+      if (codes && codes.join() !== d.codes.join()) return false;
+      codes = [...d.codes];
+      return true;
+    });
+  }
+  return codes;
+}
+
+function readClaimType(s: Sentence): ClaimType | undefined {
+  const rx = s.take(phrases(RX_WORDS)).length > 0;
+  const medical = s.take(phrases(MEDICAL_WORDS)).length > 0;
   if (rx && !medical) return 'RX';
   if (medical && !rx) return 'Medical';
   return undefined;
 }
 
-function measureOf(q: string): Measure {
-  if (
-    /\bmost (often|visited|frequent(ly)?|visits)\b|\b(visit|visited|see|saw|go|went|use|used)\b[^?.]*\b(the )?most\b(?!\s+(expensive|costly|recent))|\bfavou?rite\b|\bmost (common|used) (provider|doctor|pharmacy)\b/i.test(
-      q,
-    )
-  ) {
-    return Measure.TOP_PROVIDER;
-  }
-  if (/\b(largest|biggest|most expensive|highest|costliest|priciest|most costly)\b/i.test(q)) return Measure.LARGEST;
-  if (/\b(most recent|latest|last (visit|claim|prescription|time|appointment|fill|refill|doctor))\b/i.test(q))
-    return Measure.LATEST;
-  const providerNoun =
-    /\b(providers?|doctors?|pharmac(y|ies)|hospitals?|clinics?|places|specialists?)\b(?!\s+(visits?|claims?|bills?|charges?|appointments?))/i;
-  const count = /\bhow many\b|\bnumber of\b|\bcount\b|\bhow often\b/i.test(q);
-  if (count && providerNoun.test(q) && !/\bclaims?\b|\bvisits?\b|\btimes\b/i.test(q)) return Measure.PROVIDER_COUNT;
-  if (count) return Measure.COUNT;
-  if (
-    (/\b(which|what|list|names?)\b/i.test(q) && providerNoun.test(q)) ||
-    /\bwhere did\b|\bwho did\b[^?.]*\bsee\b/i.test(q)
-  ) {
-    return Measure.PROVIDERS;
-  }
-  if (/\b(plan|insurance|insurer|they)\b[^?.]*\b(pay|paid|cover|covered)\b|\bcovered\b/i.test(q))
-    return Measure.PLAN_PAID;
-  if (
-    /out[- ]of[- ]pocket|\bowe[sd]?\b|\b(my|our) share\b|\bcopays?\b|\bresponsib|\b(i|we) (pay|paid|have to pay)\b|\bdid (i|we) pay\b|\bdeductible\b/i.test(
-      q,
-    )
-  ) {
-    return Measure.OUT_OF_POCKET;
-  }
-  if (/\bhow much\b|\btotal\b|\bspen[dt]\b|\bspending\b|\bcosts?\b|\bsum\b/i.test(q)) return Measure.TOTAL_SPENT;
-  return Measure.LIST;
-}
+// ---------------------------------------------------------------- measure
 
-// ---------------------------------------------------------------- period
-
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  a: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  eighteen: 18,
-  twenty: 20,
-  thirty: 30,
+const MONEY_COLUMN_OF: Readonly<Record<Exclude<keyof typeof MONEY_PHRASES, 'spend'>, MoneyColumn>> = {
+  charged: 'charged_amount',
+  allowed: 'allowed_amount',
+  plan: 'plan_paid_amount',
+  member: 'patient_responsibility',
+  copay: 'copay_amount',
+  coinsurance: 'coinsurance_amount',
 };
+const MONEY_LOOKUP = new Map<string, keyof typeof MONEY_PHRASES>();
+for (const key of ['spend', 'plan', 'copay', 'coinsurance', 'member', 'charged', 'allowed'] as const) {
+  for (const phrase of MONEY_PHRASES[key]) if (!MONEY_LOOKUP.has(phrase)) MONEY_LOOKUP.set(phrase, key);
+}
+const MONEY_RE = phrases([...MONEY_LOOKUP.keys()]);
 
-function isMonthWord(lower: string): boolean {
-  return monthIndex(lower) !== undefined;
+interface MeasureRead {
+  readonly measure: Measure;
+  readonly columns: MoneyColumn[];
 }
 
-/** 1-12 for 'march' / 'mar' / 'sept'. */
-function monthIndex(word: string): number | undefined {
-  const w = word.toLowerCase().replace(/\.$/, '');
-  if (w.length < 3) return undefined;
-  const i = MONTH_NAMES.findIndex(
-    (m) => m === w || (w.length >= 3 && m.startsWith(w) && (w.length === 3 || w === 'sept')),
-  );
-  return i >= 0 ? i + 1 : undefined;
-}
+const PROVIDER_NOUN_RE =
+  '(?:providers?|doctors?|docs?|physicians?|pharmac(?:y|ies)|hospitals?|clinics?|places?|specialists?|proveedores?|medicos?|doctores|farmacias?|hospitales|clinicas?|lugares)';
 
-const MONTH_RE =
-  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+function readMeasure(s: Sentence, hasPick: { provider: boolean; costMe: boolean; planPaid: boolean }): MeasureRead {
+  const text = s.text;
+  const providerCount =
+    new RegExp(
+      `\\b(?:how many|cuantos|cuantas|number of|numero de) (?:different |distinct |distintos |diferentes )?${PROVIDER_NOUN_RE}\\b(?! (?:visits?|claims?|bills?|appointments?|visitas|reclamaciones))`,
+    ).test(text) && !/\b(times|veces|visits?|claims?|reclamaciones|visitas)\b/.test(text);
+  const whereQuestion =
+    /^(?:where|donde)\b|\bwhere (?:did|do|does|have|has|was|were|am|are)\b|\bdonde (?:fui|fue|fuimos|he)\b|\bwho did\b/;
+  const providersList =
+    new RegExp(`\\b(?:which|what|que|cuales?) ${PROVIDER_NOUN_RE}\\b`).test(text) || whereQuestion.test(text);
+  const topWords =
+    /\b(most often|most frequent(?:ly)?|most visited|favou?rite|usual(?:ly)?|the most|mas seguido|con mas frecuencia|mas frecuente|mas veces)\b/;
+  const bareMost = /\bmost\b(?! (?:expensive|costly|recent|the plan|i|we))/.test(text);
+  const top = providersList && (topWords.test(text) || bareMost);
 
-function yearRange(year: number, phrase: string): Period {
-  return { from: `${year}-01-01`, until: `${year + 1}-01-01`, phrase };
-}
-
-function monthRange(year: number, month: number, phrase: string): Period {
-  const first = { year, month, day: 1 };
-  return { from: toIso(first), until: toIso(addMonths(first, 1)), phrase };
-}
-
-function day(d: CalendarDate): Period {
-  return { on: toIso(d), phrase: `on ${formatLongDate(d)}` };
-}
-
-/** Two-digit years mean 20xx. */
-function fullYear(text: string | undefined, today: CalendarDate): number {
-  if (!text) return today.year;
-  const n = Number(text);
-  return text.length === 2 ? 2000 + n : n;
-}
-
-/** A month without a year is this year's, unless it has not started yet: then last year's. */
-function monthYear(month: number, today: CalendarDate): number {
-  return month > today.month ? today.year - 1 : today.year;
-}
-
-function periodOf(q: string, today: CalendarDate): Period | undefined {
-  const lower = q.toLowerCase();
-  const since = /\bsince\s+/.test(lower);
-
-  let m = /\b(\d{1,2})\/(\d{1,2})(?:\/(\d{4}|\d{2}))?\b/.exec(lower);
-  if (m) {
-    const d = makeDate(fullYear(m[3], today), Number(m[1]), Number(m[2]));
-    if (d) return since ? { from: toIso(d), phrase: `since ${formatLongDate(d)}` } : day(d);
+  if (providerCount) s.take(/\b(?:different|distinct|distintos|distintas|diferentes)\b/g);
+  // Consume the words of the measure.
+  const used = (list: readonly string[]) => s.take(phrases(list)).length > 0;
+  const columns: MoneyColumn[] = [];
+  const addCol = (c: MoneyColumn) => {
+    if (!columns.includes(c)) columns.push(c);
+  };
+  // "the plan paid", "insurance covered", "pagó el seguro"
+  const planPaid =
+    s.take(
+      /\b(?:plan|insurance|insurer|insurance company|seguro|they)(?: (?:has|have|had|did|do|does|actually|already|ha|han))? (?:pay|paid|pays|cover|covered|covers|pago|pagaron|cubrio|cubrieron|cubre)\b|\b(?:paid|covered) by (?:the |my |our )?(?:plan|insurance)\b|\b(?:pago|pagaron|cubrio|cubrieron) (?:el |mi )?(?:plan|seguro)\b|\bhow much (?:was|did|has) (?:\w+ )?(?:covered)\b|\bcover(?:ed)?\b/g,
+    ).length > 0;
+  if (planPaid || hasPick.planPaid) addCol('plan_paid_amount');
+  // "What did it cost me/us" is as ambiguous as "spend": the full cost and the member's share.
+  if (hasPick.costMe) {
+    addCol('allowed_amount');
+    addCol('patient_responsibility');
   }
-  m = /\b(\d{4})-(\d{2})-(\d{2})\b/.exec(lower);
-  if (m) {
-    const d = makeDate(Number(m[1]), Number(m[2]), Number(m[3]));
-    if (d) return day(d);
+  const billNoun = ['bill', 'bills', 'factura', 'facturas'];
+  const expensive =
+    /\b(expensive|cheapest|least expensive|costliest|priciest|cheap|mas caro|mas cara|mas barato|mas barata)\b/.test(
+      text,
+    );
+  // All money words at once, longest phrase first ("out of pocket costs" before "costs").
+  s.take(MONEY_RE, (m) => {
+    const word = MONEY_LOOKUP.get(m[0]);
+    if (!word || (word === 'charged' && billNoun.includes(m[0])) || m[0] === 'expensive') return false;
+    if (word === 'spend') {
+      addCol('allowed_amount');
+      addCol('patient_responsibility');
+    } else addCol(MONEY_COLUMN_OF[word]);
+    return true;
+  });
+  // "What did I pay in copays": the copay part is the measure, "pay" only says whose money it is.
+  const split = columns.some((c) => c === 'copay_amount' || c === 'coinsurance_amount');
+  if (split && !/\b(out of pocket|share|bolsillo|responsibility)\b/.test(text)) {
+    const i = columns.indexOf('patient_responsibility');
+    if (i >= 0) columns.splice(i, 1);
   }
-  m = new RegExp(`\\b${MONTH_RE}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4}))?`).exec(lower);
-  if (m?.[1]) {
-    const month = monthIndex(m[1]);
-    const d = month ? makeDate(m[3] ? Number(m[3]) : today.year, month, Number(m[2])) : undefined;
-    if (d) return day(d);
-  }
+  // "bill" is a measure only when nothing else says one ("my biggest bill"); else it names the claims.
+  if (used(billNoun) && columns.length === 0) addCol('charged_amount');
+  const howMuch = s.take(/\b(?:how much|cuanto|cuanta|what did (?:\w+ )?(?:cost|pay))\b/g).length > 0;
+  const total = s.take(/\b(?:total|totals|sum|in all|todo junto)\b/g).length > 0;
 
-  m = /\b(?:last|past|previous|prior)\s+(\d{1,3}|[a-z]+)\s+(days?|weeks?|months?|years?)\b/.exec(lower);
-  const n = m ? (/^\d+$/.test(m[1] ?? '') ? Number(m[1]) : NUMBER_WORDS[m[1] ?? '']) : undefined;
-  if (m && n && n > 0) {
-    const unit = (m[2] ?? '').replace(/s$/, '');
-    const from =
-      unit === 'day'
-        ? addDays(today, -n)
-        : unit === 'week'
-          ? addDays(today, -7 * n)
-          : addMonths(today, unit === 'year' ? -12 * n : -n);
-    return { from: toIso(from), phrase: `in the last ${n} ${unit}${n === 1 ? '' : 's'}` };
+  const count = used(MEASURE_PHRASES.count);
+  const average = used(MEASURE_PHRASES.average) || /\bper (claim|visit|prescription|fill)\b/.test(text);
+  s.take(/\bper (?:claim|visit|prescription|fill|appointment)\b/g);
+  if (top) {
+    s.take(topWords);
+    s.take(/\bmost\b/g);
   }
-  if (/\b(past|last)\s+(twelve|12)\s+months\b|\bpast year\b|\blast 365 days\b/.test(lower)) {
-    return { from: toIso(addMonths(today, -12)), phrase: 'in the last 12 months' };
-  }
-  if (/\bpast month\b/.test(lower)) return { from: toIso(addMonths(today, -1)), phrase: 'in the past month' };
-  if (/\bpast week\b/.test(lower)) return { from: toIso(addDays(today, -7)), phrase: 'in the past week' };
+  const latest = used(MEASURE_PHRASES.latest);
+  const earliest = used(MEASURE_PHRASES.earliest);
+  const max = !top && used(MEASURE_PHRASES.max);
+  const min = used(MEASURE_PHRASES.min);
+  if (providersList) s.take(/\b(?:where|donde|who did)\b/g);
+  else s.take(/\bwhere\b/g); // "claims where I paid more than $100": a relative "where"
+  s.take(/\b(?:which|what|que|cuales|cual)\b/g);
+  s.take(/\b(?:providers?|places?|proveedores?|lugares?)\b/g);
+  const listWords = s.take(/\b(?:show|list|display|see|muestra|muestrame|lista|ver)\b/g).length > 0;
+  if (expensive) s.take(/\b(?:expensive|cheap)\b/g);
 
-  if (/\bthis year\b|\byear to date\b|\byear-to-date\b|\bytd\b|\bso far\b(?! in)/.test(lower))
-    return yearRange(today.year, 'this year');
-  if (/\b(last|previous|prior) year\b/.test(lower)) return yearRange(today.year - 1, `last year (${today.year - 1})`);
-  if (/\bthis month\b/.test(lower)) return monthRange(today.year, today.month, 'this month');
-  if (/\b(last|previous|prior) month\b/.test(lower)) {
-    const prev = addMonths({ ...today, day: 1 }, -1);
-    return monthRange(prev.year, prev.month, `last month (${monthName(prev.month)} ${prev.year})`);
+  if (top) return { measure: Measure.TOP_PROVIDER, columns: [] };
+  if (providerCount) return { measure: Measure.PROVIDER_COUNT, columns: [] };
+  if (count) return { measure: Measure.COUNT, columns: [] };
+  if (average) return { measure: Measure.AVG, columns: columns.length ? columns : ['charged_amount'] };
+  if (max || min) {
+    const col = columns[0] ?? (expensive ? 'allowed_amount' : 'charged_amount');
+    return { measure: max ? Measure.MAX : Measure.MIN, columns: [col] };
   }
-  if (/\btoday\b/.test(lower)) return day(today);
-  if (/\byesterday\b/.test(lower)) return day(addDays(today, -1));
-
-  // "in March", "March 2025", "since May": "may" only counts after a preposition or before a year.
-  const monthWord = new RegExp(`\\b(in|during|for|since|of|from)?\\s*${MONTH_RE}(?:\\s+(?:of\\s+)?(\\d{4}))?\\b`, 'g');
-  for (const mm of lower.matchAll(monthWord)) {
-    const word = mm[2] ?? '';
-    if (word === 'may' && !mm[1] && !mm[3]) continue;
-    const month = monthIndex(word);
-    if (!month) continue;
-    const year = mm[3] ? Number(mm[3]) : monthYear(month, today);
-    if (mm[1] === 'since') return { from: toIso({ year, month, day: 1 }), phrase: `since ${monthName(month)} ${year}` };
-    return monthRange(year, month, `in ${monthName(month)} ${year}`);
-  }
-
-  m = /\b(since|in|during|for|of)?\s*((?:19|20)\d{2})\b/.exec(lower);
-  if (m?.[2]) {
-    const year = Number(m[2]);
-    if (m[1] === 'since') return { from: `${year}-01-01`, phrase: `since ${year}` };
-    return yearRange(year, `in ${year}`);
-  }
-  return undefined;
+  if (latest) return { measure: Measure.LATEST, columns: [] };
+  if (earliest) return { measure: Measure.EARLIEST, columns: [] };
+  if (providersList && !columns.length && !howMuch) return { measure: Measure.PROVIDERS, columns: [] };
+  if (listWords && !howMuch && !total) return { measure: Measure.LIST, columns: [] };
+  if (columns.length) return { measure: Measure.SUM, columns };
+  if (howMuch || total) return { measure: Measure.SUM, columns: ['allowed_amount', 'patient_responsibility'] };
+  return { measure: Measure.LIST, columns: [] };
 }
 
-/** Claims-related words, or a provider, or a date about a person: the question is about claims. */
-function isOnTopic(q: string, intent: Intent): boolean {
-  if (CLAIMS_WORDS.test(q) || intent.provider) return true;
-  return intent.period !== undefined && intent.people.length > 0;
-}
+// ---------------------------------------------------------------- the parse
+
+const CLAIM_FILLERS = new Set(STOPWORDS);
 
 /**
  * Reads a question (already unescaped from its tag) into an intent, or a refusal.
  *
  * @example
- * parseQuestion('How much did I spend on prescriptions this year?', { memberId: '1000000001', today })
- * // { ok: true, intent: { people: [{ kind: 'self' }], claimType: 'RX', measure: 'total_spent', period: {...} } }
+ * parseQuestion('How much did my husband spend on prescriptions this year?', { memberId, today, roster })
+ * // { ok: true, intent: { people: { kind: 'people', people: [Daniel] }, claimType: 'RX', measure: 'sum',
+ * //   columns: ['allowed_amount', 'patient_responsibility'], period: { from: '2026-01-01', until: '2027-01-01' } }, notUnderstood: [] }
  */
 export function parseQuestion(question: string, ctx: ParseContext): ParseResult {
-  const q = question
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim();
+  const q = question.replace(/\s+/g, ' ').trim();
   const refused = refusal(q, ctx);
   if (refused) return { ok: false, reason: refused };
+  const lang = detectLanguage(q);
+  const roster = ctx.roster ?? [];
+  const names = new Set(
+    roster.flatMap((p) => [p.firstName, ...p.fullName.split(' ')]).map((n) => stripAccents(n.toLowerCase())),
+  );
+  const s = new Sentence(tokenize(q, [...names]));
+  const notUnderstood: string[] = [];
 
-  const provider = extractProvider(q);
-  const masked = provider?.masked ?? q;
-  const measure = measureOf(masked);
+  const period = readPeriods(s, ctx.today, notUnderstood);
+  const amounts = readAmounts(s);
+  if (namesSomeoneElse(s, names)) return { ok: false, reason: RefusalReason.OTHER_MEMBER };
+  const provider = readProvider(s, names);
+  const service = readService(s);
+  const diagnosis = readDiagnosis(s);
+  // "pagó mi seguro", "my insurance paid": the plan's payment, read before "mi"/"my" say whose claims.
+  // The possessive is left for the people matcher ("my insurance" still says "mine").
+  let planPaid = false;
+  s.take(
+    /\b(?:pago|pagaron|cubrio|cubrieron) (?:el |mi |nuestro )?(?:plan|seguro)\b|\b(?:mi|my|our|nuestro) (?:plan|insurance|seguro)(?: has| have| had| ha)? (?:paid|pay|pays|cover|covered|pago|cubrio)\b/g,
+    (_m, idx) => {
+      for (const i of idx) {
+        const t = s.tokens[i] as Token;
+        if (!/^(mi|my|our|nuestro)$/.test(t.norm)) t.used = true;
+      }
+      planPaid = true;
+      return false;
+    },
+  );
+  // "cost me" is the member's share; "me" still says whose claims.
+  let costMe = false;
+  s.tokens.forEach((t, i) => {
+    if (!t.used && /^(cost|costs|costed)$/.test(t.norm) && /^(me|us)$/.test(s.tokens[i + 1]?.norm ?? '')) {
+      t.used = true;
+      costMe = true;
+    }
+  });
+  const { people } = readPeople(s, ctx, notUnderstood, lang);
+  const measure = readMeasure(s, { provider: provider !== undefined, costMe, planPaid });
+  const claimType = readClaimType(s);
+  for (const t of s.tokens) if (!t.used && CLAIM_FILLERS.has(t.norm)) t.used = true;
+  for (const t of s.unused()) notUnderstood.push(t.raw);
+
+  const understoodSomething =
+    period !== undefined ||
+    amounts.length > 0 ||
+    provider !== undefined ||
+    service !== undefined ||
+    diagnosis !== undefined ||
+    claimType !== undefined ||
+    people.kind !== 'family' ||
+    measure.measure !== Measure.LIST ||
+    /\b(claims?|reclamaciones?|reclamos?|bills?|facturas?|visits?|visitas?)\b/.test(s.text);
+  if (!understoodSomething && !ctx.fragment)
+    return { ok: false, reason: RefusalReason.OFF_TOPIC, notUnderstood: dedupe(notUnderstood) };
+
   const intent: Intent = {
-    people: extractPeople(masked),
-    measure,
-    ...withDefined('claimType', claimTypeOf(masked)),
-    ...withDefined('period', periodOf(masked, ctx.today)),
-    ...withDefined('provider', provider?.value),
+    lang,
+    people,
+    measure: measure.measure,
+    columns: measure.columns,
+    amounts,
+    ...(claimType ? { claimType } : {}),
+    ...(period ? { period } : {}),
+    ...(provider ? { provider } : {}),
+    ...(service ? { service } : {}),
+    ...(diagnosis ? { diagnosis } : {}),
   };
-  if (!ctx.fragment && !isOnTopic(q, intent)) return { ok: false, reason: RefusalReason.OFF_TOPIC };
-  return { ok: true, intent };
+  return { ok: true, intent, notUnderstood: dedupe(notUnderstood) };
 }
 
-function withDefined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+function dedupe(words: string[]): string[] {
+  return [...new Set(words.map((w) => w.trim()).filter(Boolean))];
+}
+
+/** Keeps a provider or person name to characters that are safe in a SQL string literal. */
+export function safeLiteralText(text: string): string {
+  return text
+    .replace(/[^A-Za-z0-9À-ÿ %&.'#-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
 }

@@ -1,0 +1,170 @@
+/**
+ * The family roster as the signed-in person sees it: everyone on the plan, how each relates to
+ * the asker ("your spouse", "your son", "your parent"), the relationship code each maps to in
+ * claims_history (codes are relative to the subscriber, not to the asker), and whether the
+ * asker may see their claims. The SQL prompt carries it, the offline engine reads it back from
+ * the prompt, and the interpretation names people from it — one format, kept here.
+ */
+import { RELATIONSHIP_CODES, type RelationshipCode } from '../schema/catalog.ts';
+import type { Lang } from './language.ts';
+import type { FamilyMember } from './ports.ts';
+
+/** One person of the roster: the port's `FamilyMember` (name, relationship, visible, self). */
+export type RosterEntry = FamilyMember;
+
+export type Roster = readonly RosterEntry[];
+
+/** 'Daniel' from 'Daniel Whitfield'. */
+export function firstNameOf(p: Pick<RosterEntry, 'name'>): string {
+  return p.name.trim().split(/\s+/)[0] ?? p.name;
+}
+
+/** How a person relates to the asker. */
+export const KINSHIPS = [
+  'self',
+  'spouse',
+  'son',
+  'daughter',
+  'dependent',
+  'parent',
+  'brother',
+  'sister',
+  'plan_holder',
+  'plan_holder_spouse',
+  'relative',
+] as const;
+export type Kinship = (typeof KINSHIPS)[number];
+
+const GUARDIANS: ReadonlySet<RelationshipCode> = new Set(['subscriber', 'spouse']);
+
+/**
+ * How `other` relates to the asker, from both relationship codes (relative to the subscriber).
+ *
+ * @example
+ * kinshipToAsker('spouse', 'subscriber') // 'spouse'  (Elena asking about Daniel)
+ * kinshipToAsker('son', 'spouse')        // 'parent'  (Lucas asking about Elena)
+ */
+export function kinshipToAsker(asker: RelationshipCode, other: RelationshipCode, isAsker = false): Kinship {
+  if (isAsker) return 'self';
+  if (GUARDIANS.has(asker)) {
+    if (GUARDIANS.has(other)) return 'spouse';
+    if (other === 'son' || other === 'daughter') return other;
+    return 'dependent';
+  }
+  if (asker === 'son' || asker === 'daughter') {
+    if (GUARDIANS.has(other)) return 'parent';
+    if (other === 'son') return 'brother';
+    if (other === 'daughter') return 'sister';
+    return 'relative';
+  }
+  // 'other' (a grandchild, a ward, ...): the guardians are named by their place on the plan.
+  if (other === 'subscriber') return 'plan_holder';
+  if (other === 'spouse') return 'plan_holder_spouse';
+  return 'relative';
+}
+
+const KINSHIP_LABELS: Readonly<Record<Lang, Readonly<Record<Kinship, string>>>> = {
+  en: {
+    self: 'you',
+    spouse: 'your spouse',
+    son: 'your son',
+    daughter: 'your daughter',
+    dependent: 'a dependent on your plan',
+    parent: 'your parent',
+    brother: 'your brother',
+    sister: 'your sister',
+    plan_holder: 'the plan holder',
+    plan_holder_spouse: "the plan holder's spouse",
+    relative: 'a family member',
+  },
+  es: {
+    self: 'usted',
+    spouse: 'su cónyuge',
+    son: 'su hijo',
+    daughter: 'su hija',
+    dependent: 'dependiente en su plan',
+    parent: 'su padre o madre',
+    brother: 'su hermano',
+    sister: 'su hermana',
+    plan_holder: 'el titular del plan',
+    plan_holder_spouse: 'el cónyuge del titular',
+    relative: 'un familiar',
+  },
+};
+
+/** 'your spouse' / 'su cónyuge'. */
+export function kinshipLabel(kinship: Kinship, lang: Lang = 'en'): string {
+  return KINSHIP_LABELS[lang][kinship];
+}
+
+/** The asker's entry, if the roster has one. */
+export function askerOf(roster: Roster): RosterEntry | undefined {
+  return roster.find((p) => p.self);
+}
+
+/** Kinship of each entry to the roster's asker ('relative' when the asker is unknown). */
+export function kinshipOf(roster: Roster, entry: RosterEntry): Kinship {
+  const asker = askerOf(roster);
+  if (!asker) return 'relative';
+  return kinshipToAsker(asker.relationship, entry.relationship, entry.self);
+}
+
+// ---------------------------------------------------------------- the prompt format
+
+/**
+ * One line per person, for the `<roster>` tag of the SQL prompt (member data: the renderer
+ * escapes it for the tag). Readable by a model, and parsed back by {@link parseRosterText}.
+ *
+ * @example
+ * renderRosterText(roster)
+ * // '- Daniel Whitfield | first name: Daniel | relation to the asker: spouse (your spouse) | relationship_code: subscriber | claims: visible'
+ */
+export function renderRosterText(roster: Roster): string {
+  return roster
+    .map((p) => {
+      const kinship = kinshipOf(roster, p);
+      const claims = p.visible ? 'visible' : 'private (the asker may not see them)';
+      return `- ${p.name} | first name: ${firstNameOf(p)} | relation to the asker: ${kinship} (${kinshipLabel(
+        kinship,
+      )}) | relationship_code: ${p.relationship} | claims: ${claims}`;
+    })
+    .join('\n');
+}
+
+const LINE =
+  /^- (.+?) \| first name: (.+?) \| relation to the asker: ([a-z_]+) \([^)]*\) \| relationship_code: ([a-z]+) \| claims: (visible|private)/;
+
+/** A roster line read back (no person id: the prompt does not carry ids). */
+export interface ParsedRosterEntry {
+  readonly fullName: string;
+  readonly firstName: string;
+  readonly kinship: Kinship;
+  readonly relationship: RelationshipCode;
+  readonly visible: boolean;
+}
+
+/**
+ * Reads {@link renderRosterText} back; lines that do not fit are skipped.
+ *
+ * @example
+ * parseRosterText('- Lucas Whitfield | first name: Lucas | relation to the asker: son (your son) | relationship_code: son | claims: visible')
+ * // [{ fullName: 'Lucas Whitfield', firstName: 'Lucas', kinship: 'son', relationship: 'son', visible: true }]
+ */
+export function parseRosterText(text: string | undefined): ParsedRosterEntry[] {
+  const out: ParsedRosterEntry[] = [];
+  for (const line of (text ?? '').split(/\r?\n/)) {
+    const m = LINE.exec(line.trim());
+    if (!m) continue;
+    const [, full, first, kinship, relationship, claims] = m;
+    if (!(KINSHIPS as readonly string[]).includes(kinship ?? '')) continue;
+    if (!(RELATIONSHIP_CODES as readonly string[]).includes(relationship ?? '')) continue;
+    out.push({
+      fullName: (full ?? '').trim(),
+      firstName: (first ?? '').trim(),
+      kinship: kinship as Kinship,
+      relationship: relationship as RelationshipCode,
+      visible: claims === 'visible',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { answerFromRows, interpretSql } from '../interpret/index.ts';
+import { type GuardInput, guardSummary } from './number-guard.ts';
+
+const today = '2026-12-01';
+const spend: GuardInput = {
+  text: '',
+  rows: [{ full_cost: '339.52', member_share: '38.31' }],
+  today,
+  range: { from: '2026-01-01', to: '2026-12-31' },
+  measureColumns: ['allowed_amount', 'patient_responsibility'],
+};
+const claims = [
+  {
+    claim_date: '2026-03-05',
+    provider_name: 'QuickFill Pharmacy #214',
+    charged_amount: '185.35',
+    allowed_amount: '123.74',
+    plan_paid_amount: '80.22',
+    patient_responsibility: '43.52',
+  },
+  {
+    claim_date: '2026-02-10',
+    provider_name: 'Greenleaf Pharmacy',
+    charged_amount: '47.85',
+    allowed_amount: '24.88',
+    plan_paid_amount: '17.88',
+    patient_responsibility: '7.00',
+  },
+];
+const list: GuardInput = { text: '', rows: claims, today, range: { from: '2026-01-01', to: '2026-12-31' } };
+const check = (input: GuardInput, text: string) => guardSummary({ ...input, text });
+
+describe('number guard: figures traced to the rows', () => {
+  it('passes exact figures, dates with and without a year, years of the range, row text with digits', () => {
+    assert.equal(check(spend, 'Your prescriptions in 2026 cost $339.52 in total; your share was $38.31.').ok, true);
+    assert.equal(check(list, 'On March 5, 2026 at QuickFill Pharmacy #214 you paid $43.52.').ok, true);
+    assert.equal(check(list, 'El 10 de febrero de 2026 pagó $7.00 en Greenleaf Pharmacy.').ok, true);
+    assert.equal(check(list, 'I found 2 claims, the latest on March 5.').ok, true);
+    assert.equal(check(list, '1. March 5, 2026\n2. February 10, 2026').ok, true);
+    assert.equal(check(list, 'You had two prescriptions in February and March.').ok, true);
+  });
+
+  it('a changed digit fails', () => {
+    assert.deepEqual(check(spend, 'Your prescriptions cost $339.53 in total; your share was $38.31.'), {
+      ok: false,
+      reason: 'UNTRACEABLE_MONEY',
+      checked: 1,
+    });
+  });
+
+  it('a rounded figure fails', () => {
+    assert.equal(check(spend, 'Your prescriptions cost about $340 in total.').ok, false);
+    assert.equal(check(spend, 'Your prescriptions cost $339.5 in total.').ok, false);
+    assert.equal(check(spend, 'Your prescriptions cost roughly $0.3k.').ok, false);
+  });
+
+  it('two swapped figures fail (each figure must be a value of the measure it is said as)', () => {
+    const r = check(spend, 'The full cost was $38.31; your share was $339.52.');
+    assert.deepEqual(r, { ok: false, reason: 'MISLABELED_MONEY', checked: 2 });
+    assert.equal(check(list, 'On March 5 the plan paid $43.52 and your share was $80.22.').ok, false);
+  });
+
+  it('an added total: the sum of the listed rows is a documented derivation; any other total fails', () => {
+    assert.equal(check(list, 'Two claims; in total you paid $50.52 out of pocket.').ok, true);
+    assert.equal(check(list, 'Two claims; in total you paid $50.50 out of pocket.').ok, false);
+    assert.equal(check(list, 'Two claims; in total you paid $50.52 and the plan paid $98.10.').ok, true);
+  });
+
+  it('counts and dates that the rows do not hold fail', () => {
+    assert.deepEqual(check(list, 'I found 3 claims.'), { ok: false, reason: 'UNTRACEABLE_COUNT', checked: 1 });
+    assert.equal(check(list, 'You had five prescriptions.').ok, false);
+    assert.equal(check(list, 'Your last claim was on March 6, 2026.').ok, false);
+    assert.equal(check(list, 'Your last claim was in 2024.').ok, false);
+    assert.equal(check(list, 'Your claims were in June.').ok, false);
+  });
+
+  it('benefits: percents are row values; "the plan pays 100%" is the rule after the maximum, not a figure', () => {
+    const oop = { rows: [{ oop_max_individual: '6000.00', oop_met: '78.66', oop_left: '5921.34' }], today };
+    const said =
+      'You have paid $78.66 toward your $6,000.00 out-of-pocket maximum, so $5,921.34 more until the plan pays 100% of covered care.';
+    assert.equal(guardSummary({ ...oop, text: said }).ok, true);
+    assert.equal(guardSummary({ ...oop, text: said.replace('$5,921.34', '$5,921.00') }).ok, false);
+    assert.equal(guardSummary({ ...oop, text: 'You pay 90% after that.' }).ok, false);
+    const cost = { rows: [{ copay: null, coinsurance_percent: 20, deductible_applies: true }], today };
+    assert.equal(guardSummary({ ...cost, text: 'You pay 20% of the allowed amount (coinsurance).' }).ok, true);
+    assert.equal(guardSummary({ ...cost, text: 'You pay 30% of the allowed amount (coinsurance).' }).ok, false);
+  });
+
+  it('thresholds the member asked about are not invented figures', () => {
+    const sql = 'SELECT count(*) FROM claims_history WHERE member_id = 1000000001 AND charged_amount > 500';
+    assert.equal(guardSummary({ text: 'You had 4 claims over $500.00.', rows: [{ n: 4 }], sql, today }).ok, true);
+  });
+});
+
+describe('the answer from rows always passes the guard', () => {
+  const roster = [{ name: 'Daniel Whitfield', relationship: 'subscriber', visible: true, self: true }] as const;
+  for (const [sql, rows] of [
+    [
+      "SELECT sum(allowed_amount) AS a, sum(patient_responsibility) AS b FROM claims_history WHERE member_id = 1000000001 AND claim_type = 'RX'",
+      spend.rows,
+    ],
+    [
+      'SELECT claim_date, provider_name, charged_amount, allowed_amount, plan_paid_amount, patient_responsibility FROM claims_history WHERE member_id = 1000000001',
+      claims,
+    ],
+    ['SELECT count(*) FROM claims_history WHERE member_id = 1000000001', [{ count: 7 }]],
+    [
+      "SELECT b.oop_max_individual, a.oop_met, greatest(b.oop_max_individual - a.oop_met, 0) AS oop_left, f.includes_everyone FROM accumulators a JOIN plan_benefits b ON b.member_id = a.member_id AND b.plan_year = a.plan_year AND b.network = a.network JOIN family_accumulators f ON f.member_id = a.member_id AND f.plan_year = a.plan_year AND f.network = a.network WHERE a.member_id = 1000000001 AND a.plan_year = 2026 AND a.network = 'in_network' AND a.relationship_code = 'subscriber'",
+      [{ oop_max_individual: '3000.00', oop_met: '1133.44', oop_left: '1866.56', includes_everyone: false }],
+    ],
+    [
+      "SELECT service_category, covered, copay, coinsurance_percent, deductible_applies, visit_limit FROM plan_cost_sharing WHERE member_id = 1000000001 AND plan_year = 2026 AND network = 'in_network' AND service_category = 'physical_therapy'",
+      [
+        {
+          service_category: 'physical_therapy',
+          covered: true,
+          copay: '30.00',
+          coinsurance_percent: null,
+          deductible_applies: false,
+          visit_limit: 20,
+        },
+      ],
+    ],
+    [
+      'SELECT provider_name, count(*) AS n FROM claims_history WHERE member_id = 1000000001 GROUP BY provider_name ORDER BY n DESC LIMIT 1',
+      [{ provider_name: 'QuickFill Pharmacy #214', n: 4 }],
+    ],
+  ] as const) {
+    it(sql.slice(0, 60), () => {
+      const interpretation = interpretSql(sql, { roster, today });
+      for (const lang of ['en', 'es'] as const) {
+        const text = answerFromRows(rows, interpretation, lang);
+        const verdict = guardSummary({
+          text,
+          rows,
+          sql,
+          today,
+          ...(interpretation ? { measureColumns: interpretation.parts.measure.columns } : {}),
+        });
+        assert.equal(verdict.ok, true, text);
+      }
+    });
+  }
+});

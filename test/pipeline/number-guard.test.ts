@@ -1,0 +1,165 @@
+/**
+ * The number guard on real parts: embedded PostgreSQL, the real AWS SDK against the local
+ * Bedrock stand-in, which is scripted to reply with a summary that changes a digit, rounds,
+ * swaps two figures or adds a total. A figure the rows do not support never reaches the member:
+ * the answer is built from the rows, and the event is recorded (result, metric, audit row).
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import type { AskResult } from '../../src/core/ask-result.ts';
+import { moneyFromCents } from '../../src/core/format.ts';
+import type { MemberScope } from '../../src/core/ports.ts';
+import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
+import { ask } from '../../src/pipeline/ask.ts';
+import { afterAsk } from '../../src/runtime/after-ask.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../src/runtime/local.ts';
+import { freshDatabase, TEMPLATE_SEED, type TestDatabase } from '../support/db.ts';
+
+const FAMILY = DEMO_MEMBER_IDS.family;
+const DANIEL: MemberScope = { memberId: FAMILY, personId: `${FAMILY}-01` };
+const TODAY = TEMPLATE_SEED.today;
+const SPEND_SQL = `<sql>SELECT sum(allowed_amount) AS full_cost, sum(patient_responsibility) AS member_share FROM claims_history WHERE member_id = ${FAMILY} AND relationship_code = 'subscriber' AND claim_type = 'RX'</sql>`;
+const LIST_SQL = `<sql>SELECT claim_date, provider_name, allowed_amount, patient_responsibility FROM claims_history WHERE member_id = ${FAMILY} AND relationship_code = 'subscriber' AND claim_type = 'RX' ORDER BY claim_date DESC LIMIT 2</sql>`;
+
+let db: TestDatabase;
+let rt: LocalRuntime;
+let admin: pg.Pool;
+/** Daniel's prescriptions, read independently as the superuser (cents). */
+let fullCost: bigint;
+let share: bigint;
+let recent: { date: string; share: bigint }[];
+
+const dollars = (cents: bigint) => moneyFromCents(cents);
+const cents = (v: string) => BigInt(Math.round(Number(v) * 100));
+
+async function scripted(summary: string, sql = SPEND_SQL): Promise<AskResult> {
+  rt.standin?.script([sql, summary]);
+  return ask({ requestId: randomUUID(), scope: DANIEL, question: 'How much did I spend on prescriptions?' }, rt.ports);
+}
+
+before(async () => {
+  db = await freshDatabase();
+  rt = await startLocalRuntime({
+    databaseUrl: db.adminUrl,
+    env: {},
+    clock: { now: () => new Date(`${TODAY}T12:00:00Z`) },
+  });
+  admin = new pg.Pool({ connectionString: db.adminUrl, max: 2 });
+  const totals = await admin.query<{ a: string; p: string }>(
+    `SELECT sum(allowed_amount)::text AS a, sum(patient_responsibility)::text AS p FROM claims_history
+     WHERE member_id = $1 AND relationship_code = 'subscriber' AND claim_type = 'RX'`,
+    [FAMILY],
+  );
+  fullCost = cents(totals.rows[0]?.a ?? '0');
+  share = cents(totals.rows[0]?.p ?? '0');
+  const rows = await admin.query<{ d: string; p: string }>(
+    `SELECT to_char(claim_date, 'YYYY-MM-DD') AS d, patient_responsibility::text AS p FROM claims_history
+     WHERE member_id = $1 AND relationship_code = 'subscriber' AND claim_type = 'RX' ORDER BY claim_date DESC LIMIT 2`,
+    [FAMILY],
+  );
+  recent = rows.rows.map((r) => ({ date: r.d, share: cents(r.p) }));
+  assert.ok(fullCost > share && share > 0n, 'the seed gives Daniel prescriptions with a share');
+});
+
+after(async () => {
+  await admin?.end();
+  await rt?.close();
+  await db?.drop();
+});
+
+describe('number guard (scripted stand-in summaries)', () => {
+  test('an exact summary is sent as written', async () => {
+    const text = `Your prescriptions cost ${dollars(fullCost)} in total; your share was ${dollars(share)}.`;
+    const r = await scripted(text);
+    assert.equal(r.status, 'answered');
+    assert.equal(r.answer, text);
+    assert.equal(r.summaryGuard, undefined);
+  });
+
+  const tampered: [string, () => string][] = [
+    [
+      'a changed digit',
+      () => `Your prescriptions cost ${dollars(fullCost + 10n)} in total; your share was ${dollars(share)}.`,
+    ],
+    ['a rounded figure', () => `Your prescriptions cost about $${Math.round(Number(fullCost) / 100)} in total.`],
+    [
+      'two swapped figures',
+      () => `Your prescriptions cost ${dollars(share)} in total; your share was ${dollars(fullCost)}.`,
+    ],
+    ['an invented total', () => `In total, including everything, you have paid ${dollars(fullCost + share)}.`],
+  ];
+  for (const [name, text] of tampered) {
+    test(`${name} never reaches the member: the answer comes from the rows`, async () => {
+      const r = await scripted(text());
+      assert.equal(r.status, 'answered');
+      assert.equal(r.code, 'OK');
+      assert.ok(r.summaryGuard?.replaced, 'the guard replaced the summary');
+      assert.match(r.summaryGuard?.reason ?? '', /^(UNTRACEABLE_MONEY|MISLABELED_MONEY)$/);
+      assert.notEqual(r.answer, text());
+      assert.ok(r.answer.includes(dollars(fullCost)) && r.answer.includes(dollars(share)), r.answer);
+    });
+  }
+
+  test('a total of the listed rows is a documented derivation and passes; a wrong one does not', async () => {
+    const sum = (recent[0]?.share ?? 0n) + (recent[1]?.share ?? 0n);
+    const ok = await scripted(
+      `Your last two prescriptions: together you paid ${dollars(sum)} out of pocket.`,
+      LIST_SQL,
+    );
+    assert.equal(ok.summaryGuard, undefined, ok.answer);
+    const bad = await scripted(
+      `Your last two prescriptions: together you paid ${dollars(sum + 1n)} out of pocket.`,
+      LIST_SQL,
+    );
+    assert.equal(bad.summaryGuard?.reason, 'UNTRACEABLE_MONEY');
+  });
+
+  test('a wrong date or count is caught too', async () => {
+    const [y, m, d] = (recent[0]?.date ?? '2026-01-01').split('-').map(Number) as [number, number, number];
+    const wrongDay = new Date(Date.UTC(y, m - 1, d + 1)).toLocaleDateString('en-US', {
+      month: 'long',
+      day: 'numeric',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    const r = await scripted(`Your most recent prescription was on ${wrongDay}.`, LIST_SQL);
+    assert.equal(r.summaryGuard?.reason, 'UNTRACEABLE_DATE');
+    const c = await scripted('I found 7 prescriptions.', LIST_SQL);
+    assert.equal(c.summaryGuard?.reason, 'UNTRACEABLE_COUNT');
+  });
+
+  test('the event is recorded: audit reason field and metric', async () => {
+    const r = await scripted(`Your prescriptions cost ${dollars(fullCost + 1n)} in total.`);
+    assert.ok(r.summaryGuard);
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await afterAsk(rt.db)(r, {
+        memberId: FAMILY,
+        personId: DANIEL.personId ?? '',
+        role: 'member',
+        subject: 'test-user',
+      });
+      const { askMetrics } = await import('../../src/observability/metrics.ts');
+      askMetrics.flush();
+    } finally {
+      process.stdout.write = write;
+    }
+    const audit = await admin.query<{ summary_guard: string | null }>(
+      'SELECT summary_guard FROM ask_audit WHERE request_id = $1',
+      [r.requestId],
+    );
+    assert.equal(audit.rows[0]?.summary_guard, 'UNTRACEABLE_MONEY');
+    assert.ok(
+      lines.some((l) => l.includes('SummaryGuardReplaced')),
+      'the metric was emitted',
+    );
+    assert.ok(!lines.some((l) => l.includes(dollars(fullCost + 1n))), 'no figure in logs or metrics');
+  });
+});
