@@ -154,8 +154,8 @@ function moneyLabel(col: MoneyColumn, who: Who, lang: Lang): string {
     return who.self ? 'your share (what you paid out of pocket)' : `${who.possessive} out-of-pocket share`;
   }
   if (col === 'copay_amount') {
-    if (lang === 'es') return who.self ? 'sus copagos' : `los copagos ${who.possessive}`;
-    return who.self ? 'your copays' : `${who.possessive} copays`;
+    if (lang === 'es') return who.self ? 'el total de sus copagos' : `el total de copagos ${who.possessive}`;
+    return who.self ? 'your copay total' : `${who.possessive} copay total`;
   }
   if (col === 'coinsurance_amount') {
     if (lang === 'es') return who.self ? 'su coseguro' : `el coseguro ${who.possessive}`;
