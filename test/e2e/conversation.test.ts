@@ -167,16 +167,16 @@ test('a three-turn conversation: follow-ups resolve against the earlier turns; t
   assert.equal(await first.getAttribute('data-status'), 'answered');
   assert.match(
     (await first.locator('.bubble__text').textContent()) ?? '',
-    /prescription claims last year \(\d{4}\) was \$[\d,]+\.\d\d/,
+    /prescription claims of your family in \d{4} cost \$[\d,]+\.\d\d in total \(the full allowed cost\); the out-of-pocket share was \$[\d,]+\.\d\d/,
   );
   const second = await askAndWait('What about Elena?');
   assert.equal(await second.getAttribute('data-status'), 'answered', (await second.textContent()) ?? '');
-  assert.match((await second.locator('.bubble__text').textContent()) ?? '', /Elena's prescription claims last year/);
+  assert.match((await second.locator('.bubble__text').textContent()) ?? '', /prescription claims of Elena \(your spouse\) in \d{4} cost \$[\d,]+\.\d\d in total/);
   const third = await askAndWait('Show them');
   assert.equal(await third.getAttribute('data-status'), 'answered', (await third.textContent()) ?? '');
   assert.match(
     (await third.locator('.bubble__text').textContent()) ?? '',
-    /^I found \d+ prescription claims last year \(\d{4}\), from .* They are listed with this answer\.$/,
+    /^I found \d+ prescription claims in \d{4}, from .* They are listed with this answer\.$/,
   );
   await third.locator('.claims__toggle').click();
   const whos = await third.locator('tbody tr td:nth-child(2)').allTextContents();
