@@ -76,6 +76,11 @@ export interface ScriptedLlmOptions {
   readonly modelId?: string;
   /** Waits this long before each reply, so timings have something to measure. */
   readonly delayMs?: number;
+  /**
+   * When set, the model can also stream (`Llm.stream`): each reply is sent to `onText` in pieces
+   * of this many characters, the way ConverseStream cuts a reply wherever it likes.
+   */
+  readonly streamPieceChars?: number;
 }
 
 export const SCRIPTED_MODEL_ID = 'scripted-model';
@@ -97,10 +102,21 @@ export class ScriptedLlm implements Llm {
   readonly #modelId: string;
   readonly #delayMs: number;
 
+  /** Present only when `streamPieceChars` is set, as a model without streaming has none. */
+  readonly stream?: (req: LlmRequest, onText: (delta: string) => void) => Promise<LlmResponse>;
+
   constructor(script: Partial<Record<LlmPurpose, ReplyScript>>, opts: ScriptedLlmOptions = {}) {
     this.#script = script;
     this.#modelId = opts.modelId ?? SCRIPTED_MODEL_ID;
     this.#delayMs = opts.delayMs ?? 0;
+    const piece = opts.streamPieceChars;
+    if (piece !== undefined && piece > 0) {
+      this.stream = async (req, onText) => {
+        const reply = await this.generate(req);
+        for (let i = 0; i < reply.text.length; i += piece) onText(reply.text.slice(i, i + piece));
+        return reply;
+      };
+    }
   }
 
   /** The requests made for one purpose, in order. */

@@ -70,16 +70,25 @@ export class ModelHealth {
  * const llm = withModelHealth(new BedrockLlm({ ... }), health);
  */
 export function withModelHealth(llm: Llm, health: ModelHealth): Llm {
+  const watched = async (call: () => Promise<LlmResponse>): Promise<LlmResponse> => {
+    try {
+      const out = await call();
+      health.succeeded();
+      return out;
+    } catch (err) {
+      health.failed(err);
+      throw err;
+    }
+  };
+  const stream = llm.stream?.bind(llm);
   return {
-    async generate(req: LlmRequest, opts?: CallOptions): Promise<LlmResponse> {
-      try {
-        const out = await llm.generate(req, opts);
-        health.succeeded();
-        return out;
-      } catch (err) {
-        health.failed(err);
-        throw err;
-      }
-    },
+    generate: (req: LlmRequest, opts?: CallOptions) => watched(() => llm.generate(req, opts)),
+    // Kept when the model streams: dropping it would turn every streamed answer into one late piece.
+    ...(stream
+      ? {
+          stream: (req: LlmRequest, onText: (delta: string) => void, opts?: CallOptions) =>
+            watched(() => stream(req, onText, opts)),
+        }
+      : {}),
   };
 }

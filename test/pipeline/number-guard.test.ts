@@ -13,6 +13,7 @@ import { moneyFromCents } from '../../src/core/format.ts';
 import type { MemberScope } from '../../src/core/ports.ts';
 import { DEMO_MEMBER_IDS } from '../../src/db/seed/lists.ts';
 import { ask } from '../../src/pipeline/ask.ts';
+import type { SummarySink } from '../../src/pipeline/summary-stream.ts';
 import { afterAsk } from '../../src/runtime/after-ask.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../src/runtime/local.ts';
 import { freshDatabase, TEMPLATE_SEED, type TestDatabase } from '../support/db.ts';
@@ -37,6 +38,31 @@ const cents = (v: string) => BigInt(Math.round(Number(v) * 100));
 async function scripted(summary: string, sql = SPEND_SQL): Promise<AskResult> {
   rt.standin?.script([sql, summary]);
   return ask({ requestId: randomUUID(), scope: DANIEL, question: 'How much did I spend on prescriptions?' }, rt.ports);
+}
+
+/**
+ * Asks with the summary streamed (ConverseStream through the real SDK) and records every state of
+ * the member's screen: each piece appended, or the whole text replaced.
+ */
+async function streamed(summary: string, sql = SPEND_SQL): Promise<{ r: AskResult; screens: string[] }> {
+  rt.standin?.script([sql, summary]);
+  let screen = '';
+  const screens: string[] = [];
+  const summarySink: SummarySink = {
+    text: (delta) => {
+      screen += delta;
+      screens.push(screen);
+    },
+    replace: (text) => {
+      screen = text;
+      screens.push(screen);
+    },
+  };
+  const r = await ask(
+    { requestId: randomUUID(), scope: DANIEL, question: 'How much did I spend on prescriptions?', summarySink },
+    rt.ports,
+  );
+  return { r, screens };
 }
 
 before(async () => {
@@ -162,4 +188,48 @@ describe('number guard (scripted stand-in summaries)', () => {
     );
     assert.ok(!lines.some((l) => l.includes(dollars(fullCost + 1n))), 'no figure in logs or metrics');
   });
+});
+
+describe('number guard on a streamed summary (ConverseStream through the stand-in)', () => {
+  test('an exact summary streams in pieces and ends as the answer', async () => {
+    const text = `Your prescriptions cost ${dollars(fullCost)} in total; your share was ${dollars(share)}.`;
+    const { r, screens } = await streamed(text);
+    assert.equal(r.answer, text);
+    assert.ok(screens.length > 1, `streamed in ${screens.length} pieces`);
+    assert.equal(screens.at(-1), text);
+  });
+
+  // Each tampered reply, and the words that carry its wrong figure: no screen may ever hold them.
+  const tampered: [string, () => string, () => string][] = [
+    [
+      'a changed digit',
+      () => `Your prescriptions cost ${dollars(fullCost + 10n)} in total; your share was ${dollars(share)}.`,
+      () => `cost ${dollars(fullCost + 10n)}`,
+    ],
+    [
+      'a rounded figure',
+      () => `Your prescriptions cost about $${Math.round(Number(fullCost) / 100)} in total.`,
+      () => `about $${Math.round(Number(fullCost) / 100)} in total`,
+    ],
+    [
+      'two swapped figures',
+      () => `Your prescriptions cost ${dollars(share)} in total; your share was ${dollars(fullCost)}.`,
+      () => `cost ${dollars(share)} in total`,
+    ],
+    [
+      'an invented total after a right one',
+      () =>
+        `Your prescriptions cost ${dollars(fullCost)} in total. Including everything, you have paid ${dollars(fullCost + share)}.`,
+      () => dollars(fullCost + share),
+    ],
+  ];
+  for (const [name, text, wrong] of tampered) {
+    test(`${name} is never on the member's screen; the screen ends as the answer from the rows`, async () => {
+      const { r, screens } = await streamed(text());
+      assert.ok(r.summaryGuard?.replaced, 'the guard replaced the summary');
+      for (const screen of screens) assert.ok(!screen.includes(wrong()), `shown: ${screen}`);
+      assert.equal(screens.at(-1), r.answer);
+      assert.ok(r.answer.includes(dollars(fullCost)) && r.answer.includes(dollars(share)), r.answer);
+    });
+  }
 });
