@@ -171,7 +171,10 @@ test('a three-turn conversation: follow-ups resolve against the earlier turns; t
   );
   const second = await askAndWait('What about Elena?');
   assert.equal(await second.getAttribute('data-status'), 'answered', (await second.textContent()) ?? '');
-  assert.match((await second.locator('.bubble__text').textContent()) ?? '', /prescription claims of Elena \(your spouse\) in \d{4} cost \$[\d,]+\.\d\d in total/);
+  assert.match(
+    (await second.locator('.bubble__text').textContent()) ?? '',
+    /prescription claims of Elena \(your spouse\) in \d{4} cost \$[\d,]+\.\d\d in total/,
+  );
   const third = await askAndWait('Show them');
   assert.equal(await third.getAttribute('data-status'), 'answered', (await third.textContent()) ?? '');
   assert.match(
