@@ -100,6 +100,13 @@ describe('GuardedSummaryStream', () => {
     assert.equal(right.afterEach[0], 'You had ', '"tw" could be "twelve": it waits');
   });
 
+  test('a Spanish month is a figure in lower case too; an English "may" is not', () => {
+    const es = run(['Sus reclamaciones de ', 'mar', 'zo fueron pocas.'], () => false, 'Sus reclamaciones de abril.');
+    assert.doesNotMatch(es.sink.everSeen(), /marzo/);
+    const en = run(['You may ', 'see them below.'], () => false);
+    assert.equal(en.sink.screen(), 'You may see them below.');
+  });
+
   test('a word that only starts like a figure word goes out once it is clearly not one', () => {
     const { afterEach } = run(['The ', 'on', 'ly claim', ' was fine.'], () => true);
     assert.deepEqual(afterEach, ['The ', 'The ', 'The only claim', 'The only claim was fine.']);

@@ -12,6 +12,8 @@
  * for the next piece; any other word goes at once, so the first word is not delayed.
  */
 
+import { MONTHS } from '../core/format.ts';
+
 /** Where the streamed answer goes (the handler turns these into server-sent events). */
 export interface SummarySink {
   /** More of the answer, to show after what was already shown. */
@@ -80,35 +82,11 @@ const NUMBER_WORDS = [
   'ninguno',
   'ninguna',
 ];
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-  'enero',
-  'febrero',
-  'marzo',
-  'abril',
-  'mayo',
-  'junio',
-  'julio',
-  'agosto',
-  'septiembre',
-  'octubre',
-  'noviembre',
-  'diciembre',
-];
 const FIGURE_WORDS = new Set(NUMBER_WORDS);
-/** Capitalised only: "may" is a verb, "May" a month. */
-const MONTH_WORDS = new Set(MONTHS);
+/** English months count capitalised only ("may" is a verb, "May" a month); Spanish ones are written lower case. */
+const MONTHS_EN = new Set(MONTHS.en.map((m) => m.toLowerCase()));
+const MONTHS_ES = new Set(MONTHS.es);
+const MONTH_WORDS = new Set([...MONTHS_EN, ...MONTHS_ES]);
 
 const WORD = /\S+/g;
 const WHITESPACE = /\s/;
@@ -118,9 +96,10 @@ function isFigureWord(word: string): boolean {
   if (/[\d$€£%]/.test(word)) return true;
   const bare = word.replace(/^[^A-Za-zÀ-ÿ]+|[^A-Za-zÀ-ÿ]+$/g, '');
   if (FIGURE_WORDS.has(bare.toLowerCase())) return true;
+  if (MONTHS_ES.has(bare.toLowerCase())) return true;
   return (
     /^[A-Z]/.test(bare) &&
-    (MONTH_WORDS.has(bare.toLowerCase()) || /^(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)$/.test(bare))
+    (MONTHS_EN.has(bare.toLowerCase()) || /^(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)$/.test(bare))
   );
 }
 
