@@ -40,6 +40,8 @@ describe('number guard: figures traced to the rows', () => {
     assert.equal(check(list, 'I found 2 claims, the latest on March 5.').ok, true);
     assert.equal(check(list, '1. March 5, 2026\n2. February 10, 2026').ok, true);
     assert.equal(check(list, 'You had two prescriptions in February and March.').ok, true);
+    assert.equal(check(list, 'You had thirty prescriptions this year.').ok, false, 'tens are number words too');
+    assert.equal(check(list, 'Tuvo cuarenta recetas este año.').ok, false);
   });
 
   it('a changed digit fails', () => {

@@ -146,6 +146,14 @@ const NUMBER_WORDS: Readonly<Record<string, number>> = {
   eighteen: 18,
   nineteen: 19,
   twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+  dozen: 12,
   dos: 2,
   tres: 3,
   cuatro: 4,
@@ -158,6 +166,13 @@ const NUMBER_WORDS: Readonly<Record<string, number>> = {
   once: 11,
   doce: 12,
   veinte: 20,
+  treinta: 30,
+  cuarenta: 40,
+  cincuenta: 50,
+  sesenta: 60,
+  setenta: 70,
+  ochenta: 80,
+  noventa: 90,
 };
 const COUNTABLE =
   '(?:claims?|visits?|prescriptions?|fills?|refills?|times?|providers?|doctors?|pharmac(?:y|ies)|hospitals?|appointments?|people|persons?|reclamaci(?:o|ó)n(?:es)?|reclamos?|visitas?|recetas?|veces|proveedores?|m(?:e|é)dicos?|farmacias?|citas?)';
