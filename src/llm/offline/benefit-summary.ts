@@ -4,6 +4,7 @@
  * what is left of a deductible or maximum, what a service costs, why a claim was denied and what
  * to do. When the family totals leave out people whose claims are private, the answer says so.
  */
+import { longDate } from '../../core/format.ts';
 import type { Cell, Row } from '../../core/ports.ts';
 import { categoryPhrase } from '../../schema/benefit-words.ts';
 import { SERVICE_CATEGORIES, type ServiceCategory } from '../../schema/catalog.ts';
@@ -105,6 +106,17 @@ function limitAnswer(intent: BenefitIntent, rows: readonly Row[]): string {
       continue;
     }
     const reached = isZero(row[left]);
+    // Embedded family amounts: once the family total is met, nobody in the family owes more of it.
+    const familyMet = !individualCoverage && row[famLeft] !== undefined && isZero(row[famLeft]);
+    if (familyMet && !reached) {
+      parts.push(
+        ded
+          ? `${sentence(w.subject)} ${w.has} met ${money(row[met])} of ${w.possessive} ${money(row[ind])} ${net}deductible for ${year}, but the family deductible of ${money(row[fam])} has been met (${money(row[famMet])}), so ${money(row[famLeft])} is left for anyone in the family: the plan now shares the cost of covered care.`
+          : `${sentence(w.subject)} ${w.has} paid ${money(row[met])} toward ${w.possessive} ${money(row[ind])} ${net}out-of-pocket maximum for ${year}, but the family maximum of ${money(row[fam])} has been reached (${money(row[famMet])}), so ${money(row[famLeft])} is left: the plan now pays 100% of covered care for everyone in the family.`,
+      );
+      if (!truthy(row.includes_everyone)) parts.push(PRIVATE_NOTE);
+      continue;
+    }
     if (ded) {
       parts.push(
         reached
@@ -260,6 +272,195 @@ function deniedAnswer(intent: BenefitIntent, rows: readonly Row[], rowCount: num
   return parts.join(' ');
 }
 
+function countAnswer(intent: BenefitIntent, n: number): string {
+  const whose = intent.subject.kind === 'self' ? 'your' : intent.subject.kind === 'family' ? "your family's" : 'those';
+  const what = intent.kind === BenefitKind.DENIED ? 'denied' : 'still being processed';
+  if (n === 0) return `None of ${whose} claims ${intent.kind === BenefitKind.DENIED ? 'were' : 'are'} ${what}.`;
+  const verb = intent.kind === BenefitKind.DENIED ? (n === 1 ? 'was' : 'were') : n === 1 ? 'is' : 'are';
+  const next =
+    intent.kind === BenefitKind.DENIED
+      ? ' Ask me why it was denied to see what you can do.'
+      : ' Pending claims are not paid yet and do not count toward your deductible until they are processed.';
+  return `${n} of ${whose} claims ${verb} ${what}.${next}`;
+}
+
+// ---------------------------------------------------------------- Spanish
+
+const CATEGORIA_ES: Readonly<Record<ServiceCategory, string>> = {
+  preventive_care: 'atención preventiva (chequeos y vacunas)',
+  primary_care: 'una visita de atención primaria',
+  specialist: 'una visita al especialista',
+  urgent_care: 'atención de urgencia',
+  emergency_room: 'la sala de emergencias',
+  hospital_stay: 'una hospitalización',
+  lab: 'análisis de laboratorio',
+  imaging: 'imágenes (radiografías, tomografías y resonancias)',
+  physical_therapy: 'fisioterapia',
+  mental_health: 'salud mental',
+  generic_drug: 'un medicamento genérico',
+  preferred_brand_drug: 'un medicamento de marca preferido',
+  non_preferred_drug: 'un medicamento de marca no preferido',
+};
+const categoriaEs = (v: Cell | undefined) =>
+  CATEGORIA_ES[String(v) as ServiceCategory] ?? String(v ?? '').replace(/_/g, ' ');
+
+function quien(intent: BenefitIntent, row: Row): { sujeto: string; su: string } {
+  if (intent.subject.kind === 'self' || row.member_name === undefined) return { sujeto: 'Usted', su: 'su' };
+  const first = text(row.member_name).split(' ')[0] ?? '';
+  return { sujeto: first, su: `el de ${first}:` };
+}
+
+const NOTA_PRIVADA =
+  'Esto cuenta solo a las personas cuyas reclamaciones puede ver; los montos de familiares cuya información es privada no están incluidos, así que el total real de la familia puede ser mayor.';
+
+function limiteEs(intent: BenefitIntent, rows: readonly Row[]): string {
+  const ded = intent.kind === BenefitKind.DEDUCTIBLE;
+  const [ind, fam, met, left, famMet, famLeft] = ded
+    ? [
+        'deductible_individual',
+        'deductible_family',
+        'deductible_met',
+        'deductible_left',
+        'family_deductible_met',
+        'family_deductible_left',
+      ]
+    : ['oop_max_individual', 'oop_max_family', 'oop_met', 'oop_left', 'family_oop_met', 'family_oop_left'];
+  const cosa = ded ? 'deducible' : 'máximo de gastos de bolsillo';
+  const parts: string[] = [];
+  for (const row of rows.slice(0, 4)) {
+    const year = row.plan_year ?? intent.planYear;
+    const individual = row.coverage_level === 'individual';
+    if (intent.subject.kind === 'family' && !individual) {
+      parts.push(
+        `Su familia lleva ${money(row[famMet])} de su ${cosa} familiar de ${money(row[fam])} para ${year}; le quedan ${money(row[famLeft])}.`,
+      );
+    } else {
+      const w = quien(intent, row);
+      const familiaCumplida = !individual && row[famLeft] !== undefined && isZero(row[famLeft]);
+      const aggregate = ded && row.family_deductible_kind === 'aggregate' && !individual;
+      if (aggregate)
+        parts.push(
+          `Su plan tiene un deducible familiar de ${money(row[fam])} para ${year} que la familia cumple en conjunto. La familia lleva ${money(row[famMet])}, así que quedan ${money(row[famLeft])}; las reclamaciones propias cuentan ${money(row[met])}.`,
+        );
+      else if (familiaCumplida && !isZero(row[left]))
+        parts.push(
+          `${w.sujeto} lleva ${money(row[met])} de ${w.su} ${cosa} de ${money(row[ind])} para ${year}, pero el ${cosa} familiar de ${money(row[fam])} ya se cumplió (${money(row[famMet])}), así que quedan ${money(row[famLeft])} para todos en la familia.`,
+        );
+      else
+        parts.push(
+          `${w.sujeto} lleva ${money(row[met])} de ${w.su} ${cosa} de ${money(row[ind])} para ${year}, así que quedan ${money(row[left])}.`,
+        );
+    }
+    if (row.includes_everyone !== undefined && !truthy(row.includes_everyone)) parts.push(NOTA_PRIVADA);
+  }
+  const asOf = rows[0]?.as_of_date;
+  if (asOf !== undefined && asOf !== null)
+    parts.push(`Estos totales son al ${fechaEs(asOf)}; las reclamaciones en proceso todavía no cuentan.`);
+  return parts.join(' ');
+}
+
+function fechaEs(v: Cell | undefined): string {
+  return typeof v === 'string' && parseIsoDate(v.slice(0, 10)) ? longDate(v.slice(0, 10), 'es') : String(v ?? '');
+}
+
+function reglaEs(row: Row): string {
+  if (!truthy(row.covered)) return 'no está cubierto por su plan';
+  const copay = row.copay !== null && row.copay !== undefined ? money(row.copay) : undefined;
+  const pct =
+    row.coinsurance_percent !== null && row.coinsurance_percent !== undefined
+      ? Number(row.coinsurance_percent)
+      : undefined;
+  const parte =
+    copay && pct
+      ? `un copago de ${copay} más el ${pct}% del monto permitido`
+      : copay
+        ? `un copago de ${copay}`
+        : pct
+          ? `el ${pct}% del monto permitido (coseguro)`
+          : undefined;
+  const deducible = truthy(row.deductible_applies);
+  if (!parte)
+    return deducible
+      ? 'paga el costo permitido completo hasta cumplir su deducible, y después nada'
+      : 'está cubierto por completo: no paga nada';
+  return deducible
+    ? `paga el costo permitido completo hasta cumplir su deducible, y después ${parte}`
+    : `paga ${parte}`;
+}
+
+function spanishBenefit(
+  intent: BenefitIntent,
+  rows: readonly Row[],
+  rowCount: number,
+  has: (...keys: string[]) => boolean,
+): string | undefined {
+  const first = rows[0] as Row;
+  if (intent.count && has('claim_count')) {
+    const n = Number(first.claim_count);
+    return intent.kind === BenefitKind.DENIED
+      ? `${n} de sus reclamaciones ${n === 1 ? 'fue denegada' : 'fueron denegadas'}.`
+      : `${n} de sus reclamaciones ${n === 1 ? 'está' : 'están'} todavía en proceso.`;
+  }
+  switch (intent.kind) {
+    case BenefitKind.DEDUCTIBLE:
+      return has('deductible_family', 'family_deductible_met', 'family_deductible_left')
+        ? limiteEs(intent, rows)
+        : undefined;
+    case BenefitKind.OUT_OF_POCKET_MAX:
+      return has('oop_max_family', 'family_oop_met', 'family_oop_left') ? limiteEs(intent, rows) : undefined;
+    case BenefitKind.COST_SHARING:
+      if (!has('service_category', 'covered', 'copay', 'coinsurance_percent', 'deductible_applies')) return undefined;
+      return rows
+        .slice(0, SERVICE_CATEGORIES.length)
+        .map((r) => {
+          let line = `Para ${categoriaEs(r.service_category)}${r.network === 'out_of_network' ? ' fuera de la red' : ' dentro de la red'}, ${reglaEs(r)}.`;
+          if (truthy(r.covered) && r.visit_limit !== null && r.visit_limit !== undefined)
+            line += ` Su plan cubre hasta ${r.visit_limit} visitas por persona al año.`;
+          return line;
+        })
+        .join(' ');
+    case BenefitKind.VISITS_LEFT:
+      if (!has('visit_limit', 'visits_used', 'visits_left')) return undefined;
+      return rows
+        .slice(0, 5)
+        .map((r) =>
+          truthy(r.covered)
+            ? `Su plan cubre hasta ${r.visit_limit} visitas de ${categoriaEs(r.service_category)} por persona al año; ${quien(intent, r).sujeto === 'Usted' ? 'usted lleva' : `${quien(intent, r).sujeto} lleva`} ${Number(r.visits_used ?? 0)} en ${intent.planYear}, así que ${Number(r.visits_left) === 1 ? 'queda' : 'quedan'} ${r.visits_left}.`
+            : `${categoriaEs(r.service_category)}: no está cubierto por su plan.`,
+        )
+        .join(' ');
+    case BenefitKind.PENDING: {
+      if (!has('claim_date', 'provider_name', 'charged_amount')) return undefined;
+      const lines = rows
+        .slice(0, 5)
+        .map(
+          (r) =>
+            `- ${fechaEs(r.claim_date)}: ${text(r.member_name)}, ${text(r.provider_name)} (${money(r.charged_amount)} facturado)`,
+        );
+      return [
+        rowCount === 1
+          ? 'Una de sus reclamaciones está todavía en proceso:'
+          : `${rowCount} de sus reclamaciones están todavía en proceso:`,
+        ...lines,
+        'Las reclamaciones en proceso todavía no se han pagado ni cuentan para su deducible.',
+      ].join('\n');
+    }
+    case BenefitKind.DENIED: {
+      if (!has('explanation', 'next_steps', 'claim_date')) return undefined;
+      return `Su reclamación de ${text(first.provider_name)} del ${fechaEs(first.claim_date)} (${money(first.charged_amount)} facturado) fue denegada. Motivo (en inglés): ${text(first.explanation)} Qué puede hacer: ${text(first.next_steps)}`;
+    }
+    case BenefitKind.CLAIM_STATUS: {
+      if (!has('claim_status', 'claim_date', 'provider_name')) return undefined;
+      const estado =
+        { paid: 'pagada', adjusted: 'pagada y luego reprocesada', denied: 'denegada', pending: 'todavía en proceso' }[
+          String(first.claim_status)
+        ] ?? text(first.claim_status);
+      return `Su reclamación de ${text(first.provider_name)} del ${fechaEs(first.claim_date)} está ${estado}.`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * The answer for benefit or claim-status rows, or `undefined` when the rows do not have the
  * columns this kind of answer needs (the generic summary takes them).
@@ -275,6 +476,9 @@ export function summarizeBenefit(
   const first = rows[0];
   if (!first) return undefined;
   const has = (...keys: string[]) => keys.every((k) => k in first);
+  if (intent.lang === 'es') return spanishBenefit(intent, rows, rowCount, has);
+  if (intent.count && has('claim_count') && (intent.kind === BenefitKind.DENIED || intent.kind === BenefitKind.PENDING))
+    return countAnswer(intent, Number(first.claim_count));
   switch (intent.kind) {
     case BenefitKind.DEDUCTIBLE:
       return has('deductible_family', 'family_deductible_met', 'family_deductible_left')

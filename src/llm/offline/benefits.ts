@@ -8,6 +8,8 @@
  * member tables, each reference pinned to the family; figures the member reads (what is left,
  * visits left) are computed in the SQL, so the summary only repeats values from the rows.
  */
+
+import { detectLanguage, type Lang } from '../../core/language.ts';
 import type { Asker } from '../../core/ports.ts';
 import { notInDataTopic, serviceCategoriesIn } from '../../schema/benefit-words.ts';
 import type { Network, RelationshipCode, ServiceCategory } from '../../schema/catalog.ts';
@@ -33,6 +35,8 @@ export type Subject =
 
 export interface BenefitIntent {
   readonly kind: BenefitKind;
+  /** The member's language: a Spanish question is answered in Spanish. */
+  readonly lang?: Lang;
   readonly subject: Subject;
   readonly planYear: number;
   /** The plan year was said ("last year", "in 2025"), not assumed. */
@@ -45,6 +49,10 @@ export interface BenefitIntent {
   readonly on?: string;
   readonly from?: string;
   readonly until?: string;
+  /** "How many of my claims were denied?": the number of claims, not the list. */
+  readonly count?: boolean;
+  /** "my most recent claim", "my last claim": only the newest claim. */
+  readonly latest?: boolean;
 }
 
 export interface BenefitContext {
@@ -65,14 +73,14 @@ const PAST_AUX = /\b(was|were|has|have|had|did|got|get|is|been)\b/;
 const CLAIM_REF =
   /\b(claims?|bills?|visits?|appointments?|prescriptions?|refills?|scans?|x-?rays?|mri|surgery|procedure|checkups?|tests?)\b|\b(from|at)\s+[a-z]/;
 const AMOUNT_ASKED =
-  /\bwhat (did|does)\b[^?]*\b(pay|paid|cost|owe)\b|\bhow much\b|\bhow many\b|\btotal\b|\bsum\b|\bspen[dt]\b|\baverage\b|\bmost\b|\blargest\b|\bbiggest\b|\bhighest\b|\bsmallest\b|\blowest\b/;
+  /\bwhat (did|does)\b[^?]*\b(pay|paid|cost|owe)\b|\bhow much\b|\bhow many\b|\btotal\b|\bsum\b|\bspen[dt]\b|\baverage\b|\bmost\b(?! recent)|\blargest\b|\bbiggest\b|\bhighest\b|\bsmallest\b|\blowest\b/;
 const DEDUCTIBLE = /\bdeductibles?\b/;
 const DEDUCTIBLE_STATE =
   /\b(left|remaining|remain|met|meet|reached|satisfied|how much|how close|so far|what'?s|what is|how far|toward|towards|balance)\b/;
 const OOP_MAX =
   /\bout[- ]of[- ]pocket (max(imum)?|limit|cap)\b|\bmax(imum)? out[- ]of[- ]pocket\b|\boop max\b|\bmoop\b|\bpays? (for )?everything\b|\bpays? (100|a hundred) ?(%|percent)|\bpays? (it )?all\b|\bpays? in full\b|\bcovers? everything\b|\bcovered (100 ?%|in full|fully)\b|\bstarts? paying everything\b/;
 const COST_WORD =
-  /\b(do|will|would) (i|we) (have to |need to )?pay\b|\bhow much (is|are) (a|an|the|one)\b|\b(copays?|co-pays?|coinsurance|co-insurance|cost[- ]shar\w*|covered|covers?|coverage|benefits?|deductible appl\w*)\b|\b(what|how much)\b[^?]*\b(would|will|do|does|should|'d|'ll)\b[^?]*\b(pay|cost|owe|charge)\b|\b(have|need) to pay\b|\bcost me\b|\bwhat do i pay\b/;
+  /\b(do|will|would) (i|we) (have to |need to )?pay\b|\bhow much (is|are) (a|an|the|one)\b|\b(copays?|co-pays?|coinsurance|co-insurance|cost[- ]shar\w*|covered|covers?|coverage|benefits?|deductible appl\w*)\b|\b(what|how much)\b[^?]*\b(would|will|do|does|should|'d|'ll)\b[^?]*\b(pay|cost|owe|charge)\b|\b(have|need) to pay\b|\bcost me\b|\bwhat do i pay\b|\bhow much (is|are)\b[^?]*\b(on|under|with) (my|our|the) (plan|insurance)\b/;
 const PAST_TENSE = /\b(did|was|were|paid|last (month|week|time|visit))\b/;
 const VISITS = /\b(visits?|sessions?|appointments?)\b/;
 const VISITS_LEFT = /\b(left|remaining|remain|how many|allowed|limit|max(imum)?|used|get)\b/;
@@ -249,6 +257,79 @@ function whenOf(q: string, today: CalendarDate): When {
   return {};
 }
 
+// ---------------------------------------------------------------- Spanish
+
+/**
+ * Spanish benefit and claim-status phrasings, read as the English words the rules below know
+ * (accents already stripped; longest phrases first). Only the words, never the figures: the answer
+ * is written in Spanish (benefit-summary.ts).
+ */
+const SPANISH_BENEFIT_WORDS: readonly (readonly [RegExp, string])[] = [
+  [
+    /\b(?:el )?maximo (?:anual )?de (?:gastos? )?(?:de )?bolsillo\b|\bgastos? maximos? de bolsillo\b|\bdesembolso maximo\b|\blimite de (?:gastos? de )?bolsillo\b/g,
+    'out-of-pocket maximum',
+  ],
+  [/\bdeducibles?\b/g, 'deductible'],
+  [/\bcopagos?\b/g, 'copay'],
+  [/\bco-?a?seguros?\b/g, 'coinsurance'],
+  [/\b(?:terapia fisica|fisioterapia|rehabilitacion)\b/g, 'physical therapy'],
+  [/\bsalud mental\b|\bpsicologos?\b|\bterapeutas?\b/g, 'mental health'],
+  [/\batencion de urgencia\b|\bcentros? de urgencias?\b|\bclinica de urgencias\b/g, 'urgent care'],
+  [/\bsala de (?:emergencias?|urgencias)\b|\bemergencias?\b|\burgencias\b/g, 'emergency room'],
+  [/\bespecialistas?\b/g, 'specialist'],
+  [/\b(?:medico de cabecera|atencion primaria|medico general|pediatra)\b/g, 'primary care'],
+  [/\b(?:chequeos?|examen(?:es)? anual(?:es)?|vacunas?|cuidado preventivo|atencion preventiva)\b/g, 'checkup'],
+  [/\bhospitalizacion(?:es)?\b|\b(?:estadias?|estancias?) (?:en el |de )?hospital\b/g, 'hospital stay'],
+  [/\b(?:analisis|laboratorios?|pruebas de laboratorio|examenes de sangre)\b/g, 'lab tests'],
+  [/\b(?:radiografias?|resonancias?(?: magneticas?)?|tomografias?|imagenes)\b/g, 'imaging'],
+  [/\bmedicamentos? genericos?\b|\bgenericos?\b/g, 'generic drugs'],
+  [/\bde marca\b/g, 'brand'],
+  [/\b(?:recetas?|medicamentos?|medicinas?)\b/g, 'prescriptions'],
+  [/\bpendientes?\b|\ben proceso\b|\bsin procesar\b|\btodavia no (?:se )?(?:han|ha) procesado\b/g, 'pending'],
+  [/\b(?:denegad[ao]s?|rechazad[ao]s?|negad[ao]s?)\b/g, 'denied'],
+  [/\bestado\b/g, 'status'],
+  [/\b(?:cuanto|cuanta) (?:me |nos |le )?(?:falta|queda|faltan|quedan)\b/g, 'how much is left'],
+  [/\b(?:cuantas|cuantos) (?:visitas|sesiones|citas) (?:me |nos |le )?(?:quedan|faltan)\b/g, 'how many visits left'],
+  [/\b(?:cuantas|cuantos)\b/g, 'how many'],
+  [/\b(?:cuanto|cuanta)\b/g, 'how much'],
+  [/\b(?:me |nos )?(?:quedan?|restantes?|falta)\b/g, 'left'],
+  [/\b(?:he|hemos|ha|han) (?:alcanzado|cumplido|llegado a|completado)\b|\balcanzado\b|\bcumplido\b/g, 'met'],
+  [/\bvisitas?\b|\bsesiones?\b|\bcitas?\b/g, 'visits'],
+  [/\b(?:esta|estan|es) cubiert[ao]s?\b|\bcubiert[ao]s?\b|\bcubre\b/g, 'covered'],
+  [/\b(?:se )?(?:pago|pagaron|ha pagado|han pagado)\b/g, 'paid'],
+  [/\b(?:por que|porque)\b/g, 'why'],
+  [/\b(?:cual es|cuales son)\b/g, 'what is'],
+  [/\b(?:tengo|tenemos)\b/g, 'do i have'],
+  [/\b(?:mis|mi)\b/g, 'my'],
+  [/\b(?:nuestr[oa]s?|familia|familiar)\b/g, 'our family'],
+  [/\b(?:este ano|en lo que va del ano)\b/g, 'this year'],
+  [/\b(?:el )?ano pasado\b/g, 'last year'],
+  [/\breclamaciones\b|\breclamos\b/g, 'claims'],
+  [/\breclamacion\b|\breclamo\b/g, 'claim'],
+  [/\bpara (?:un|una|el|la)\b|\bpara\b/g, 'for a'],
+];
+
+const SPANISH_NOT_NAMES =
+  /\b(Cuanto|Cuanta|Cuantos|Cuantas|Cual|Cuales|Que|Tengo|Tenemos|Por|Porque|Mi|Mis|Estoy|Esta|Es|Hay|Cuando|Donde|Me|Se|El|La|Los|Las|Como|Ya|Sigue|Fue|Fueron|Mi|Nuestro|Nuestra)\b/g;
+
+function spanishNameText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[¿¡]/g, ' ')
+    .replace(SPANISH_NOT_NAMES, (w) => w.toLowerCase());
+}
+
+/** A Spanish question in the English words the benefit rules read (lower case, no accents). */
+function englishBenefitWords(q: string): string {
+  let out = q
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[¿¡]/g, ' ');
+  for (const [re, en] of SPANISH_BENEFIT_WORDS) out = out.replace(re, en);
+  return out.replace(/\s+/g, ' ').trim();
+}
+
 // ---------------------------------------------------------------- the parse
 
 export type BenefitParse =
@@ -269,7 +350,8 @@ export function parseBenefitQuestion(question: string, ctx: BenefitContext): Ben
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/\s+/g, ' ')
     .trim();
-  const q = text.toLowerCase();
+  const lang = detectLanguage(text);
+  const q = lang === 'es' ? englishBenefitWords(text.toLowerCase()) : text.toLowerCase();
   if (notInDataTopic(q)) return { ok: false };
   // "Which of those were denied?" narrows an earlier answer: a follow-up, not a question of its own.
   if (POINTS_BACK.test(q)) return undefined;
@@ -280,15 +362,28 @@ export function parseBenefitQuestion(question: string, ctx: BenefitContext): Ben
   const provider = kind === BenefitKind.CLAIM_STATUS || kind === BenefitKind.DENIED ? providerOf(text) : undefined;
   const when = whenOf(q, ctx.today);
   const categories = serviceCategoriesIn(provider ? q.replace(provider.toLowerCase(), ' ') : q);
-  const subject = subjectOf(text, q, ctx, provider);
+  // Spanish: names are read on the text without accents, and its opening words are not names.
+  const subject = subjectOf(lang === 'es' ? spanishNameText(text) : text, q, ctx, provider);
   const yearSaid = when.year !== undefined;
   const planYear =
     when.year ?? (when.on ? Number(when.on.slice(0, 4)) : when.from ? Number(when.from.slice(0, 4)) : ctx.today.year);
+  const count =
+    (kind === BenefitKind.DENIED || kind === BenefitKind.PENDING) &&
+    /\bhow many\b|\bnumber of\b|\bcuant[ao]s\b/.test(q);
+  const latest =
+    kind === BenefitKind.CLAIM_STATUS &&
+    !when.on &&
+    /\b(most recent|latest|newest|last)\b(?! (year|month|week|time|visit|(\d+ )?(days?|weeks?|months?|years?)))/.test(
+      q,
+    );
   return {
     ok: true,
     intent: {
       kind,
+      ...(lang === 'es' ? { lang } : {}),
       subject,
+      ...(count ? { count } : {}),
+      ...(latest ? { latest } : {}),
       planYear,
       yearSaid,
       network: OUT_OF_NETWORK.test(q) ? 'out_of_network' : 'in_network',
@@ -454,13 +549,14 @@ export function writeBenefitSql(intent: BenefitIntent, memberId: string, asker?:
           ? `c.claim_date >= DATE '${year}-01-01' AND c.claim_date < DATE '${year + 1}-01-01'`
           : undefined,
       ];
+      if (intent.count) return `SELECT count(*) AS claim_count FROM claims_history c ${where(conditions)}`;
       if (intent.kind === BenefitKind.PENDING) {
         return `SELECT c.claim_date, c.member_name, c.claim_type, c.provider_name, c.charged_amount FROM claims_history c ${where(conditions)} ORDER BY c.claim_date DESC, c.claim_id`;
       }
       if (intent.kind === BenefitKind.DENIED) {
         return `SELECT c.claim_date, c.member_name, c.provider_name, c.charged_amount, c.processed_date, c.denial_code, d.title, d.explanation, d.next_steps FROM claims_history c JOIN denial_reasons d ON d.reason_code = c.denial_code ${where(conditions)} ORDER BY c.claim_date DESC, c.claim_id LIMIT 5`;
       }
-      return `SELECT c.claim_date, c.member_name, c.provider_name, c.claim_status, c.processed_date, c.charged_amount, c.plan_paid_amount, c.patient_responsibility, d.title AS denial_reason FROM claims_history c LEFT JOIN denial_reasons d ON d.reason_code = c.denial_code ${where(conditions)} ORDER BY c.claim_date DESC, c.claim_id LIMIT 3`;
+      return `SELECT c.claim_date, c.member_name, c.provider_name, c.claim_status, c.processed_date, c.charged_amount, c.plan_paid_amount, c.patient_responsibility, d.title AS denial_reason FROM claims_history c LEFT JOIN denial_reasons d ON d.reason_code = c.denial_code ${where(conditions)} ORDER BY c.claim_date DESC, c.claim_id LIMIT ${intent.latest ? 1 : 3}`;
     }
   }
 }

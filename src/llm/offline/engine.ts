@@ -14,7 +14,7 @@ import { benefitSummaryReply } from './benefit-summary.ts';
 import { type BenefitContext, benefitSqlReply } from './benefits.ts';
 import { type CalendarDate, parseIsoDate, todayUtc } from './dates.ts';
 import { type Resolution, resolveQuestion } from './follow-up.ts';
-import type { Intent } from './question.ts';
+import { type Intent, questionRefusal } from './question.ts';
 import { writeSql } from './sql-writer.ts';
 import { summarize } from './summary.ts';
 
@@ -85,7 +85,11 @@ export function sqlReply(prompt: string): string {
   const memberId = readTag(prompt, 'member_id') ?? '';
   if (!isMemberId(memberId)) return NULL_SQL_REPLY;
   // Benefit and claim-status questions stand on their own (benefits.ts); the rest may follow up.
-  const benefit = benefitSqlReply(readTag(prompt, 'question') ?? '', memberId, benefitContext(prompt));
+  // A question refused as it stands ("delete my pending claim") is refused whatever it mentions.
+  const question = readTag(prompt, 'question') ?? '';
+  const benefit = questionRefusal(question, { memberId })
+    ? undefined
+    : benefitSqlReply(question, memberId, benefitContext(prompt));
   if (benefit !== undefined) return benefit;
   const r = resolutionOf(prompt, memberId);
   if (r.kind === 'needs_context') return NEEDS_CONTEXT_REPLY;

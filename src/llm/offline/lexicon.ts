@@ -333,6 +333,18 @@ export const SERVICE_PHRASES: readonly ServicePhrase[] = [
 export const DIAGNOSIS_PHRASES: readonly { readonly codes: readonly string[]; readonly phrases: readonly string[] }[] =
   [
     {
+      // Preventive care: checkups and vaccines (the seed's and the plan's preventive diagnoses).
+      codes: ['Z00.00', 'Z00.129', 'Z23'],
+      phrases: [
+        'preventive care',
+        'preventative care',
+        'preventive',
+        'preventative',
+        'cuidado preventivo',
+        'atencion preventiva',
+      ],
+    },
+    {
       codes: ['Z00.00', 'Z00.129'],
       phrases: [
         'checkup',
@@ -494,6 +506,7 @@ export const MONEY_PHRASES = {
     'pague',
     'pagamos',
     'pagaste',
+    'pagado',
     'pago',
     'pagar',
     'debo',
@@ -647,6 +660,10 @@ export const PROVIDER_NOUNS: ReadonlySet<string> = new Set(
 /** Common abbreviations and shorthand → the word meant. */
 export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   yr: 'year',
+  wat: 'what',
+  wut: 'what',
+  wht: 'what',
+  hw: 'how',
   yrs: 'years',
   yer: 'year',
   mo: 'month',

@@ -133,7 +133,15 @@ const OFF_TOPIC =
 const WRITE_WORDS =
   /\b(change|changes|modify|edit|erase|remove|cancel|set|reset|add|submit|file|dispute|appeal|correct|fix|cambia|cambiar|borra|borrar|elimina|eliminar)\b/i;
 
-function refusal(question: string, ctx: ParseContext): RefusalReason | undefined {
+/**
+ * Why a question is refused before anything is looked up (SQL, overrides, other members, off-topic,
+ * requests to change claims), or `undefined`. Benefit questions go through the same check.
+ */
+export function questionRefusal(question: string, ctx: Pick<ParseContext, 'memberId'>): RefusalReason | undefined {
+  return refusal(question.replace(/\s+/g, ' ').trim(), ctx);
+}
+
+function refusal(question: string, ctx: Pick<ParseContext, 'memberId'>): RefusalReason | undefined {
   if (question.trim() === '') return RefusalReason.EMPTY;
   if (SQL_WORDS.test(question)) return RefusalReason.CARRIES_SQL;
   if (OVERRIDE.test(question)) return RefusalReason.OVERRIDE;
@@ -154,7 +162,8 @@ function refusal(question: string, ctx: ParseContext): RefusalReason | undefined
 
 const MONTH_WORDS = [...MONTHS_EN, ...MONTHS_ES, ...Object.keys(MONTH_ABBREVIATIONS)];
 const MONTH = `(${[...MONTH_WORDS].sort((a, b) => b.length - a.length).join('|')})`;
-const YEAR = '((?:19|20)\\d\\d)';
+// "$2000" and "2000 dollars" are amounts, not years.
+const YEAR = '(?<![$\\d.,])((?:19|20)\\d\\d)(?! ?(?:dollars|bucks|dolares|usd)\\b)';
 const NUM = `(\\d{1,3}|${Object.keys(NUMBER_WORDS)
   .sort((a, b) => b.length - a.length)
   .join('|')})`;
@@ -305,6 +314,20 @@ function readPeriods(s: Sentence, today: CalendarDate, notUnderstood: string[]):
     add(monthRange(lastMonthNamed(month, today, true), month), m);
     return true;
   });
+
+  // Halves of a year: "the first half of this year", "second half of 2025"
+  s.take(
+    new RegExp(
+      `\\b(?:in |during )?(?:the )?(first|second|1st|2nd) half(?: of)?(?: (?:the year|this year|(last year)|${YEAR}))?\\b`,
+      'g',
+    ),
+    (m) => {
+      const y = m[3] ? Number(m[3]) : m[2] ? today.year - 1 : today.year;
+      const first = { year: y, month: m[1] === 'first' || m[1] === '1st' ? 1 : 7, day: 1 };
+      add({ from: toIso(first), until: toIso(addMonths(first, 6)) }, m);
+      return true;
+    },
+  );
 
   // Relative calendar periods
   const simple: [RegExp, () => Period][] = [
@@ -552,6 +575,7 @@ function readAmounts(s: Sentence): Amount[] {
 // ---------------------------------------------------------------- providers
 
 const PROVIDER_PREPS = new Set(['at', 'from', 'to', 'with', 'by', 'en', 'de', 'del', 'con']);
+const LOWER_CASE_PROVIDER_PREPS = new Set([...PROVIDER_PREPS].filter((w) => w !== 'by'));
 
 function isProviderWord(t: Token, names: ReadonlySet<string>): boolean {
   if (names.has(t.norm)) return false;
@@ -567,9 +591,20 @@ function readProvider(s: Sentence, names: ReadonlySet<string>): string | undefin
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.used || names.has(t.norm)) continue;
+    // "meadowbrook internal medicine": an unknown lower-case word that goes on into provider nouns.
+    const next = tokens[i + 1];
+    const lowerName =
+      !isKnown(t.norm) &&
+      t.norm.length >= 4 &&
+      /^[a-z]+$/.test(t.norm) &&
+      next !== undefined &&
+      !next.used &&
+      PROVIDER_NOUNS.has(next.norm);
     const startsRun =
       (t.capitalized && t.norm.length > 1) ||
-      (i > 0 && PROVIDER_PREPS.has(tokens[i - 1]?.norm ?? '') && isProviderWord(t, names));
+      lowerName ||
+      // "by video", "by phone": a lower-case word after "by" is how, not where.
+      (i > 0 && LOWER_CASE_PROVIDER_PREPS.has(tokens[i - 1]?.norm ?? '') && isProviderWord(t, names));
     if (!startsRun) continue;
     const run: number[] = [];
     const capitalMode = t.capitalized;
@@ -790,8 +825,14 @@ function readDiagnosis(s: Sentence): string[] | undefined {
   return codes;
 }
 
+const REFILL_NOUNS = ['refill', 'refills'];
+const RX_WORDS_BUT_REFILLS = RX_WORDS.filter((w) => !REFILL_NOUNS.includes(w));
+
 function readClaimType(s: Sentence): ClaimType | undefined {
-  const rx = s.take(phrases(RX_WORDS)).length > 0;
+  // "How many of my prescriptions were refills?": with another prescription word, "refills" asks
+  // for new fills versus refills, which the claims do not tell apart; left not understood.
+  const otherRx = s.take(phrases(RX_WORDS_BUT_REFILLS)).length > 0;
+  const rx = otherRx || s.take(phrases(REFILL_NOUNS)).length > 0;
   const medical = s.take(phrases(MEDICAL_WORDS)).length > 0;
   if (rx && !medical) return 'RX';
   if (medical && !rx) return 'Medical';
@@ -883,7 +924,9 @@ function readMeasure(s: Sentence, hasPick: { provider: boolean; costMe: boolean;
 
   const count = used(MEASURE_PHRASES.count);
   const average = used(MEASURE_PHRASES.average) || /\bper (claim|visit|prescription|fill)\b/.test(text);
-  s.take(/\bper (?:claim|visit|prescription|fill|appointment)\b/g);
+  // "per prescription", "per visit": the noun still says the claim type; only "per" belongs to the average.
+  s.take(/\bper (?:claim)\b/g);
+  s.take(/\bper(?= (?:visit|prescription|fill|appointment)\b)/g);
   if (top) {
     s.take(topWords);
     s.take(/\bmost\b/g);

@@ -65,6 +65,9 @@ export function correctTypo(word: string, extra: Iterable<string> = []): string 
   // A tie between words that mean the same thing ("medicine" / "medicines") is no tie.
   const categories = new Set(best.map((w) => wordCategory(w) ?? w));
   if (categories.size === 1) return best[0];
+  // A typo rarely changes the first letter ("yaer" → "year", not "ayer").
+  const sameStart = best.filter((w) => w[0] === word[0]);
+  if (sameStart.length > 0 && new Set(sameStart.map((w) => wordCategory(w) ?? w)).size === 1) return sameStart[0];
   // Otherwise a dropped letter ("wich" → "which") is the likelier typo.
   const omissions = best.filter((w) => w.length === word.length + 1 && isSubsequence(word, w));
   return omissions.length === 1 ? omissions[0] : undefined;
