@@ -5,6 +5,7 @@ import { notInDataTopic } from '../../schema/benefit-words.ts';
 import { validateSql } from '../../validate/index.ts';
 import { summarizeBenefit } from './benefit-summary.ts';
 import { type BenefitIntent, BenefitKind, benefitSqlReply, parseBenefitQuestion, writeBenefitSql } from './benefits.ts';
+import { sqlReply } from './engine.ts';
 
 const today = { year: 2026, month: 11, day: 25 };
 const M = '1000000001';
@@ -350,3 +351,74 @@ describe('benefit answers', () => {
     assert.equal(summarizeBenefit(intent('How much of my deductible is left?'), [{ n: 3 }]), undefined);
   });
 });
+
+describe('benefit questions after held-out set 2', () => {
+  it('refuses a write request before reading it as a benefit question', () => {
+    const r = offlineSql('delete my pending claim');
+    assert.equal(r, '<sql>NULL</sql>');
+  });
+  it('answers "how many were denied" with a count and "my most recent claim" with one claim', () => {
+    const denied = intent('How many of my claims got rejected?');
+    assert.equal(denied.kind, BenefitKind.DENIED);
+    assert.equal(denied.count, true);
+    assert.match(writeBenefitSql(denied, M, daniel), /^SELECT count\(\*\) AS claim_count FROM claims_history c /);
+    assert.equal(
+      summarizeBenefit(denied, [{ claim_count: 2 }]),
+      '2 of your claims were denied. Ask me why it was denied to see what you can do.',
+    );
+    const latest = intent('Did insurance pay my most recent claim?');
+    assert.equal(latest.kind, BenefitKind.CLAIM_STATUS);
+    assert.match(writeBenefitSql(latest, M, daniel), /LIMIT 1$/);
+    for (const sql of [writeBenefitSql(denied, M, daniel), writeBenefitSql(latest, M, daniel)])
+      assert.equal(validateSql(sql, { memberId: M }).ok, true, sql);
+  });
+  it('says nothing is left when an embedded family deductible is met', () => {
+    const text = summarizeBenefit(intent('How much is left on my deductible?', elena), [
+      {
+        member_name: 'Elena Whitfield',
+        coverage_level: 'family',
+        family_deductible_kind: 'embedded',
+        deductible_individual: '500.00',
+        deductible_met: '56.49',
+        deductible_left: '443.51',
+        deductible_family: '1000.00',
+        family_deductible_met: '1000.00',
+        family_deductible_left: '0.00',
+        includes_everyone: true,
+        as_of_date: '2026-11-25',
+      },
+    ]);
+    assert.match(text ?? '', /family deductible of \$1,000\.00 has been met \(\$1,000\.00\), so \$0\.00 is left/);
+    assert.doesNotMatch(text ?? '', /\$443\.51/);
+  });
+  it('reads Spanish benefit questions and answers them in Spanish', () => {
+    const oop = intent('¿Cuánto me falta para llegar al máximo de gastos de bolsillo?', robert);
+    assert.equal(oop.kind, BenefitKind.OUT_OF_POCKET_MAX);
+    assert.equal(oop.lang, 'es');
+    assert.deepEqual(oop.subject, { kind: 'self' });
+    const copay = intent('¿Cuál es mi copago para un especialista?');
+    assert.equal(copay.kind, BenefitKind.COST_SHARING);
+    assert.deepEqual(copay.categories, ['specialist']);
+    assert.equal(intent('¿Tengo reclamaciones pendientes?').kind, BenefitKind.PENDING);
+    assert.equal(intent('¿Por qué fue denegada mi reclamación?').kind, BenefitKind.DENIED);
+    assert.equal(intent('¿Cuánto me falta para mi deducible?').kind, BenefitKind.DEDUCTIBLE);
+    const text = summarizeBenefit(copay, [
+      {
+        service_category: 'specialist',
+        network: 'in_network',
+        covered: true,
+        copay: '40.00',
+        coinsurance_percent: null,
+        deductible_applies: false,
+        visit_limit: null,
+      },
+    ]);
+    assert.equal(text, 'Para una visita al especialista dentro de la red, paga un copago de $40.00.');
+  });
+});
+
+function offlineSql(question: string): string {
+  return sqlReply(
+    `<member_id>${M}</member_id><today>2026-11-25</today><asker>Daniel Whitfield (subscriber)</asker><question>${question}</question>`,
+  );
+}

@@ -179,3 +179,51 @@ describe('refusals', () => {
     });
   }
 });
+
+describe('general fixes after held-out set 2', () => {
+  it('reads "$2000" and "2000 dollars" as amounts, never as the year 2000', () => {
+    for (const q of ['Did I have any claims over $2000?', 'claims over 2000 dollars']) {
+      const { intent } = read(q);
+      assert.equal(intent.period, undefined, q);
+      assert.deepEqual(intent.amounts, [{ column: 'charged_amount', op: '>', value: 2000 }], q);
+    }
+    assert.deepEqual(read('How many claims did I have in 2024?').intent.period, {
+      from: '2024-01-01',
+      until: '2025-01-01',
+    });
+  });
+  it('keeps the claim type of "per prescription" in an average', () => {
+    const { intent, notUnderstood } = read("What's the average amount I pay per prescription?");
+    assert.equal(intent.measure, 'avg');
+    assert.equal(intent.claimType, 'RX');
+    assert.deepEqual(notUnderstood, []);
+  });
+  it('never reads "by video" as a provider, and leaves "refills" beside prescriptions not understood', () => {
+    const video = read('How many of my doctor visits were by video?');
+    assert.equal(video.intent.provider, undefined);
+    assert.deepEqual(video.notUnderstood, ['video']);
+    assert.deepEqual(read('How many of my prescriptions were refills?').notUnderstood, ['refills']);
+    assert.equal(read('How many refills did I get this year?').intent.claimType, 'RX');
+  });
+  it('reads halves of a year, lower-case provider names, preventive care and small typos', () => {
+    assert.deepEqual(read('how much did we pay out of pocket in the first half of this year').intent.period, {
+      from: '2026-01-01',
+      until: '2026-07-01',
+    });
+    assert.deepEqual(read('claims in the second half of last year').intent.period, {
+      from: '2025-07-01',
+      until: '2026-01-01',
+    });
+    const owe = read('what did i owe meadowbrook internal medicine in 2025');
+    assert.equal(owe.intent.provider, '%meadowbrook%internal%medicine%');
+    assert.equal(owe.intent.claimType, undefined);
+    assert.deepEqual(read('How much did we spend on preventive care this year?').intent.diagnosis, [
+      'Z00.00',
+      'Z00.129',
+      'Z23',
+    ]);
+    assert.deepEqual(read('how much did my husbands perscriptions cost this yaer', '02').notUnderstood, []);
+    assert.deepEqual(read('wat did insurnce pay last year').notUnderstood, []);
+    assert.deepEqual(read('¿Cuánto he pagado de mi bolsillo este año?').intent.columns, ['patient_responsibility']);
+  });
+});
