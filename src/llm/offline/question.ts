@@ -575,6 +575,14 @@ function readAmounts(s: Sentence): Amount[] {
 // ---------------------------------------------------------------- providers
 
 const PROVIDER_PREPS = new Set(['at', 'from', 'to', 'with', 'by', 'en', 'de', 'del', 'con']);
+/** Words before a kind of provider that describe it rather than name it ("different pharmacies"). */
+const NOT_PROVIDER_ADJECTIVES = new Set(
+  'different distinct other various several many some new local nearby same diferentes distintos distintas otras otros'.split(
+    ' ',
+  ),
+);
+/** A provider's name ends in a singular noun ("Greenleaf Pharmacy"); "pharmacies" is a kind. */
+const PLURAL_KIND_NOUNS = new Set('pharmacies clinics hospitals centers centres labs laboratories'.split(' '));
 const LOWER_CASE_PROVIDER_PREPS = new Set([...PROVIDER_PREPS].filter((w) => w !== 'by'));
 
 function isProviderWord(t: Token, names: ReadonlySet<string>): boolean {
@@ -597,9 +605,11 @@ function readProvider(s: Sentence, names: ReadonlySet<string>): string | undefin
       !isKnown(t.norm) &&
       t.norm.length >= 4 &&
       /^[a-z]+$/.test(t.norm) &&
+      !NOT_PROVIDER_ADJECTIVES.has(t.norm) &&
       next !== undefined &&
       !next.used &&
-      PROVIDER_NOUNS.has(next.norm);
+      PROVIDER_NOUNS.has(next.norm) &&
+      !PLURAL_KIND_NOUNS.has(next.norm);
     const startsRun =
       (t.capitalized && t.norm.length > 1) ||
       lowerName ||

@@ -65,12 +65,24 @@ export function correctTypo(word: string, extra: Iterable<string> = []): string 
   // A tie between words that mean the same thing ("medicine" / "medicines") is no tie.
   const categories = new Set(best.map((w) => wordCategory(w) ?? w));
   if (categories.size === 1) return best[0];
-  // A typo rarely changes the first letter ("yaer" → "year", not "ayer").
-  const sameStart = best.filter((w) => w[0] === word[0]);
-  if (sameStart.length > 0 && new Set(sameStart.map((w) => wordCategory(w) ?? w)).size === 1) return sameStart[0];
+  // Two letters swapped in place is the likeliest typo of all ("yaer" → "year", not "ayer").
+  const swapped = best.filter((w) => w[0] === word[0] && isSwap(word, w));
+  if (swapped.length === 1) return swapped[0];
   // Otherwise a dropped letter ("wich" → "which") is the likelier typo.
   const omissions = best.filter((w) => w.length === word.length + 1 && isSubsequence(word, w));
   return omissions.length === 1 ? omissions[0] : undefined;
+}
+
+/** `b` is `a` with two neighbouring letters swapped. */
+function isSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  return (
+    diff.length === 2 &&
+    diff[1] === (diff[0] as number) + 1 &&
+    a[diff[0] as number] === b[diff[1] as number] &&
+    a[diff[1] as number] === b[diff[0] as number]
+  );
 }
 
 function isSubsequence(short: string, long: string): boolean {
