@@ -159,6 +159,27 @@ test('the held-out set (written before the engine changed): 0 wrong figures and 
   assert.ok(s.accuracy >= 0.85, `accuracy ${s.accuracy}: ${failing.join('; ')}`);
 });
 
+test('held-out set 2 (written before reading the engine) and its unseen slice: no figure but the expected one, no privacy failure, at least 85 % correct', {
+  timeout: 300_000,
+}, async () => {
+  for (const name of ['holdout2.jsonl', 'holdout2-unseen.jsonl']) {
+    const cases = parseCases(await readFile(DEFAULT_SET.replace(/cases\.jsonl$/, name), 'utf8'));
+    const s = await runEval(cases, ports);
+    const failing = s.results.filter((r) => !r.passed).map((r) => `${r.id}: ${r.outcome} (${r.why ?? r.got})`);
+    assert.equal(s.privacyFailures, 0, failing.join('\n'));
+    // The only "wrong" outcomes allowed: the same rows under another reading of the kind of care
+    // (docs/eval.md, held-out set 2) — never other rows, a figure not stated, or an answer instead of a refusal.
+    const wrongRows = s.results.filter((r) => r.outcome === 'wrong' && !/^the interpretation reads/.test(r.why ?? ''));
+    assert.deepEqual(
+      wrongRows.map((r) => r.id),
+      [],
+      failing.join('\n'),
+    );
+    assert.ok(s.wrongFigures <= 3, failing.join('\n'));
+    assert.ok(s.accuracy >= 0.85, `${name} accuracy ${s.accuracy}: ${failing.join('; ')}`);
+  }
+});
+
 test('breaking the member-id tag keeps the placeholders but makes execution accuracy collapse', {
   timeout: 120_000,
 }, async () => {
