@@ -23,6 +23,9 @@ describe('benefit questions: what is asked', () => {
   const cases: [string, BenefitKind, Partial<BenefitIntent>?][] = [
     ['How much of my deductible is left this year?', BenefitKind.DEDUCTIBLE, { subject: { kind: 'self' } }],
     ["What's my deductible?", BenefitKind.DEDUCTIBLE],
+    ['whats my deductable', BenefitKind.DEDUCTIBLE],
+    ['is physcial therapy coverd', BenefitKind.COST_SHARING, { categories: ['physical_therapy'] }],
+    ['my coinsurence for a hospital stay', BenefitKind.COST_SHARING, { categories: ['hospital_stay'] }],
     ['how much have i paid toward my deductible', BenefitKind.DEDUCTIBLE],
     ['How much of our deductible have we met?', BenefitKind.DEDUCTIBLE, { subject: { kind: 'family' } }],
     ['Have we met our family out-of-pocket maximum?', BenefitKind.OUT_OF_POCKET_MAX, { subject: { kind: 'family' } }],

@@ -14,6 +14,7 @@ import type { Asker } from '../../core/ports.ts';
 import { notInDataTopic, serviceCategoriesIn } from '../../schema/benefit-words.ts';
 import type { Network, RelationshipCode, ServiceCategory } from '../../schema/catalog.ts';
 import { addMonths, type CalendarDate, MONTH_NAMES, makeDate, toIso } from './dates.ts';
+import { editDistance, isKnown } from './words.ts';
 
 export const BenefitKind = {
   DEDUCTIBLE: 'deductible',
@@ -330,6 +331,27 @@ function englishBenefitWords(q: string): string {
   return out.replace(/\s+/g, ' ').trim();
 }
 
+/** The words benefit rules look for, the ones a typo most often hides ("deductable", "coinsurence"). */
+const BENEFIT_WORDS = `deductible deductibles coinsurance copay copays maximum covered coverage pending denied denial
+  therapy physical specialist chiropractor chiropractic acupuncture occupational speech prescription prescriptions
+  preventive emergency urgent remaining generic network processed appeal`.split(/\s+/);
+
+/**
+ * "whats my deductable" reads as "deductible": an unknown word one edit (two from eight letters)
+ * from a benefit word, and nearer to it than to any other, is that word. Known words and short words are left alone, so a
+ * name or a plain word is never turned into a benefit word.
+ */
+function correctBenefitTypos(q: string): string {
+  return q.replace(/[a-z]{5,}/g, (word) => {
+    if (isKnown(word) || BENEFIT_WORDS.includes(word)) return word;
+    const max = word.length >= 8 ? 2 : 1;
+    const dist = BENEFIT_WORDS.map((w) => editDistance(word, w, max));
+    const best = Math.min(...dist);
+    const near = BENEFIT_WORDS.filter((_, i) => dist[i] === best);
+    return best <= max && near.length === 1 ? (near[0] as string) : word;
+  });
+}
+
 // ---------------------------------------------------------------- the parse
 
 export type BenefitParse =
@@ -351,7 +373,7 @@ export function parseBenefitQuestion(question: string, ctx: BenefitContext): Ben
     .replace(/\s+/g, ' ')
     .trim();
   const lang = detectLanguage(text);
-  const q = lang === 'es' ? englishBenefitWords(text.toLowerCase()) : text.toLowerCase();
+  const q = correctBenefitTypos(lang === 'es' ? englishBenefitWords(text.toLowerCase()) : text.toLowerCase());
   if (notInDataTopic(q)) return { ok: false };
   // "Which of those were denied?" narrows an earlier answer: a follow-up, not a question of its own.
   if (POINTS_BACK.test(q)) return undefined;
