@@ -316,10 +316,12 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
               : [];
           });
       const explain = async (sql: string) => {
-        await appClient.query('BEGIN');
+        // The scope opens only in the message that begins the transaction (migration 172).
+        const member = String(BigInt(s.member_id));
+        await appClient.query(
+          `BEGIN; SELECT app.open_scope(${member}::bigint, NULL, false); SET LOCAL transaction_read_only = on; SET LOCAL ROLE claims_member`,
+        );
         try {
-          await appClient.query('SELECT app.open_scope($1::bigint, NULL, false)', [s.member_id]);
-          await appClient.query('SET LOCAL transaction_read_only = on; SET LOCAL ROLE claims_member');
           const res = await appClient.query(`EXPLAIN (FORMAT JSON) ${sql}`);
           const nodes: { type: string; index?: string; relation?: string }[] = [];
           const walk = (n: Record<string, unknown>) => {

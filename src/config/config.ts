@@ -48,7 +48,7 @@ export interface DbConfig {
   /** CLAIMS_APP_PASSWORD (local runtime). Not enumerable. */
   readonly appPassword?: string;
   readonly host?: string;
-  /** DB_READER_HOST: the proxy's read-only endpoint (Aurora readers) for member queries; unset: `host`. */
+  /** DB_READER_HOST: the proxy's read-only endpoint (Aurora readers) for member reads; unset: `host` for everything. */
   readonly readerHost?: string;
   readonly port?: number;
   readonly name?: string;

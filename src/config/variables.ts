@@ -133,7 +133,8 @@ export const VARIABLES = {
     parse: text(/^[A-Za-z0-9.-]{1,253}$|^[0-9a-fA-F:]+$/, 'a host name or IP address'),
   },
   DB_READER_HOST: {
-    readBy: 'config (db.readerHost): the read-only endpoint for member queries (serverless.yml sets it for ask)',
+    readBy:
+      'runtime/db-secret.ts, runtime/local.ts (the read-only endpoint for member reads; serverless.yml sets it for ask)',
     parse: text(/^[A-Za-z0-9.-]{1,253}$|^[0-9a-fA-F:]+$/, 'a host name or IP address'),
   },
   DB_PORT: { readBy: 'runtime/db-secret.ts', parse: port },

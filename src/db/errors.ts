@@ -51,8 +51,17 @@ export class DbConnectionError extends DbError {
   override readonly code: ReasonCode = Reason.DB_UNAVAILABLE;
 }
 
-const TIMEOUT_STATES = new Set(['57014', '55P03', '25P03']); // query_canceled, lock_not_available, idle-in-txn timeout
+// query_canceled, lock_not_available, idle-in-txn timeout; CL005: the scope's lifetime ran out
+// (app.current_scope, migration 172: the ask's transaction outlived its time).
+const TIMEOUT_STATES = new Set(['57014', '55P03', '25P03', 'CL005']);
 const SCOPE_STATE = 'CL001'; // raised by app.open_scope
+/**
+ * A read-only replica cancels a query that conflicts with the changes it replays ("canceling
+ * statement due to conflict with recovery": serialization_failure, or deadlock_detected for a
+ * buffer-pin deadlock). Member transactions are read-only and never serialization-checked, so on
+ * them these mean "the replica needed the rows back": transient, try again.
+ */
+const RECOVERY_CONFLICT_STATES = new Set(['40001', '40P01']);
 
 /**
  * Maps anything thrown by `pg` to a {@link DbError}.
@@ -65,7 +74,7 @@ export function toDbError(err: unknown): DbError {
   const state = sqlStateOf(err);
   if (state && TIMEOUT_STATES.has(state)) return new DbTimeoutError('the query took too long', { cause: err });
   if (state === SCOPE_STATE) return new DbScopeError('unknown person for this member', { cause: err });
-  if (isConnectionError(err)) {
+  if (isConnectionError(err) || (state !== undefined && RECOVERY_CONFLICT_STATES.has(state))) {
     return new DbConnectionError('database connection failed', { cause: err });
   }
   return new DbQueryError('the database refused the query', { cause: err });

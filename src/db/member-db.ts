@@ -1,7 +1,10 @@
 /**
- * `PgMemberDb`: the `db` port over a pool connected as claims_app. Member SQL runs inside a
- * transaction that carries its own scope row, under SET LOCAL ROLE claims_member, read-only,
- * with timeouts, and always ends in ROLLBACK.
+ * `PgMemberDb`: the `db` port over pools connected as claims_app. Member SQL runs inside a
+ * transaction that carries its own signed scope (`app.open_scope`, migration 172: a
+ * transaction-local setting, no write), under SET LOCAL ROLE claims_member, read-only, with
+ * timeouts, and always ends in ROLLBACK. Member reads (the member query, the roster, the asker)
+ * go to the reader pool when there is one (an Aurora reader, a hot standby); the audit row goes
+ * to the writer.
  */
 
 import pg from 'pg';
@@ -127,12 +130,17 @@ function connectionFields(connectionString: string): pg.PoolConfig {
 
 export class PgMemberDb implements MemberDb {
   readonly #pool: pg.Pool;
+  readonly #reader: pg.Pool;
   readonly #opts: Required<MemberDbOptions>;
   #canSetTempFileLimit: Promise<boolean> | undefined;
 
-  /** @param pool a pool from {@link createAppPool} (claims_app, JSON-safe parsers). */
-  constructor(pool: pg.Pool, options: MemberDbOptions = {}) {
+  /**
+   * @param pool a pool from {@link createAppPool} (claims_app, JSON-safe parsers) to the writer.
+   * @param reader the same kind of pool to a read-only replica, for member reads; absent: `pool`.
+   */
+  constructor(pool: pg.Pool, options: MemberDbOptions = {}, reader?: pg.Pool) {
     this.#pool = pool;
+    this.#reader = reader ?? pool;
     this.#opts = { ...DEFAULTS, ...definedOnly(options) };
     for (const [key, value] of Object.entries(this.#opts)) {
       if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${key} must be a positive integer`);
@@ -145,12 +153,24 @@ export class PgMemberDb implements MemberDb {
    * @example
    * const db = PgMemberDb.connect(appUrl, { statementTimeoutMs: 3000 }, { max: 2 });
    */
-  static connect(appUrl: string, options: MemberDbOptions = {}, poolOptions: pg.PoolConfig = {}): PgMemberDb {
-    return new PgMemberDb(createAppPool(appUrl, poolOptions), options);
+  static connect(
+    appUrl: string,
+    options: MemberDbOptions = {},
+    poolOptions: pg.PoolConfig = {},
+    readerUrl?: string,
+  ): PgMemberDb {
+    const reader = readerUrl === undefined ? undefined : createAppPool(readerUrl, poolOptions);
+    return new PgMemberDb(createAppPool(appUrl, poolOptions), options, reader);
   }
 
+  /** The writer's pool (audit; and everything else of the service that writes). */
   get pool(): pg.Pool {
     return this.#pool;
+  }
+
+  /** The pool member reads use: the reader's, or the writer's when no reader is configured. */
+  get readerPool(): pg.Pool {
+    return this.#reader;
   }
 
   /**
@@ -200,7 +220,7 @@ export class PgMemberDb implements MemberDb {
     checkScope(scope);
     try {
       const res = await abortable(
-        this.#pool.query<{
+        this.#reader.query<{
           name: string;
           relationship_code: RelationshipCode;
           visible: boolean;
@@ -233,7 +253,7 @@ export class PgMemberDb implements MemberDb {
     checkScope(scope);
     try {
       const res = await abortable(
-        this.#pool.query<{ name: string; relationship_code: RelationshipCode }>(
+        this.#reader.query<{ name: string; relationship_code: RelationshipCode }>(
           'SELECT name, relationship_code FROM app.describe_person($1::bigint, $2::text)',
           [scope.memberId, scope.personId ?? null],
         ),
@@ -274,9 +294,9 @@ export class PgMemberDb implements MemberDb {
     }
   }
 
-  /** Closes the pool. */
+  /** Closes the pools. */
   async close(): Promise<void> {
-    await this.#pool.end();
+    await Promise.all([this.#pool.end(), ...(this.#reader === this.#pool ? [] : [this.#reader.end()])]);
   }
 
   #tooExpensive(estimate: PlanEstimate): boolean {
@@ -296,7 +316,7 @@ export class PgMemberDb implements MemberDb {
     const setup = await this.#setupSql(call.timeoutMs);
     let client: pg.PoolClient;
     try {
-      client = await checkout(this.#pool, signal);
+      client = await checkout(this.#reader, signal);
     } catch (err) {
       if (signal?.aborted) throw outOfTime();
       throw new DbConnectionError('could not get a database connection', { cause: err });
@@ -315,10 +335,13 @@ export class PgMemberDb implements MemberDb {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      // One round trip for the whole setup (simple protocol). The ids were checked against
-      // strict patterns above (digits; <digits>-NN) and the person id is quoted anyway.
+      // One round trip for the whole setup (simple protocol: one message). That is also what lets
+      // app.open_scope run at all: it refuses any statement but those of the message that began
+      // the transaction, so member SQL (always a later message) can never open a scope. The ids
+      // were checked against strict patterns above (digits; <digits>-NN) and the person id is
+      // quoted anyway.
       const person = scope.personId === undefined ? 'NULL' : client.escapeLiteral(scope.personId);
-      const openScope = `SELECT app.open_scope(${scope.memberId}::bigint, ${person}::text)`;
+      const openScope = `SELECT app.open_scope(${scope.memberId}::bigint, ${person}::text, false, ${setup.scopeTtlMs})`;
       // Last, as the member: how many claims RLS lets through (bounds every scan in the plan check).
       const results = (await client.query(
         `${setup.begin}; ${openScope}; ${setup.becomeMember}; SELECT count(*) AS n FROM public.claims_history`,
@@ -331,15 +354,15 @@ export class PgMemberDb implements MemberDb {
       throw toDbError(broken && !isConnectionError(err) ? broken : err);
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      // Always ROLLBACK: it removes the scope row and every SET LOCAL. If it fails the
+      // Always ROLLBACK: it ends the scope and every SET LOCAL. If it fails the
       // connection's state is unknown, so hand it back as broken and let the pool destroy it.
       await releaseAfterRollback(client, () => broken);
       client.off('error', onError);
     }
   }
 
-  async #setupSql(timeoutMs?: number): Promise<{ begin: string; becomeMember: string }> {
-    this.#canSetTempFileLimit ??= this.#pool
+  async #setupSql(timeoutMs?: number): Promise<{ begin: string; becomeMember: string; scopeTtlMs: number }> {
+    this.#canSetTempFileLimit ??= this.#reader
       .query<{ ok: boolean }>("SELECT coalesce(has_parameter_privilege('temp_file_limit', 'SET'), false) AS ok")
       .then((r) => r.rows[0]?.ok === true)
       .catch((err: unknown) => {
@@ -369,7 +392,10 @@ export class PgMemberDb implements MemberDb {
       'SET LOCAL transaction_read_only = on',
       'SET LOCAL ROLE claims_member',
     ].join('; ');
-    return { begin, becomeMember };
+    // How long the scope token stays valid from the transaction's start: the plan check and the
+    // query (each at most one statement timeout) and the idle time allowed between statements.
+    const scopeTtlMs = Math.min(900_000, 2 * statementTimeoutMs + o.idleInTransactionTimeoutMs);
+    return { begin, becomeMember, scopeTtlMs };
   }
 }
 

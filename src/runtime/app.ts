@@ -24,8 +24,13 @@ import { afterAsk } from './after-ask.ts';
 import { memberRateLimit } from './rate-limit.ts';
 
 export interface AppParts {
-  /** The claims_app pool (JSON-safe parsers: `createAppPool`). */
+  /** The claims_app pool to the writer (JSON-safe parsers: `createAppPool`). */
   readonly pool: pg.Pool;
+  /**
+   * The claims_app pool to a read-only replica (DB_READER_HOST): member queries, the roster and
+   * the asker run there. Absent: everything uses `pool`.
+   */
+  readonly readerPool?: pg.Pool;
   readonly llm: Llm;
   /** The pipeline's template store (default: the configured one, {@link createPromptStore}). */
   readonly prompts?: PromptStore;
@@ -63,12 +68,18 @@ const HEALTH: Readonly<Record<string, (app: App) => Promise<unknown>>> = {
   templates: (app) => app.ports.prompts.load('sql'),
 };
 
+/** Only where a reader is configured (DB_READER_HOST): the replica member reads go to. */
+const READER_HEALTH: Readonly<Record<string, (app: App) => Promise<unknown>>> = {
+  databaseReader: (app) => app.db.readerPool.query('SELECT 1'),
+};
+
 /**
  * The same checks for an app that is still being built (Lambda: the pool needs the secret first).
  * A failing build reads as a failing check, not as an error of the health endpoint.
  */
-export function deferredHealthChecks(app: () => Promise<App>): HealthChecks {
-  return Object.fromEntries(Object.entries(HEALTH).map(([name, check]) => [name, async () => check(await app())]));
+export function deferredHealthChecks(app: () => Promise<App>, opts: { reader?: boolean } = {}): HealthChecks {
+  const checks = { ...HEALTH, ...(opts.reader ? READER_HEALTH : {}) };
+  return Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, async () => check(await app())]));
 }
 
 /** The shipped templates: PROMPTS_DIR, else the repository's prompts/. */
@@ -94,7 +105,9 @@ export function createPromptStore(config: Config, pool: pg.Pool): PromptStore {
  * await ask(input, app.ports);
  */
 export function buildApp(config: Config, parts: AppParts): App {
-  const db = new PgMemberDb(parts.pool, { statementTimeoutMs: config.db.statementTimeoutMs });
+  // Member reads on the reader when there is one; audit, conversations, feedback, rate limit,
+  // templates and admin work on the writer.
+  const db = new PgMemberDb(parts.pool, { statementTimeoutMs: config.db.statementTimeoutMs }, parts.readerPool);
   const llmHealth = new ModelHealth();
   const ports: AskPorts = {
     llm: withModelHealth(parts.llm, llmHealth),
@@ -115,7 +128,12 @@ export function buildApp(config: Config, parts: AppParts): App {
     rateLimit: memberRateLimit(parts.pool, config.rateLimit),
     onResult: afterAsk(db),
     llmHealth,
-    health: Object.fromEntries(Object.entries(HEALTH).map(([name, check]) => [name, () => check(app)])),
+    health: Object.fromEntries(
+      Object.entries({ ...HEALTH, ...(parts.readerPool ? READER_HEALTH : {}) }).map(([name, check]) => [
+        name,
+        () => check(app),
+      ]),
+    ),
   };
   return app;
 }

@@ -87,6 +87,42 @@ export async function lambdaAppPool(db: DbConfig, poolOptions: pg.PoolConfig = {
 }
 
 /**
+ * The claims_app pool to the read-only endpoint (DB_READER_HOST), for member reads; undefined when
+ * no reader is configured (then everything uses {@link lambdaAppPool}). The same login and secret
+ * as the writer's pool, DB_READER_HOST in place of DB_HOST (with DATABASE_APP_URL: that URL's
+ * host replaced).
+ * @example
+ * const reader = await lambdaReaderPool(config.db); // undefined without DB_READER_HOST
+ */
+export async function lambdaReaderPool(db: DbConfig, poolOptions: pg.PoolConfig = {}): Promise<pg.Pool | undefined> {
+  if (!db.readerHost) return undefined;
+  const options = {
+    max: db.poolMax,
+    idleTimeoutMillis: 60_000,
+    application_name: 'claims-assistant-reader',
+    ...poolOptions,
+  };
+  if (db.appUrl) return createAppPool(withHost(db.appUrl, db.readerHost), options);
+  const secretId = db.secretArn;
+  if (!secretId) throw new Error('DB_SECRET_ARN (or DATABASE_APP_URL) must be set');
+  const secret = await readDbSecret(secretId, db.secretsExtension);
+  const url = databaseUrl(secret, { ...db, host: db.readerHost }, { password: false });
+  const password = async () => (await readDbSecret(secretId, db.secretsExtension)).password;
+  return createAppPool(url.toString(), { ...options, password, ssl: TLS[db.tls].ssl });
+}
+
+/**
+ * A connection string with another host (same port, login and database): a replica's.
+ * @example
+ * withHost('postgres://u:p@writer:5432/claims', 'reader') // 'postgres://u:p@reader:5432/claims'
+ */
+export function withHost(connectionString: string, host: string): string {
+  const url = new URL(connectionString);
+  url.hostname = host;
+  return url.toString();
+}
+
+/**
  * The owner login of the migrate function: DATABASE_URL when set, else the secret named by
  * DB_SECRET_ARN (the owner secret, in that function's environment).
  * @example

@@ -13,7 +13,7 @@ import type { AskResult } from '../core/ask-result.ts';
 import { traceAwsClient, traceStage } from '../observability/tracer.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
 import { type App, buildApp, deferredHealthChecks, type HealthChecks } from './app.ts';
-import { lambdaAppPool } from './db-secret.ts';
+import { lambdaAppPool, lambdaReaderPool } from './db-secret.ts';
 import { checkLlmConfig, createLlm, lazyLlm } from './llm.ts';
 import { processConfig as lambdaConfig } from './process-config.ts';
 
@@ -25,8 +25,10 @@ let app: Promise<App> | undefined;
 export function lambdaApp(): Promise<App> {
   app ??= (async () => {
     const cfg = lambdaConfig();
+    const readerPool = await lambdaReaderPool(cfg.db);
     return buildApp(cfg, {
       pool: await lambdaAppPool(cfg.db),
+      ...(readerPool ? { readerPool } : {}),
       // Built on the first model call: the health function never builds one.
       llm: lazyLlm(() => createLlm(cfg.llm, { instrument: traceAwsClient })),
       trace: traceStage,
@@ -86,6 +88,6 @@ export function lambdaConversationDeps() {
 
 /** The health checks on Lambda (the same checks as locally; no model needed). */
 export function lambdaHealthChecks(): HealthChecks {
-  lambdaConfig();
-  return deferredHealthChecks(lambdaApp);
+  const cfg = lambdaConfig();
+  return deferredHealthChecks(lambdaApp, { reader: cfg.db.readerHost !== undefined });
 }

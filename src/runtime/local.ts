@@ -19,6 +19,7 @@ import { configureAppRole, withDatabase } from '../db/roles.ts';
 import { seedIfEmpty } from '../db/seed/load.ts';
 import type { BedrockStandin } from '../llm/standin.ts';
 import { type App, buildApp, shippedTemplates } from './app.ts';
+import { withHost } from './db-secret.ts';
 import { createLlm } from './llm.ts';
 import { applyObservability, processConfig } from './process-config.ts';
 
@@ -91,13 +92,24 @@ export async function startLocalRuntime(opts: LocalRuntimeOptions = {}): Promise
 
     const pool = createAppPool(appUrl, { max: config.db.poolMax });
     closers.push(() => pool.end());
+    // DB_READER_HOST: a replica of this server on another host (same port and login) for member reads.
+    const readerPool = config.db.readerHost
+      ? createAppPool(withHost(appUrl, config.db.readerHost), { max: config.db.poolMax })
+      : undefined;
+    if (readerPool) closers.push(() => readerPool.end());
     // The shipped files become published version 1 of an empty template table (the admin page
     // edits from there); the pipeline's store then reads what is published.
     await new TemplateRepository(pool).importShipped(shippedTemplates(config));
 
     const model = await createLlm(config.llm);
     closers.push(model.close);
-    const app = buildApp(config, { pool, llm: model.llm, prompts: opts.prompts, clock });
+    const app = buildApp(config, {
+      pool,
+      ...(readerPool ? { readerPool } : {}),
+      llm: model.llm,
+      prompts: opts.prompts,
+      clock,
+    });
     return {
       ...app,
       adminPool,
