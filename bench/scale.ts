@@ -300,6 +300,7 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
     const plans: { question: string; nodes: string[]; indexes: string[]; seqScanOnClaims: boolean }[] = [];
     const benefitPlans: { question: string; nodes: string[]; indexes: string[]; seqScanOnMemberTables: string[] }[] =
       [];
+    const initPlanLoops: number[] = [];
     const appClient = new pg.Client({ connectionString: appUrl });
     await appClient.connect();
     try {
@@ -322,13 +323,15 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
           `BEGIN; SELECT app.open_scope(${member}::bigint, NULL, false); SET LOCAL transaction_read_only = on; SET LOCAL ROLE claims_member`,
         );
         try {
-          const res = await appClient.query(`EXPLAIN (FORMAT JSON) ${sql}`);
-          const nodes: { type: string; index?: string; relation?: string }[] = [];
+          // ANALYZE: the actual loops of each InitPlan (the scope checks run once per statement).
+          const res = await appClient.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`);
+          const nodes: { type: string; index?: string; relation?: string; initPlanLoops?: number }[] = [];
           const walk = (n: Record<string, unknown>) => {
             nodes.push({
               type: String(n['Node Type']),
               index: n['Index Name'] as string | undefined,
               relation: n['Relation Name'] as string | undefined,
+              ...(n['Parent Relationship'] === 'InitPlan' ? { initPlanLoops: Number(n['Actual Loops']) } : {}),
             });
             for (const c of (n.Plans as Record<string, unknown>[] | undefined) ?? []) walk(c);
           };
@@ -340,6 +343,7 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
       };
       for (const k of kinds) {
         const nodes = await explain(k.sql);
+        for (const n of nodes) if (n.initPlanLoops !== undefined) initPlanLoops.push(n.initPlanLoops);
         plans.push({
           question: k.label,
           nodes: [...new Set(nodes.map((n) => n.type))],
@@ -351,6 +355,7 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
         const sql = benefitSql(q, s);
         if (!sql) continue;
         const nodes = await explain(sql);
+        for (const n of nodes) if (n.initPlanLoops !== undefined) initPlanLoops.push(n.initPlanLoops);
         benefitPlans.push({
           question: q,
           nodes: [...new Set(nodes.map((n) => n.type))],
@@ -366,6 +371,25 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
       }
     } finally {
       await appClient.end();
+    }
+    // ---- One scope check (app.scope_member_id(): what each policy's InitPlan calls), timed as
+    // 2,000 calls in one statement inside a scoped transaction, as the owner.
+    const scopeCheckMs: number[] = [];
+    const ownerClient = await adminPool.connect();
+    try {
+      const member = String(BigInt((scopes[0] as (typeof scopes)[number]).member_id));
+      for (let round = 0; round < 7; round++) {
+        await ownerClient.query(`BEGIN; SELECT app.open_scope(${member}::bigint, NULL, false)`);
+        try {
+          const t = performance.now();
+          await ownerClient.query('SELECT count(app.scope_member_id()) FROM generate_series(1, 2000)');
+          if (round > 1) scopeCheckMs.push((performance.now() - t) / 2000);
+        } finally {
+          await ownerClient.query('ROLLBACK');
+        }
+      }
+    } finally {
+      ownerClient.release();
     }
     const allIndexed = plans.length > 0 && plans.every((p) => p.indexes.length > 0 && !p.seqScanOnClaims);
     const benefitIndexed =
@@ -414,6 +438,23 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
           target: `all ${plans.length}, no Seq Scan on claims_history`,
           pass: allIndexed,
         },
+        {
+          id: 'scale.scope_check_loops',
+          part: 'scale',
+          what: `EXPLAIN ANALYZE as claims_member of every query kind above: the most times any scope InitPlan ran in one statement (${initPlanLoops.length} InitPlans)`,
+          unit: 'count',
+          value: Math.max(0, ...initPlanLoops),
+          target: '1 (once per statement, never per row)',
+          pass: initPlanLoops.length > 0 && initPlanLoops.every((n) => n <= 1),
+        },
+        latencyMeasure(
+          {
+            id: 'scale.scope_check',
+            part: 'scale',
+            what: 'one scope check (app.scope_member_id(): verify the signed scope token), per call, median of 5 × 2,000 calls',
+          },
+          summarize(scopeCheckMs),
+        ),
         latencyMeasure(
           {
             id: 'scale.benefit_query',

@@ -111,7 +111,8 @@ export async function hydrateNativeSymlinks(pkgDir = platformPackageDir()): Prom
 /** How long PostgreSQL may take to start, or to stop before it is stopped harder. */
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
-const READY_LINE = 'database system is ready to accept connections';
+// A hot standby (standby.signal) says "ready to accept read-only connections".
+const READY_LINE = /database system is ready to accept (read-only )?connections/;
 
 /**
  * Starts a PostgreSQL cluster from `dataDir` (running `initdb` first when the directory is new).
@@ -288,7 +289,7 @@ function waitUntilReady(child: ChildProcess, log: (line: string) => void): Promi
       log(text);
       if (ready) return;
       tail = (tail + text).slice(-2000);
-      if (tail.includes(READY_LINE)) {
+      if (READY_LINE.test(tail)) {
         ready = true;
         tail = '';
         clearTimeout(timer);

@@ -93,8 +93,9 @@ export function createAppPool(connectionString: string, options: pg.PoolConfig =
     ...(options.password === undefined ? { connectionString } : connectionFields(connectionString)),
     ...options,
     types: jsonSafeTypes,
-    // ISO dates whatever the server default, so DATE cells are 'YYYY-MM-DD'.
-    options: '-c DateStyle=ISO,YMD',
+    // ISO dates whatever the server default, so DATE cells are 'YYYY-MM-DD' (after the caller's own
+    // startup options, if any).
+    options: ['-c DateStyle=ISO,YMD', options.options].filter(Boolean).join(' '),
     application_name: options.application_name ?? 'claims-assistant',
   });
   return guardPool(pool);
