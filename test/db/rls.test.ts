@@ -240,8 +240,8 @@ describe('row-level security without a validator', () => {
         assert.equal(s.ro, 'off');
         const role = await client.query('SHOW role');
         assert.equal(role.rows[0]?.role, 'none');
-        const scopeLeft = await client.query<{ app_scope: string }>('SHOW app.scope');
-        assert.equal(scopeLeft.rows[0]?.app_scope, '', 'no scope left on the connection');
+        const scopeLeft = await client.query<Record<string, string>>('SHOW app.scope');
+        assert.equal(scopeLeft.rows[0]?.['app.scope'], '', 'no scope left on the connection');
         const txn = await client.query('SELECT now() = statement_timestamp() AS fresh');
         assert.equal(txn.rows[0]?.fresh, true, 'not inside a leftover transaction');
       } finally {
