@@ -640,7 +640,7 @@ describe('packaged CloudFormation template', () => {
     assert.deepEqual(list(send?.Resource).map(render), ['<EvalRunnerDlq.Arn>']);
   });
 
-  it('Aurora has a reader; the ask function gets the proxy read-only endpoint as DB_READER_HOST', () => {
+  it('Aurora has a reader; ask (member reads) and health (its check) get the proxy read-only endpoint as DB_READER_HOST', () => {
     assert.equal(props('DbWriter').PromotionTier, 0);
     assert.equal(props('DbReader').PromotionTier, 1);
     for (const name of ['DbWriter', 'DbReader']) assert.equal(props(name).MonitoringInterval, 60, name);
@@ -649,7 +649,8 @@ describe('packaged CloudFormation template', () => {
     assert.equal(render(reader.DBProxyName), '<DbProxy>');
     for (const f of FUNCTIONS) {
       const vars = (props(`${f}LambdaFunction`).Environment as { Variables: Record<string, Json> }).Variables;
-      assert.equal(render(vars.DB_READER_HOST), f === 'Ask' ? '<DbProxyReaderEndpoint.Endpoint>' : '', f);
+      const readsReader = f === 'Ask' || f === 'Health';
+      assert.equal(render(vars.DB_READER_HOST), readsReader ? '<DbProxyReaderEndpoint.Endpoint>' : '', f);
       assert.equal(render(vars.DB_HOST), '<DbProxy.Endpoint>', f);
     }
   });
