@@ -167,7 +167,8 @@ export function interpretSql(sql: string, ctx: InterpretContext, parsed?: unknow
   const selected = columnsIn(ast.columns);
   const details: string[] = [];
   if (selected.has('claim_status') && !filters.some((f) => f.kind === 'status')) details.push(t.withStatus);
-  if (selected.has('explanation') || selected.has('next_steps')) details.push(t.withDenialReason);
+  if (['explanation', 'next_steps', 'explanation_es', 'next_steps_es'].some((c) => selected.has(c)))
+    details.push(t.withDenialReason);
   const claims = [claimsPhrase(who, claimType, lang), ...filters.map((f) => f.text), dates.text].join(' ');
   let text = `${t.lookedUp} ${t.measure(m.kind, m.text, claims)}${details.map((d) => `, ${d}`).join('')}.`;
   if (lang === 'es') text = text.replace(/\bde el\b/g, 'del').replace(/\ba el\b/g, 'al');

@@ -446,6 +446,9 @@ function spanishBenefit(
       ].join('\n');
     }
     case BenefitKind.DENIED: {
+      if (has('explanation_es', 'next_steps_es', 'claim_date'))
+        return `Su reclamación de ${text(first.provider_name)} del ${fechaEs(first.claim_date)} (${money(first.charged_amount)} facturado) fue denegada. Motivo: ${text(first.explanation_es)} Qué puede hacer: ${text(first.next_steps_es)}`;
+      // SQL that read the English reason (a model may write it so): said as such.
       if (!has('explanation', 'next_steps', 'claim_date')) return undefined;
       return `Su reclamación de ${text(first.provider_name)} del ${fechaEs(first.claim_date)} (${money(first.charged_amount)} facturado) fue denegada. Motivo (en inglés): ${text(first.explanation)} Qué puede hacer: ${text(first.next_steps)}`;
     }

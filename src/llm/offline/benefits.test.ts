@@ -404,6 +404,8 @@ describe('benefit questions after held-out set 2', () => {
     assert.deepEqual(copay.categories, ['specialist']);
     assert.equal(intent('¿Tengo reclamaciones pendientes?').kind, BenefitKind.PENDING);
     assert.equal(intent('¿Por qué fue denegada mi reclamación?').kind, BenefitKind.DENIED);
+    assert.equal(intent('¿Por qué me denegaron la reclamación y qué puedo hacer?').kind, BenefitKind.DENIED);
+    assert.equal(intent('¿por qué rechazaron mi reclamo?').kind, BenefitKind.DENIED);
     assert.equal(intent('¿Cuánto me falta para mi deducible?').kind, BenefitKind.DEDUCTIBLE);
     const text = summarizeBenefit(copay, [
       {
@@ -417,6 +419,28 @@ describe('benefit questions after held-out set 2', () => {
       },
     ]);
     assert.equal(text, 'Para una visita al especialista dentro de la red, paga un copago de $40.00.');
+  });
+  it('a Spanish question about a denial reads the reason in Spanish and answers with it', () => {
+    const denied = intent('¿Por qué fue denegada mi reclamación?');
+    const sql = writeBenefitSql(denied, M, daniel);
+    assert.match(sql, /d\.title_es, d\.explanation_es, d\.next_steps_es/);
+    assert.equal(validateSql(sql, { memberId: M }).ok, true, sql);
+    assert.doesNotMatch(writeBenefitSql(intent('Why was my claim denied?'), M, daniel), /_es\b/);
+    const text = summarizeBenefit(denied, [
+      {
+        claim_date: '2026-08-09',
+        member_name: 'Daniel Whitfield',
+        provider_name: 'Summit Imaging Center',
+        charged_amount: '535.53',
+        processed_date: '2026-08-20',
+        denial_code: '197',
+        title_es: 'Se necesitaba aprobación previa',
+        explanation_es: 'El plan tenía que aprobar este servicio antes de que se hiciera.',
+        next_steps_es: 'Pida a su proveedor que solicite la aprobación.',
+      },
+    ]);
+    assert.match(text ?? '', /fue denegada\. Motivo: El plan tenía que aprobar/);
+    assert.doesNotMatch(text ?? '', /en inglés/);
   });
 });
 

@@ -287,7 +287,7 @@ const SPANISH_BENEFIT_WORDS: readonly (readonly [RegExp, string])[] = [
   [/\bde marca\b/g, 'brand'],
   [/\b(?:recetas?|medicamentos?|medicinas?)\b/g, 'prescriptions'],
   [/\bpendientes?\b|\ben proceso\b|\bsin procesar\b|\btodavia no (?:se )?(?:han|ha) procesado\b/g, 'pending'],
-  [/\b(?:denegad[ao]s?|rechazad[ao]s?|negad[ao]s?)\b/g, 'denied'],
+  [/\b(?:denegad[ao]s?|rechazad[ao]s?|negad[ao]s?|denegaron|denego|rechazaron|rechazo|negaron|nego)\b/g, 'denied'],
   [/\bestado\b/g, 'status'],
   [/\b(?:cuanto|cuanta) (?:me |nos |le )?(?:falta|queda|faltan|quedan)\b/g, 'how much is left'],
   [/\b(?:cuantas|cuantos) (?:visitas|sesiones|citas) (?:me |nos |le )?(?:quedan|faltan)\b/g, 'how many visits left'],
@@ -576,7 +576,12 @@ export function writeBenefitSql(intent: BenefitIntent, memberId: string, asker?:
         return `SELECT c.claim_date, c.member_name, c.claim_type, c.provider_name, c.charged_amount FROM claims_history c ${where(conditions)} ORDER BY c.claim_date DESC, c.claim_id`;
       }
       if (intent.kind === BenefitKind.DENIED) {
-        return `SELECT c.claim_date, c.member_name, c.provider_name, c.charged_amount, c.processed_date, c.denial_code, d.title, d.explanation, d.next_steps FROM claims_history c JOIN denial_reasons d ON d.reason_code = c.denial_code ${where(conditions)} ORDER BY c.claim_date DESC, c.claim_id LIMIT 5`;
+        // A Spanish question reads the reason in Spanish (the same row, its _es columns).
+        const reason =
+          intent.lang === 'es'
+            ? 'd.title_es, d.explanation_es, d.next_steps_es'
+            : 'd.title, d.explanation, d.next_steps';
+        return `SELECT c.claim_date, c.member_name, c.provider_name, c.charged_amount, c.processed_date, c.denial_code, ${reason} FROM claims_history c JOIN denial_reasons d ON d.reason_code = c.denial_code ${where(conditions)} ORDER BY c.claim_date DESC, c.claim_id LIMIT 5`;
       }
       return `SELECT c.claim_date, c.member_name, c.provider_name, c.claim_status, c.processed_date, c.charged_amount, c.plan_paid_amount, c.patient_responsibility, d.title AS denial_reason FROM claims_history c LEFT JOIN denial_reasons d ON d.reason_code = c.denial_code ${where(conditions)} ORDER BY c.claim_date DESC, c.claim_id LIMIT ${intent.latest ? 1 : 3}`;
     }
