@@ -4,10 +4,12 @@
  * per-case diff against the published version), publish and roll back with a confirmation.
  * Everything shown goes through textContent: template text and results are never HTML.
  */
-import { api, errorMessage, setToken } from './api.js';
+import { api, errorMessage, onUnauthorized, setToken } from './api.js';
+import { createSession, loadPageConfig } from './auth.js';
 import { LIMITS } from './limits.js';
 
 /** @import { ApiResult } from './api.js' */
+/** @import { SessionState } from './auth.js' */
 /** @typedef {'sql' | 'summary'} TemplateName */
 /** @typedef {'draft' | 'published' | 'archived'} VersionStatus */
 
@@ -33,8 +35,6 @@ import { LIMITS } from './limits.js';
  */
 
 /** @typedef {{ templates: TemplateEntry[] }} TemplateList */
-/** @typedef {{ token: string }} TokenBody */
-/** @typedef {{ devSignIn?: boolean }} ConfigBody */
 /** @typedef {{ jobId: string, total: number }} EvalStarted */
 
 /**
@@ -133,6 +133,8 @@ const els = {
   evalKinds: byId('eval-kinds', HTMLTableElement),
   signIn: byId('admin-sign-in', HTMLElement),
   signInButton: byId('admin-sign-in-button', HTMLButtonElement),
+  signOutButton: byId('admin-sign-out-button', HTMLButtonElement),
+  devNote: byId('admin-dev-note', HTMLElement),
   signedIn: byId('admin-signed-in', HTMLElement),
   workspace: byId('admin-workspace', HTMLElement),
   picker: byId('template-picker', HTMLSelectElement),
@@ -199,10 +201,6 @@ async function init() {
   els.changeNote.maxLength = LIMITS.changeNoteMaxChars;
   els.systemText.maxLength = LIMITS.templateTextMaxChars;
   els.bodyText.maxLength = LIMITS.templateTextMaxChars;
-  /** @type {ApiResult<ConfigBody>} */
-  const config = await api('/v1/config');
-  if (config.ok && config.body.devSignIn) els.signIn.hidden = false;
-  els.signInButton.addEventListener('click', signIn);
   els.picker.addEventListener('change', () => {
     const name = els.picker.value;
     if (isTemplateName(name)) void loadTemplates(name);
@@ -218,18 +216,67 @@ async function init() {
     void preview();
   });
   els.feedbackRefresh.addEventListener('click', () => void loadFeedback());
+  await startSignIn();
 }
 
-async function signIn() {
-  /** @type {ApiResult<TokenBody>} */
-  const r = await api('/dev/token', { method: 'POST', body: { personId: '1000000001-01', role: 'admin' } });
-  if (!r.ok) return say(els.signInMessage, errorText(r), 'error');
-  setToken(r.body.token);
+/**
+ * Sign-in through the admin app client (the admin user pool: MFA required, role admin only), with
+ * the authorization-code flow and PKCE (auth.js); settings from /config.json. The tokens stay in
+ * this tab's sessionStorage (a reload keeps the admin signed in); a 401 from the API forgets them.
+ */
+async function startSignIn() {
+  const config = await loadPageConfig();
+  const settings = config.signIn?.admin;
+  if (!settings) {
+    els.signIn.hidden = false;
+    els.signInButton.disabled = true;
+    return say(els.signInMessage, "Sign-in isn't available right now. Please reload the page in a moment.", 'error');
+  }
+  els.devNote.hidden = config.devSignIn !== true;
+  const session = createSession(settings, (state) => void onSession(state));
+  onUnauthorized(() => session.drop());
+  els.signInButton.addEventListener('click', () => {
+    els.signInButton.disabled = true;
+    session.signIn().catch(() => {
+      els.signInButton.disabled = false;
+      say(els.signInMessage, "Sign-in isn't available right now.", 'error');
+    });
+  });
+  els.signOutButton.addEventListener('click', () => void session.signOut());
+  if (!(await session.start())) showSignedOut('');
+}
+
+/** @param {string} message */
+function showSignedOut(message) {
+  setToken(undefined);
+  els.workspace.hidden = true;
+  els.signIn.hidden = false;
+  els.signInButton.disabled = false;
+  els.signOutButton.hidden = true;
+  els.signedIn.textContent = message;
+}
+
+/** @param {SessionState} state */
+async function onSession(state) {
+  if (!state.signedIn) {
+    const why = {
+      'signed-out': 'Signed out.',
+      expired: 'Your session has ended. Please sign in again.',
+      elsewhere: 'You signed out in another tab.',
+      failed: "That sign-in didn't work. Please sign in again.",
+    }[state.reason];
+    return showSignedOut(why);
+  }
+  const first = els.workspace.hidden;
+  setToken(state.idToken);
+  if (!first) return; // a silent renewal: nothing to redraw
   /** @type {ApiResult<TemplateList>} */
   const list = await api('/v1/admin/templates');
   if (!list.ok) return say(els.signInMessage, errorText(list), 'error');
   els.signIn.hidden = true;
-  els.signedIn.textContent = 'Signed in as a dev admin';
+  els.signOutButton.hidden = false;
+  const who = state.claims.name ?? state.claims.email ?? 'an admin';
+  els.signedIn.textContent = `Signed in as ${who} (admin)`;
   els.workspace.hidden = false;
   await loadTemplates('sql');
   await loadFeedback();

@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * The one way the pages call the API (chat and admin): same-origin JSON, the bearer token from
- * this page's memory, no cookies, no HTTP cache. (The chat page keeps its session — token,
- * conversation — in sessionStorage so a reload keeps it; closing the tab or signing out ends it.)
+ * this module's memory (the sign-in, auth.js, keeps the tokens in the tab's sessionStorage so a
+ * reload stays signed in; closing the tab, signing out or a 401 ends it), no cookies, no HTTP cache.
  *
  * A response is read once into an {@link ApiResult}: `ok: true` only for a 2xx with a JSON body,
  * which the caller declares the type of (the API is ours; the pages trust its shapes, as its
@@ -29,6 +29,23 @@ let token;
  */
 export function setToken(newToken) {
   token = newToken || undefined;
+}
+
+/** @type {(() => void) | undefined} */
+let unauthorized;
+
+/**
+ * Called when the API answers 401 to a call that carried a token (the session is over: the page
+ * forgets its tokens and offers the sign-in again).
+ * @param {() => void} callback
+ */
+export function onUnauthorized(callback) {
+  unauthorized = callback;
+}
+
+/** @param {Response} res */
+function checkAuthorized(res) {
+  if (res.status === 401 && token !== undefined) unauthorized?.();
 }
 
 /** True while the page holds a token. */
@@ -61,6 +78,7 @@ export async function api(path, opts = {}) {
     credentials: 'omit',
     cache: 'no-store',
   });
+  checkAuthorized(res);
   const body = await readJson(res);
   if (res.ok && body !== undefined) return { ok: true, status: res.status, body: /** @type {T} */ (body) };
   return failure(res, body);
@@ -145,6 +163,7 @@ export async function apiStream(path, opts) {
     credentials: 'omit',
     cache: 'no-store',
   });
+  checkAuthorized(res);
   const type = res.headers.get('content-type') ?? '';
   if (!type.startsWith('application/x-ndjson') || !res.body) {
     const body = await readJson(res);

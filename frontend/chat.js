@@ -2,16 +2,17 @@
 /**
  * Member chat page: ask a question, follow up on the answer, see the claims behind it.
  *
- * Identity: every API call carries `Authorization: Bearer <token>`.
- * - Local demo (`GET /v1/config` → `{ devSignIn: true }`): a "Sign in as" picker fetches a
- *   token from the local server's dev issuer (`POST /dev/token`).
- * - Production: the portal's Cognito sign-in supplies the ID token and hands it to this page
- *   through {@link setToken}; the dev picker stays hidden because the deployed config says
- *   `devSignIn: false` (and the /dev routes do not exist there).
+ * Identity: every API call carries `Authorization: Bearer <ID token>`. The page signs in through
+ * the issuer's hosted sign-in (Cognito in production, the local dev issuer's person picker
+ * locally) with the authorization-code flow and PKCE (auth.js); the settings come from
+ * /config.json. The tokens are kept in this tab's sessionStorage (auth.js), so a reload stays
+ * signed in; the ID token is renewed silently before it expires; a 401 forgets them.
  *
- * The session (token, who is signed in, the conversation and its messages) is kept in this tab's
- * sessionStorage (session.js), so a reload keeps the conversation; "Sign out" deletes the
- * server's copy of the conversation (`POST /v1/sign-out`) and this tab's. Follow-up questions
+ * The conversation (who it belongs to, its server id and its messages) is kept in this tab's
+ * sessionStorage too (session.js), so a reload keeps it; it comes back only for the person it
+ * belongs to. "Sign out" deletes the server's copy of the conversations (`POST /v1/sign-out`) and
+ * this tab's, then signs out everywhere (the refresh token revoked, the portal's other tabs and
+ * the hosted sign-in session ended). Follow-up questions
  * send the conversation's id; the server keeps the earlier turns (the page never sends them).
  * Answers stream in as they are written (`apiStream`), hidden from screen readers until the
  * finished answer is added to the log, which announces it once.
@@ -19,6 +20,7 @@
  * Server text (answers, names, error messages) is only ever written with textContent.
  */
 import { api, apiStream, errorMessage, hasToken, isRecord, requestIdOf, setToken } from './api.js';
+import { createSession, loadPageConfig } from './auth.js';
 import { isClaimsTable, renderClaimsTable } from './claims-table.js';
 import { renderFeedback } from './feedback.js';
 import { LIMITS } from './limits.js';
@@ -26,6 +28,7 @@ import { clearSession, loadSession, saveSession } from './session.js';
 
 /** @import { ApiResult } from './api.js' */
 /** @import { StoredMessage } from './session.js' */
+/** @import { SessionState } from './auth.js' */
 
 const QUESTION_MAX = LIMITS.questionMaxChars;
 
@@ -43,21 +46,14 @@ const STATUS_STYLES = /** @type {const} */ ({
 /** Outcomes a member can rate. */
 const RATEABLE = new Set(['answered', 'needs_detail', 'refused', 'withheld']);
 
-const RELATIONSHIP_LABELS = /** @type {Record<string, string>} */ ({
-  subscriber: 'plan holder',
-  spouse: 'spouse',
-  son: 'son',
-  daughter: 'daughter',
-  other: 'family member',
-});
-
 const MESSAGES = {
   signInAgain: 'Please sign in again.',
   signInFirst: 'Please sign in first, then ask your question.',
   network: "I couldn't reach the claims service. Please check your internet connection and try again.",
   serverTrouble: "Sorry, I couldn't look that up just now. Please try again in a moment.",
-  peopleFailed: "The demo people couldn't be loaded. Please reload the page.",
-  tokenFailed: "That sign-in didn't work. Please choose the person again.",
+  signInFailed: "That sign-in didn't work. Please sign in again.",
+  signedOutElsewhere: 'You signed out in another tab.',
+  signInUnavailable: "Sign-in isn't available right now. Please reload the page in a moment.",
   empty: 'Please type a question first.',
   signedOut: 'You are signed out. Your conversation was deleted.',
   newConversation: 'Started a new conversation.',
@@ -80,24 +76,20 @@ function tooLongMessage(length) {
   return `Your question is ${length} characters long. Questions can have up to ${QUESTION_MAX}: please shorten it by ${over} character${over === 1 ? '' : 's'}.`;
 }
 
-/** @type {{ devSignIn: boolean }} */
-let config = { devSignIn: false };
+/** The sign-in session (undefined until /config.json is read). @type {ReturnType<typeof createSession> | undefined} */
+let session;
+/** Set in this tab's sessionStorage across the sign-out redirect: the page then says so. */
+const SIGNED_OUT_KEY = 'claims-chat-signed-out';
 
 /**
- * Hands the page a bearer token from the portal's sign-in (production path).
- * Passing `undefined` signs out.
+ * Hands the page a bearer token obtained elsewhere (a portal embedding this page, a test); the
+ * page's own sign-in (auth.js) sets it too. Passing `undefined` forgets it.
  *
  * @example
  * import { setToken } from './chat.js';
- * setToken(cognitoSession.getIdToken().getJwtToken());
+ * setToken(idToken);
  */
 export { setToken };
-
-/**
- * A person of the demo picker (`GET /dev/people`).
- * @typedef {{ personId: string, name: string, relationship: string }} DevPerson
- */
-/** @typedef {{ memberId: string, people?: DevPerson[] }} DevFamily */
 
 /**
  * What `POST /v1/ask` answers (also with a 5xx when the pipeline failed).
@@ -112,10 +104,10 @@ function byId(id) {
 }
 
 const els = {
-  devSignIn: byId('dev-sign-in'),
-  signInForm: /** @type {HTMLFormElement} */ (byId('sign-in-form')),
-  picker: /** @type {HTMLSelectElement} */ (byId('person-picker')),
+  signIn: byId('sign-in'),
+  devNote: byId('dev-sign-in-note'),
   signInButton: /** @type {HTMLButtonElement} */ (byId('sign-in-button')),
+  adminNav: byId('admin-nav'),
   signedInAs: byId('signed-in-as'),
   sessionActions: byId('session-actions'),
   newConversation: /** @type {HTMLButtonElement} */ (byId('new-conversation')),
@@ -135,17 +127,18 @@ const els = {
 let busy = false;
 
 /**
- * Who is signed in, the server's id for this conversation (follow-ups are resolved against its
- * earlier turns, which the server keeps) and what the page shows. Saved for a reload.
- * @type {{ token?: string, person?: { name: string, relationship: string }, conversationId?: string, messages: StoredMessage[] }}
+ * Who is signed in (the ID token's `sub` and name), the server's id for this conversation
+ * (follow-ups are resolved against its earlier turns, which the server keeps) and what the page
+ * shows. Saved for a reload.
+ * @type {{ subject?: string, name?: string, conversationId?: string, messages: StoredMessage[] }}
  */
 const state = { messages: [] };
 
 function persist() {
-  if (!state.token || !state.person) return;
+  if (!state.subject) return;
   saveSession({
-    token: state.token,
-    person: state.person,
+    subject: state.subject,
+    ...(state.name ? { name: state.name } : {}),
     ...(state.conversationId ? { conversationId: state.conversationId } : {}),
     messages: state.messages,
   });
@@ -344,7 +337,7 @@ async function ask(rawQuestion) {
   }
   if (!hasToken()) {
     notice('Please sign in', MESSAGES.signInFirst);
-    (config.devSignIn ? els.picker : els.question).focus();
+    (els.signIn.hidden ? els.question : els.signInButton).focus();
     return;
   }
 
@@ -385,8 +378,10 @@ function renderResponse(r) {
   const requestId = requestIdOf(r.body);
 
   if (r.status === 401) {
-    // The sign-in ran out: the conversation stays on screen until someone signs in.
-    expireSession();
+    // The sign-in ran out (expired, revoked): the tokens are forgotten; the conversation stays
+    // (on screen, and for the same person's next sign-in) until someone else signs in.
+    if (session) session.drop();
+    else expireSession();
     notice('Please sign in', MESSAGES.signInAgain);
     return;
   }
@@ -437,38 +432,91 @@ function showLimit() {
 
 // ---------- session: sign in, new conversation, sign out ----------
 
-/** @param {{ name: string, relationship: string } | undefined} person */
-function showSignedIn(person) {
-  els.signedInAs.textContent = person
-    ? `Signed in as ${person.name} (${RELATIONSHIP_LABELS[person.relationship] ?? person.relationship}).`
-    : config.devSignIn
-      ? 'Not signed in. Choose a person above.'
-      : '';
-  els.sessionActions.hidden = !person;
+/** @param {string | undefined} name who is signed in (undefined: nobody) */
+function showSignedIn(name) {
+  const signedIn = name !== undefined;
+  els.signedInAs.textContent = signedIn ? (name ? `Signed in as ${name}.` : 'Signed in.') : 'Not signed in.';
+  els.sessionActions.hidden = !signedIn;
+  els.signIn.hidden = signedIn;
+  els.signInButton.disabled = false;
+  if (!signedIn) els.adminNav.hidden = true;
 }
 
-/** Forgets the session on this page (token, conversation, messages). */
+/** Shows the conversation of `state` (after a reload, or the same person signing in again). */
+function showConversation() {
+  els.log.replaceChildren();
+  for (const m of state.messages) addMessage(m, { restoring: true });
+  els.examples.hidden = els.log.childElementCount > 0;
+  const last = els.log.lastElementChild;
+  if (last) scrollToNewest(last);
+}
+
+/** Forgets the conversation on this page and in the tab (the tokens are auth.js's). */
 function signOutLocally() {
   setToken(undefined);
   clearSession();
-  state.token = undefined;
-  state.person = undefined;
+  state.subject = undefined;
+  state.name = undefined;
   state.conversationId = undefined;
   state.messages = [];
   els.log.replaceChildren();
   els.examples.hidden = false;
   showSignedIn(undefined);
-  if (config.devSignIn) els.devSignIn.hidden = false;
 }
 
-/** The token is no longer valid: forget it (and the saved session), keep what is on screen. */
+/**
+ * The tokens are no longer valid: the page stops using them and offers the sign-in again; the
+ * conversation stays on screen and in the tab, for the same person's next sign-in.
+ */
 function expireSession() {
   setToken(undefined);
-  clearSession();
-  state.token = undefined;
-  state.person = undefined;
   showSignedIn(undefined);
-  if (config.devSignIn) els.devSignIn.hidden = false;
+  els.signedInAs.textContent = MESSAGES.signInAgain;
+}
+
+/**
+ * Renders a change of the sign-in session (auth.js): a sign-in (after the redirect back, or a
+ * reload), a silent renewal, or the end of the session.
+ * @param {SessionState} change
+ */
+function onSession(change) {
+  if (change.signedIn) {
+    const { claims } = change;
+    const renewal = hasToken() && state.subject === claims.sub;
+    setToken(change.idToken);
+    if (renewal) return;
+    if (state.subject !== claims.sub) {
+      // Someone else's conversation never shows; the same person's comes back (reload, sign-in again).
+      const saved = loadSession();
+      if (saved && saved.subject === claims.sub) {
+        state.conversationId = saved.conversationId;
+        state.messages = saved.messages;
+      } else {
+        clearSession();
+        state.conversationId = undefined;
+        state.messages = [];
+      }
+      state.subject = claims.sub;
+      showConversation();
+    }
+    state.name = claims.name ?? claims.email;
+    persist();
+    showSignedIn(state.name ?? '');
+    // Members never see the admin page's link; only an admin's token carries the admin role.
+    els.adminNav.hidden = claims['custom:role'] !== 'admin';
+    els.question.focus();
+    return;
+  }
+  if (change.reason === 'expired') return expireSession();
+  // Signed out (here or in another tab): this person's conversation goes from the tab.
+  if (change.reason === 'signed-out' || change.reason === 'elsewhere') signOutLocally();
+  else setToken(undefined);
+  showSignedIn(undefined);
+  els.signedInAs.textContent = {
+    'signed-out': MESSAGES.signedOut,
+    elsewhere: MESSAGES.signedOutElsewhere,
+    failed: MESSAGES.signInFailed,
+  }[change.reason];
 }
 
 async function onSignOut() {
@@ -476,7 +524,14 @@ async function onSignOut() {
   if (hasToken()) await api('/v1/sign-out', { method: 'POST' }).catch(() => undefined);
   signOutLocally();
   els.signedInAs.textContent = MESSAGES.signedOut;
-  (config.devSignIn ? els.picker : els.question).focus();
+  // The issuer's sign-out sends the browser back here: the page then says it signed out.
+  try {
+    sessionStorage.setItem(SIGNED_OUT_KEY, '1');
+  } catch {
+    // storage disabled: the page just says "Not signed in."
+  }
+  if (session) await session.signOut();
+  else els.signInButton.focus();
 }
 
 async function onNewConversation() {
@@ -493,89 +548,42 @@ async function onNewConversation() {
   if (old) await api(`/v1/conversations/${encodeURIComponent(old)}`, { method: 'DELETE' }).catch(() => undefined);
 }
 
-async function loadPeople() {
-  /** @type {ApiResult<DevFamily[]>} */
-  const r = await api('/dev/people');
-  if (!r.ok || !Array.isArray(r.body)) throw new Error('people');
-  const families = r.body;
-
-  els.picker.replaceChildren();
-  const placeholder = document.createElement('option');
-  placeholder.value = '';
-  placeholder.textContent = 'Choose a person…';
-  els.picker.append(placeholder);
-
-  for (const family of families) {
-    const group = document.createElement('optgroup');
-    group.label = `Family ${family.memberId}`;
-    for (const person of family.people ?? []) {
-      const option = document.createElement('option');
-      option.value = String(person.personId);
-      option.textContent = `${person.name} (${RELATIONSHIP_LABELS[person.relationship] ?? person.relationship})`;
-      option.dataset.name = person.name;
-      option.dataset.relationship = person.relationship;
-      group.append(option);
-    }
-    els.picker.append(group);
+/** True once after the sign-out redirect came back. */
+function justSignedOut() {
+  try {
+    const was = sessionStorage.getItem(SIGNED_OUT_KEY) !== null;
+    sessionStorage.removeItem(SIGNED_OUT_KEY);
+    return was;
+  } catch {
+    return false;
   }
 }
 
-/** @param {SubmitEvent} event */
-async function onSignIn(event) {
-  event.preventDefault();
-  const option = els.picker.selectedOptions[0];
-  if (!option?.value) {
-    els.picker.focus();
+async function startSignIn() {
+  const signedOut = justSignedOut();
+  const config = await loadPageConfig();
+  const settings = config.signIn?.member;
+  if (!settings) {
+    showSignedIn(undefined);
+    els.signedInAs.textContent = MESSAGES.signInUnavailable;
     return;
   }
-  els.signInButton.disabled = true;
-  try {
-    /** @type {ApiResult<{ token: string }>} */
-    const r = await api('/dev/token', { method: 'POST', body: { personId: option.value } });
-    if (!r.ok || typeof r.body.token !== 'string') throw new Error('token');
-    // A different person must not see the previous person's answers, nor continue their conversation.
-    signOutLocally();
-    setToken(r.body.token);
-    state.token = r.body.token;
-    state.person = { name: option.dataset.name ?? '', relationship: option.dataset.relationship ?? '' };
-    persist();
-    showSignedIn(state.person);
-    // Signed in: the picker goes away (Sign out, always in the header, brings it back).
-    els.devSignIn.hidden = true;
-    els.question.focus();
-  } catch {
-    setToken(undefined);
-    els.signedInAs.textContent = MESSAGES.tokenFailed;
-  } finally {
-    els.signInButton.disabled = false;
+  els.devNote.hidden = config.devSignIn !== true;
+  session = createSession(settings, onSession);
+  const current = session;
+  els.signInButton.addEventListener('click', () => {
+    els.signInButton.disabled = true;
+    current.signIn().catch(() => {
+      showSignedIn(undefined);
+      els.signedInAs.textContent = MESSAGES.signInUnavailable;
+    });
+  });
+  if (await current.start()) return;
+  if (!hasToken() && els.signIn.hidden) {
+    // Not signed in and nothing said yet: offer the sign-in (a saved conversation waits for its person).
+    showSignedIn(undefined);
+    if (signedOut) els.signedInAs.textContent = MESSAGES.signedOut;
   }
-}
-
-// ---------- start ----------
-
-async function loadConfig() {
-  try {
-    const r = await api('/v1/config');
-    return { devSignIn: r.ok && isRecord(r.body) && r.body.devSignIn === true };
-  } catch {
-    return { devSignIn: false };
-  }
-}
-
-/** The session of this tab, after a reload: who is signed in and the conversation so far. */
-function restoreSession() {
-  const saved = loadSession();
-  if (!saved) return false;
-  setToken(saved.token);
-  state.token = saved.token;
-  state.person = saved.person;
-  state.conversationId = saved.conversationId;
-  state.messages = saved.messages;
-  for (const m of saved.messages) addMessage(m, { restoring: true });
-  showSignedIn(saved.person);
-  const last = els.log.lastElementChild;
-  if (last) scrollToNewest(last);
-  return true;
 }
 
 /** Keeps the newest message clear of the question box that stays at the bottom of the screen. */
@@ -605,7 +613,6 @@ function wireEvents() {
       void ask(chip.textContent ?? '');
     });
   }
-  els.signInForm.addEventListener('submit', (event) => void onSignIn(/** @type {SubmitEvent} */ (event)));
   els.newConversation.addEventListener('click', () => void onNewConversation());
   els.signOut.addEventListener('click', () => void onSignOut());
 }
@@ -615,16 +622,7 @@ async function start() {
   wireEvents();
   updateCounter();
   trackFormHeight();
-  const restored = restoreSession();
-  config = await loadConfig();
-  if (!config.devSignIn) return;
-  els.devSignIn.hidden = restored;
-  if (!restored) showSignedIn(undefined);
-  try {
-    await loadPeople();
-  } catch {
-    els.signedInAs.textContent = MESSAGES.peopleFailed;
-  }
+  await startSignIn();
 }
 
 void start();

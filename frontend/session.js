@@ -1,13 +1,14 @@
 // @ts-check
 /**
- * The chat's session in this tab's sessionStorage, so a reload keeps it: the bearer token, who
- * is signed in, the server's conversation id and the messages shown (answers with their tables).
- * sessionStorage is per tab and gone when the tab closes; "Sign out" and signing in as someone
- * else clear it at once. Nothing is kept in localStorage or cookies.
+ * The chat's conversation in this tab's sessionStorage, so a reload keeps it: whose it is (the ID
+ * token's `sub`), the server's conversation id and the messages shown (answers with their
+ * tables). The tokens themselves are auth.js's (sessionStorage too). sessionStorage is per tab
+ * and gone when the tab closes; "Sign out" and signing in as someone else clear it at once.
+ * Nothing is kept in localStorage or cookies.
  */
 
 const KEY = 'claims-chat-session';
-const VERSION = 1;
+const VERSION = 2;
 
 /**
  * @typedef {object} StoredMessage
@@ -25,8 +26,8 @@ const VERSION = 1;
 
 /**
  * @typedef {object} Session
- * @property {string} token
- * @property {{ name: string, relationship: string }} person
+ * @property {string} subject whose conversation this is (the ID token's `sub`)
+ * @property {string} [name] their name, as the ID token says it
  * @property {string} [conversationId]
  * @property {StoredMessage[]} messages
  */
@@ -43,12 +44,10 @@ export function loadSession() {
     const value = JSON.parse(raw);
     if (typeof value !== 'object' || value === null) return undefined;
     const s = /** @type {Record<string, unknown>} */ (value);
-    if (s.v !== VERSION || typeof s.token !== 'string' || !Array.isArray(s.messages)) return undefined;
-    const person = /** @type {Record<string, unknown> | null} */ (s.person);
-    if (typeof person?.name !== 'string' || typeof person.relationship !== 'string') return undefined;
+    if (s.v !== VERSION || typeof s.subject !== 'string' || !Array.isArray(s.messages)) return undefined;
     return {
-      token: s.token,
-      person: { name: person.name, relationship: person.relationship },
+      subject: s.subject,
+      ...(typeof s.name === 'string' ? { name: s.name } : {}),
       ...(typeof s.conversationId === 'string' ? { conversationId: s.conversationId } : {}),
       messages: /** @type {StoredMessage[]} */ (s.messages.filter((m) => typeof m === 'object' && m !== null)),
     };
@@ -69,7 +68,7 @@ export function saveSession(session) {
   }
 }
 
-/** Forgets the session (sign-out, another person signing in). */
+/** Forgets the conversation (sign-out, another person signing in). */
 export function clearSession() {
   try {
     sessionStorage.removeItem(KEY);

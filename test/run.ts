@@ -65,6 +65,10 @@ async function main(): Promise<number> {
   const units = files.filter((f) => testKind(f) === 'unit').length;
   const kinds = `${files.length} test files (${units} unit, ${files.length - units} on real parts)`;
   const needsDatabase = files.some((f) => testKind(f) === 'integration');
+  // Which OpenAPI operations and statuses the run's checked responses covered
+  // (test/support/openapi.ts writes them; `npx tsx scripts/openapi-coverage.ts` sums them up).
+  process.env.OPENAPI_COVERAGE_DIR ??= path.join(ROOT, 'coverage', 'openapi');
+  await rm(process.env.OPENAPI_COVERAGE_DIR, { recursive: true, force: true });
   if (!needsDatabase) {
     console.log(`# ${kinds}; no database needed`);
     return runNodeTests(files, nodeFlags, {});

@@ -28,6 +28,12 @@ export interface IssueOptions {
   readonly tokenUse?: 'id' | 'access';
   /** Issue time; tests back-date it to mint expired tokens. Defaults to now. */
   readonly issuedAt?: Date;
+  /** The app client the token is for (default: the issuer's `audience`). */
+  readonly clientId?: string;
+  /** OpenID Connect `nonce` from the authorization request (ID tokens). */
+  readonly nonce?: string;
+  /** The person's display name (`name`, as Cognito puts it in ID tokens with the profile scope). */
+  readonly name?: string;
 }
 
 export interface DevIssuer {
@@ -73,7 +79,17 @@ export async function createDevIssuer(options: DevIssuerOptions = {}): Promise<D
     jwksPath: JWKS_PATH,
     jwksUrl: new URL(JWKS_PATH, issuer).href,
     jwks: () => ({ keys: [{ ...publicJwk }] }),
-    async issue({ memberId, personId, role = 'member', ttlSeconds = 3600, tokenUse = 'id', issuedAt }) {
+    async issue({
+      memberId,
+      personId,
+      role = 'member',
+      ttlSeconds = 3600,
+      tokenUse = 'id',
+      issuedAt,
+      clientId,
+      nonce,
+      name,
+    }) {
       if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)
         throw new RangeError('ttlSeconds must be a positive integer');
       const subject = devSubject(personId);
@@ -85,10 +101,13 @@ export async function createDevIssuer(options: DevIssuerOptions = {}): Promise<D
       // Mint only what the API would accept, so a typo fails here rather than as a 401 later.
       identityFromClaims({ sub: subject, ...claims });
       const iat = Math.floor((issuedAt ?? new Date()).getTime() / 1000);
+      const client = clientId ?? audience;
       const jwt = new SignJWT({
         ...claims,
         token_use: tokenUse,
-        ...(tokenUse === 'access' ? { client_id: audience } : {}),
+        ...(tokenUse === 'access' ? { client_id: client } : {}),
+        ...(tokenUse === 'id' && nonce !== undefined ? { nonce } : {}),
+        ...(tokenUse === 'id' && name !== undefined ? { name } : {}),
       })
         .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
         .setIssuer(issuer)
@@ -96,7 +115,7 @@ export async function createDevIssuer(options: DevIssuerOptions = {}): Promise<D
         .setIssuedAt(iat)
         .setExpirationTime(iat + ttlSeconds)
         .setJti(randomUUID());
-      if (tokenUse === 'id') jwt.setAudience(audience);
+      if (tokenUse === 'id') jwt.setAudience(client);
       return jwt.sign(privateKey);
     },
   };

@@ -17,8 +17,11 @@ import { type Identity, identityFromClaims } from './identity.ts';
 interface VerifierBase {
   /** Exact `iss` expected, e.g. `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`. */
   readonly issuer: string;
-  /** The app client id: matched against `aud` (ID tokens) or `client_id` (access tokens). */
-  readonly audience: string;
+  /**
+   * The app client id (or ids, e.g. the member and the admin clients): matched against `aud` (ID
+   * tokens) or `client_id` (access tokens).
+   */
+  readonly audience: string | readonly string[];
   /**
    * Oldest token accepted, by its `iat`, in seconds (default {@link DEFAULT_MAX_TOKEN_AGE_SECONDS}:
    * the longest ID/access token lifetime a Cognito user pool allows). Set it to the pool's
@@ -61,8 +64,10 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * ```
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const { issuer, audience, maxTokenAgeSeconds = DEFAULT_MAX_TOKEN_AGE_SECONDS } = options;
-  if (!issuer || !audience) throw new TypeError('createTokenVerifier: issuer and audience are required');
+  const { issuer, maxTokenAgeSeconds = DEFAULT_MAX_TOKEN_AGE_SECONDS } = options;
+  const audience = typeof options.audience === 'string' ? [options.audience] : [...options.audience];
+  if (!issuer || audience.length === 0 || audience.some((a) => !a))
+    throw new TypeError('createTokenVerifier: issuer and audience are required');
   if (!Number.isSafeInteger(maxTokenAgeSeconds) || maxTokenAgeSeconds <= 0) {
     throw new TypeError('createTokenVerifier: maxTokenAgeSeconds must be a positive integer');
   }
@@ -107,11 +112,14 @@ function bearerToken(header: string | undefined): string {
  * Cognito ID tokens carry `aud` = app client id; access tokens carry `client_id` instead.
  * Every one of the two that is present must match, and at least one must be.
  */
-function checkAudience(payload: JWTPayload, audience: string): void {
+function checkAudience(payload: JWTPayload, audience: readonly string[]): void {
   const { aud } = payload;
   const clientId = payload.client_id;
-  const audOk = aud === undefined || aud === audience || (Array.isArray(aud) && aud.includes(audience));
-  const clientIdOk = clientId === undefined || clientId === audience;
+  const audOk =
+    aud === undefined ||
+    (typeof aud === 'string' && audience.includes(aud)) ||
+    (Array.isArray(aud) && aud.some((a) => audience.includes(a)));
+  const clientIdOk = clientId === undefined || (typeof clientId === 'string' && audience.includes(clientId));
   if (!audOk || !clientIdOk || (aud === undefined && clientId === undefined)) {
     throw new AuthError('TOKEN_INVALID', { cause: new Error('audience (aud / client_id) does not match') });
   }

@@ -10,6 +10,7 @@ const COMMANDS = {
   'check-sql': () => import('./check-sql.ts'),
   members: () => import('./members.ts'),
   eval: () => import('./eval.ts'),
+  token: () => import('./token.ts'),
 } as const;
 
 const HELP = `claims — ask about health-plan claims in plain words, safely
@@ -22,6 +23,7 @@ Commands:
   check-sql   Validate SQL from standard input against the safety rules
   members     List the seeded demo families and their people
   eval        Run the evaluation set and report accuracy
+  token       Print a local bearer token for a seeded person (from a running 'claims serve')
 
 Run 'claims <command> --help' for a command's options.
 Environment: DATABASE_URL (external PostgreSQL), LLM_PROVIDER=bedrock with BEDROCK_MODEL_ID / AWS_REGION

@@ -34,7 +34,14 @@ describe('parseConfig', () => {
     assert.equal(c.db.poolMax, 4);
     assert.equal(c.db.statementTimeoutMs, 5000);
     assert.deepEqual(c.prompts, { store: 'postgres', cacheSeconds: 1, dir: undefined });
-    assert.deepEqual(c.llm.prices, { inputPer1k: 0.003, outputPer1k: 0.015 });
+    assert.deepEqual(c.llm.prices, {
+      inputPer1k: 0.003,
+      outputPer1k: 0.015,
+      cacheReadPer1k: 0.003 * 0.1,
+      cacheWritePer1k: 0.003 * 1.25,
+    });
+    assert.equal(c.llm.bedrock.promptCache, 'auto');
+    assert.deepEqual(c.cors.allowedOrigins, []);
     assert.equal(c.llm.bedrock.region, 'us-east-1');
     assert.equal(c.auth, undefined);
   });
@@ -66,6 +73,22 @@ describe('parseConfig', () => {
     assert.deepEqual(c.rateLimit, { limit: 100_000_000, windowSeconds: 30 });
     assert.equal(c.db.tls, 'disable');
     assert.equal(c.llm.prices.inputPer1k, 0.25);
+    assert.equal(c.llm.prices.cacheReadPer1k, 0.025, 'cache reads default to a tenth of the input price');
+  });
+
+  it('reads the portal origins, the prompt-cache mode and the cache prices', () => {
+    const c = parseConfig({
+      CORS_ALLOWED_ORIGINS: 'https://portal.example.com, http://localhost:5173',
+      BEDROCK_PROMPT_CACHE: 'off',
+      LLM_PRICE_CACHE_READ_PER_1K_USD: '0.0003',
+      LLM_PRICE_CACHE_WRITE_PER_1K_USD: '0.00375',
+    });
+    assert.deepEqual(c.cors.allowedOrigins, ['https://portal.example.com', 'http://localhost:5173']);
+    assert.equal(c.llm.bedrock.promptCache, 'off');
+    assert.deepEqual([c.llm.prices.cacheReadPer1k, c.llm.prices.cacheWritePer1k], [0.0003, 0.00375]);
+    assert.match(configError({ CORS_ALLOWED_ORIGINS: 'http://portal.example.com' }), /CORS_ALLOWED_ORIGINS/);
+    assert.match(configError({ CORS_ALLOWED_ORIGINS: 'https://portal.example.com/' }), /CORS_ALLOWED_ORIGINS/);
+    assert.match(configError({ BEDROCK_PROMPT_CACHE: 'maybe' }), /BEDROCK_PROMPT_CACHE must be one of auto, on, off/);
   });
 
   it('a bad value is one ConfigError line naming the variable and the rule, every bad variable at once', () => {

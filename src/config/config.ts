@@ -9,6 +9,7 @@ import {
   type DB_TLS_MODES,
   isSecretError,
   type LLM_PROVIDERS,
+  type PROMPT_CACHE_MODES,
   type PROMPT_STORES,
   VARIABLE_NAMES,
   VARIABLES,
@@ -21,6 +22,7 @@ export type Platform = 'lambda' | 'local';
 export type LlmProvider = (typeof LLM_PROVIDERS)[number];
 export type DbTls = (typeof DB_TLS_MODES)[number];
 export type PromptStoreKind = (typeof PROMPT_STORES)[number];
+export type PromptCacheMode = (typeof PROMPT_CACHE_MODES)[number];
 
 export interface BedrockConfig {
   /** BEDROCK_MODEL_ID: the model for both steps unless a step names its own. */
@@ -31,13 +33,24 @@ export interface BedrockConfig {
   /** A Bedrock-compatible endpoint (a VPC endpoint, the local stand-in); absent: Amazon Bedrock. */
   readonly endpoint?: string;
   readonly maxAttempts: number;
+  /**
+   * Bedrock prompt caching of the templates' static part: `auto` (the models known to support it,
+   * see src/llm/prompt-cache.ts), `on`, `off`.
+   */
+  readonly promptCache: PromptCacheMode;
 }
 
 export interface LlmConfig {
   readonly provider: LlmProvider;
   readonly bedrock: BedrockConfig;
   /** USD per 1,000 tokens, for the cost metric. */
-  readonly prices: { readonly inputPer1k: number; readonly outputPer1k: number };
+  readonly prices: {
+    readonly inputPer1k: number;
+    readonly outputPer1k: number;
+    /** Input tokens read from / written to Bedrock's prompt cache. */
+    readonly cacheReadPer1k: number;
+    readonly cacheWritePer1k: number;
+  };
 }
 
 export interface DbConfig {
@@ -90,6 +103,8 @@ export interface Config {
   readonly eval: { readonly setFile?: string; readonly runnerFunction?: string };
   /** The Cognito pre-token trigger of one user pool: the roles it issues, and the group an admin needs. */
   readonly preToken: { readonly allowedRoles: readonly ('member' | 'admin')[]; readonly adminGroup?: string };
+  /** Web origins (portals) that get CORS headers on every API response; empty: same origin only. */
+  readonly cors: { readonly allowedOrigins: readonly string[] };
 }
 
 /** Defaults, written once. Where Lambda and a developer machine differ, both are here. */
@@ -100,6 +115,11 @@ export const DEFAULTS = {
   // Claude Sonnet 4.6 on-demand list price ($3 / $15 per million tokens), the deployed default model.
   priceInputPer1k: 0.003,
   priceOutputPer1k: 0.015,
+  // Bedrock bills prompt-cache reads at a tenth of the input price and writes at 1.25 times it
+  // (Anthropic models); used when LLM_PRICE_CACHE_*_PER_1K_USD are unset.
+  cacheReadPriceFactor: 0.1,
+  cacheWritePriceFactor: 1.25,
+  promptCache: 'auto',
   dbTls: 'verify-full',
   // Lambda runs one request at a time per container: two connections cover the ask and its audit.
   dbPoolMax: { lambda: 2, local: 4 },
@@ -226,6 +246,7 @@ export function parseConfig(env: RawEnv): Config {
   hidden(db, 'appUrl', v.DATABASE_APP_URL);
   hidden(db, 'appPassword', v.CLAIMS_APP_PASSWORD);
 
+  const inputPrice = v.LLM_PRICE_INPUT_PER_1K_USD ?? DEFAULTS.priceInputPer1k;
   return deepFreeze({
     platform,
     stage: v.STAGE ?? DEFAULTS.stage,
@@ -238,10 +259,13 @@ export function parseConfig(env: RawEnv): Config {
         region: v.AWS_REGION ?? DEFAULTS.region,
         endpoint: v.BEDROCK_ENDPOINT,
         maxAttempts: v.BEDROCK_MAX_ATTEMPTS ?? DEFAULTS.bedrockMaxAttempts,
+        promptCache: v.BEDROCK_PROMPT_CACHE ?? DEFAULTS.promptCache,
       },
       prices: {
-        inputPer1k: v.LLM_PRICE_INPUT_PER_1K_USD ?? DEFAULTS.priceInputPer1k,
+        inputPer1k: inputPrice,
         outputPer1k: v.LLM_PRICE_OUTPUT_PER_1K_USD ?? DEFAULTS.priceOutputPer1k,
+        cacheReadPer1k: v.LLM_PRICE_CACHE_READ_PER_1K_USD ?? inputPrice * DEFAULTS.cacheReadPriceFactor,
+        cacheWritePer1k: v.LLM_PRICE_CACHE_WRITE_PER_1K_USD ?? inputPrice * DEFAULTS.cacheWritePriceFactor,
       },
     },
     db,
@@ -270,6 +294,7 @@ export function parseConfig(env: RawEnv): Config {
       allowedRoles: v.PRE_TOKEN_ALLOWED_ROLES ?? ['member', 'admin'],
       adminGroup: v.PRE_TOKEN_ADMIN_GROUP,
     },
+    cors: { allowedOrigins: v.CORS_ALLOWED_ORIGINS ?? [] },
   } satisfies Config);
 }
 

@@ -58,6 +58,27 @@ const httpUrl = (input: string): string => {
   return fail('must be an http:// or https:// URL', input);
 };
 
+/**
+ * A comma-separated list of web origins (`https://host[:port]`; `http://` only for localhost and
+ * 127.0.0.1), as browsers send them in `Origin`: no path, no trailing slash.
+ */
+const originList = (input: string): string[] => {
+  const origins = input
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const o of origins) {
+    let u: URL | undefined;
+    try {
+      u = new URL(o);
+    } catch {}
+    const local = u?.protocol === 'http:' && (u.hostname === 'localhost' || u.hostname === '127.0.0.1');
+    if (!u || (u.protocol !== 'https:' && !local) || u.origin !== o)
+      fail('must be comma-separated origins like https://portal.example.com (http:// only for localhost)', input);
+  }
+  return origins;
+};
+
 /** A postgres:// URL; it carries credentials, so the value is never echoed. */
 const postgresUrl = (input: string): string => {
   try {
@@ -93,6 +114,7 @@ const port = int(1, 65535);
 export const LLM_PROVIDERS = ['bedrock', 'offline'] as const;
 export const DB_TLS_MODES = ['verify-full', 'disable'] as const;
 export const PROMPT_STORES = ['postgres', 'files'] as const;
+export const PROMPT_CACHE_MODES = ['auto', 'on', 'off'] as const;
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 
 const MODEL_ID = /^[A-Za-z0-9._:/-]{1,2048}$/;
@@ -124,6 +146,9 @@ export const VARIABLES = {
   },
   LLM_PRICE_INPUT_PER_1K_USD: { readBy: 'observability/metrics.ts (via runtime)', parse: decimal(0, 1000) },
   LLM_PRICE_OUTPUT_PER_1K_USD: { readBy: 'observability/metrics.ts (via runtime)', parse: decimal(0, 1000) },
+  LLM_PRICE_CACHE_READ_PER_1K_USD: { readBy: 'observability/metrics.ts (via runtime)', parse: decimal(0, 1000) },
+  LLM_PRICE_CACHE_WRITE_PER_1K_USD: { readBy: 'observability/metrics.ts (via runtime)', parse: decimal(0, 1000) },
+  BEDROCK_PROMPT_CACHE: { readBy: 'runtime/llm.ts (prompt caching)', parse: oneOf(PROMPT_CACHE_MODES) },
   // Database
   DATABASE_URL: { readBy: 'runtime/local.ts (owner), handlers/migrate.ts (owner)', parse: postgresUrl },
   DATABASE_APP_URL: { readBy: 'runtime/db-secret.ts (claims_app on Lambda)', parse: postgresUrl },
@@ -169,6 +194,7 @@ export const VARIABLES = {
     parse: int(1000, 900_000),
   },
   CONVERSATION_RETENTION_HOURS: { readBy: 'runtime/app.ts (conversation store)', parse: int(1, 720) },
+  CORS_ALLOWED_ORIGINS: { readBy: 'http/api-headers.ts (via runtime, server)', parse: originList },
   AUTH_ISSUER: { readBy: 'runtime/lambda.ts (identity)', parse: httpUrl },
   AUTH_AUDIENCE: { readBy: 'runtime/lambda.ts (identity)', parse: text(/^\S{1,256}$/, 'an audience (client id)') },
   AUTH_JWKS_URL: { readBy: 'runtime/lambda.ts (identity)', parse: httpUrl },

@@ -9,6 +9,9 @@ export type StageTimings = Partial<Record<Stage, number>> & { total: number };
 export interface TokenUsage {
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Prompt-cache reads and writes (Bedrock prompt caching), when the model call used the cache. */
+  readonly cacheReadInputTokens?: number;
+  readonly cacheWriteInputTokens?: number;
 }
 
 /**

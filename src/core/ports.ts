@@ -33,14 +33,25 @@ export interface LlmRequest {
   readonly system: string;
   /** The rendered template, with member input inside delimiters. */
   readonly prompt: string;
+  /**
+   * The length of `prompt`'s static start (the template's role, schema, rules and examples: the
+   * same for every member and question), which a provider may cache (Bedrock prompt caching).
+   * Absent or 0: nothing to cache.
+   */
+  readonly cacheablePrefixChars?: number;
   readonly maxTokens: number;
 }
 
 export interface LlmResponse {
   readonly text: string;
   readonly modelId: string;
+  /** Input tokens billed at the full price (not read from or written to a prompt cache). */
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Input tokens read from the provider's prompt cache (Bedrock `cacheReadInputTokens`). */
+  readonly cacheReadInputTokens?: number;
+  /** Input tokens written to the provider's prompt cache (Bedrock `cacheWriteInputTokens`). */
+  readonly cacheWriteInputTokens?: number;
 }
 
 /** `llm`: generate text from a prompt. */

@@ -59,3 +59,37 @@ test('row text reaches the summary prompt as escaped data', async () => {
   assert.equal(readTag(p.prompt, 'row_count'), '1');
   assert.equal(p.prompt.match(/<\/rows>/g)?.length, 1);
 });
+
+test('the SQL prompt marks its static start (role, schema, rules, examples) for prompt caching, and nothing of the member', async () => {
+  const tpl = await store.load('sql');
+  const render = (memberId: string, question: string, today: string) =>
+    renderSqlPrompt(tpl, { memberId, question, asker, today });
+  const a = render('1000000001', 'Did I see a podiatrist in Tucson?', '2026-11-25');
+  const b = render('1000000004', 'What did the plan pay for my son?', '2027-01-02');
+  const cut = a.cacheablePrefixChars ?? 0;
+  assert.ok(cut > 1000, 'the schema and the examples are in the static start');
+  const prefix = a.prompt.slice(0, cut);
+  // The same for every member, question and day: the cache is shared, and holds no member input.
+  assert.equal(b.prompt.slice(0, b.cacheablePrefixChars), prefix);
+  for (const column of Object.keys(MEMBER_TABLES.claims_history.columns)) assert.ok(prefix.includes(column), column);
+  assert.match(prefix, /<examples>/);
+  for (const member of ['1000000001', 'podiatrist in Tucson', '2026-11-25', 'Daniel', '1000000004']) {
+    assert.ok(!prefix.includes(member), `${member} is not in the cached start`);
+  }
+  assert.ok(a.prompt.slice(cut).includes('1000000001'), 'the member input follows the static start');
+  const summary = renderSummaryPrompt(await store.load('summary'), {
+    question: 'q',
+    asker,
+    today: '2026-11-25',
+    sql: 'SELECT 1',
+    rows: [],
+  });
+  assert.equal(summary.cacheablePrefixChars, undefined, 'the summary prompt is not marked');
+});
+
+test('staticPrefixOf stops at the first placeholder that carries member input', async () => {
+  const { staticPrefixOf } = await import('./render.ts');
+  assert.equal(staticPrefixOf('A {{schema}} B {{today}} C'), 'A {{schema}} B ');
+  assert.equal(staticPrefixOf('{{question}} and {{schema}}'), '');
+  assert.equal(staticPrefixOf('no placeholders'), 'no placeholders');
+});

@@ -8,6 +8,23 @@ import { fillPlaceholders } from './placeholders.ts';
 export interface RenderedPrompt {
   readonly system: string;
   readonly prompt: string;
+  /** How much of `prompt` is the same for every member and question (see {@link staticPrefixOf}). */
+  readonly cacheablePrefixChars?: number;
+}
+
+/** Placeholders whose value is the same for every member and every question. */
+const STATIC_PLACEHOLDERS: ReadonlySet<string> = new Set(['schema']);
+const PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
+
+/**
+ * The start of a template body before its first placeholder that carries member input (the SQL
+ * template's role, schema, rules and examples): what a model provider may cache across asks.
+ * @example
+ * staticPrefixOf('<schema>{{schema}}</schema>\n<q>{{question}}</q>') // '<schema>{{schema}}</schema>\n<q>'
+ */
+export function staticPrefixOf(body: string): string {
+  for (const m of body.matchAll(PLACEHOLDER)) if (!STATIC_PLACEHOLDERS.has(m[1] ?? '')) return body.slice(0, m.index);
+  return body;
 }
 
 export interface SqlPromptInput {
@@ -44,7 +61,9 @@ export function renderSqlPrompt(tpl: PromptTemplate, input: SqlPromptInput): Ren
     roster: rosterText(input.roster),
     question: escapeTagContent(input.question),
   };
-  return { system: tpl.system, prompt: fillPlaceholders(tpl.body, values) };
+  const prompt = fillPlaceholders(tpl.body, values);
+  const prefix = fillPlaceholders(staticPrefixOf(tpl.body), values);
+  return { system: tpl.system, prompt, cacheablePrefixChars: prompt.startsWith(prefix) ? prefix.length : 0 };
 }
 
 export interface SummaryPromptInput {

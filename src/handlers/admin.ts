@@ -11,9 +11,10 @@ import type { TemplateRepository } from '../admin/template-repository.ts';
 import { type Identity, requireRole } from '../auth/identity.ts';
 import type { EvalCase } from '../eval/cases.ts';
 import { casesFromFile } from '../eval/cases-file.ts';
-import { readJsonBody } from '../http/body.ts';
+import { apiHeadersMiddleware, type CorsOptions } from '../http/api-headers.ts';
 import { httpErrorMiddleware } from '../http/middleware.ts';
 import { observabilityMiddleware } from '../http/observability-middleware.ts';
+import { validatedBody } from '../http/openapi.ts';
 import { json } from '../http/response.ts';
 import type { AskPorts } from '../pipeline/ask.ts';
 import { lambdaAdminDeps } from '../runtime/lambda-eval.ts';
@@ -31,6 +32,8 @@ export interface AdminHandlerDeps {
   readonly jobs: () => Promise<EvalJobs>;
   /** Members' feedback and the cases made from it; admin names for the history. */
   readonly review?: () => Promise<{ feedback: FeedbackReview; actors: AdminActors }>;
+  /** Portal origins that get CORS headers (default: none, same origin only). */
+  readonly cors?: CorsOptions;
 }
 
 /** Template bodies are a few kB; anything much larger is refused before parsing. */
@@ -48,12 +51,9 @@ function adminPath(event: APIGatewayProxyEvent): string {
   return at >= 0 ? p.slice(at + PREFIX.length) : '';
 }
 
+/** The body, checked against the OpenAPI document's operation for this path and method. */
 function bodyOf(event: APIGatewayProxyEvent): unknown {
-  return readJsonBody(event, {
-    maxBytes: MAX_BODY_BYTES,
-    badJsonMessage: 'The request body must be JSON.',
-    allowEmpty: true,
-  });
+  return validatedBody(event, { maxBytes: MAX_BODY_BYTES, badJsonMessage: 'The request body must be JSON.' });
 }
 
 /**
@@ -64,6 +64,7 @@ function bodyOf(event: APIGatewayProxyEvent): unknown {
 export function createAdminHandler(deps: AdminHandlerDeps) {
   const cases = deps.cases ?? casesFromFile();
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(apiHeadersMiddleware(deps.cors ?? { allowedOrigins: [] }))
     .use(observabilityMiddleware())
     .use(httpErrorMiddleware())
     .handler(async (event) => {

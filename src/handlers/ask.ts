@@ -9,10 +9,11 @@ import { charCount } from '../core/chars.ts';
 import { type ConversationStore, isConversationId } from '../core/conversation.ts';
 import { abortable, type Deadline, deadlineIn } from '../core/deadline.ts';
 import { Reason, type ReasonCode } from '../core/reasons.ts';
-import { readJsonBody } from '../http/body.ts';
+import { apiHeadersMiddleware, type CorsOptions } from '../http/api-headers.ts';
 import { HttpError, isStatusError } from '../http/errors.ts';
 import { httpErrorMiddleware, RETRY_AFTER_SECONDS, requestIdOf } from '../http/middleware.ts';
 import { observabilityMiddleware } from '../http/observability-middleware.ts';
+import { validatedBody } from '../http/openapi.ts';
 import { json } from '../http/response.ts';
 import { askMetrics } from '../observability/metrics.ts';
 import { type AskPorts, ask, failedAsk } from '../pipeline/ask.ts';
@@ -45,23 +46,26 @@ export interface AskHandlerDeps {
   readonly rateLimit?: (identity: Identity) => Promise<void>;
   /** Conversations (follow-up questions); without it every question stands alone. */
   readonly conversations?: () => Promise<ConversationStore>;
+  /** Portal origins that get CORS headers (default: none, same origin only). */
+  readonly cors?: CorsOptions;
 }
 
 /** Bodies are tiny; anything much larger than a question is refused before parsing. */
 const MAX_BODY_BYTES = 4096;
 
-/** The body as sent: `{ "question": "..." }`. Any member id in it is ignored. */
+/** The question of the body (see {@link parseAskRequest}). */
 export function parseAskBody(event: APIGatewayProxyEvent): string {
   return parseAskRequest(event).question;
 }
 
 /**
- * The body as sent: `{ "question": "...", "conversationId"?: "<uuid>" }`. Any member id or
- * history in it is ignored: identity comes from the token, earlier turns from the server's store.
+ * The body as sent: `{ "question": "...", "conversationId"?: "<uuid>" }`, checked against the
+ * OpenAPI document (405 for another method, 415, 413, BAD_JSON, BAD_REQUEST_BODY for any other
+ * field: a body never names a member nor carries earlier turns). Identity comes from the token,
+ * earlier turns from the server's store.
  */
 export function parseAskRequest(event: APIGatewayProxyEvent): { question: string; conversationId?: string } {
-  if (event.httpMethod !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Use POST for /v1/ask.');
-  const body = readJsonBody(event, {
+  const body = validatedBody(event, {
     maxBytes: MAX_BODY_BYTES,
     badJsonMessage: 'The request body must be JSON like {"question": "..."}.',
   });
@@ -129,6 +133,7 @@ export function createAskHandler(
   opts: { streaming?: boolean } = {},
 ): Handler<APIGatewayProxyResult | StreamedResponse> {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult | StreamedResponse, Error, Context>()
+    .use(apiHeadersMiddleware<APIGatewayProxyResult | StreamedResponse>(deps.cors ?? { allowedOrigins: [] }))
     .use(observabilityMiddleware())
     .use(httpErrorMiddleware())
     .handler(async (event, context) => {

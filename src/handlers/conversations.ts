@@ -12,15 +12,19 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Identity } from '../auth/identity.ts';
 import { type ConversationStore, isConversationId } from '../core/conversation.ts';
+import { apiHeadersMiddleware, type CorsOptions } from '../http/api-headers.ts';
 import { HttpError } from '../http/errors.ts';
 import { httpErrorMiddleware, requestIdOf } from '../http/middleware.ts';
 import { observabilityMiddleware } from '../http/observability-middleware.ts';
+import { validatedBody } from '../http/openapi.ts';
 import { json } from '../http/response.ts';
 import { lambdaConversationDeps } from '../runtime/lambda.ts';
 
 export interface ConversationsHandlerDeps {
   readonly identify: (event: APIGatewayProxyEvent) => Promise<Identity>;
   readonly conversations: () => Promise<ConversationStore>;
+  /** Portal origins that get CORS headers (default: none, same origin only). */
+  readonly cors?: CorsOptions;
 }
 
 const CONVERSATION_PATH = /^\/v1\/conversations\/([^/]+)\/?$/;
@@ -47,20 +51,20 @@ export function isConversationRoute(event: APIGatewayProxyEvent): boolean {
  */
 export function createConversationsHandler(deps: ConversationsHandlerDeps) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(apiHeadersMiddleware(deps.cors ?? { allowedOrigins: [] }))
     .use(observabilityMiddleware())
     .use(httpErrorMiddleware())
     .handler(async (event, context) => {
       const identity = await deps.identify(event);
+      // As the OpenAPI document says: 405 (with Allow) for another method; neither route takes a body.
+      validatedBody(event, { maxBytes: 1024, badJsonMessage: 'These endpoints take no body.' });
       const scope = { memberId: identity.memberId, personId: identity.personId };
       const requestId = requestIdOf(event, context.awsRequestId);
       const path = event.path ?? '';
       if (/^\/v1\/sign-out\/?$/.test(path) || event.resource === '/v1/sign-out') {
-        if (event.httpMethod !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Use POST for /v1/sign-out.');
         const deleted = await (await deps.conversations()).deleteAll(scope);
         return json(200, { signedOut: true, conversationsDeleted: deleted, requestId });
       }
-      if (event.httpMethod !== 'DELETE')
-        throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Use DELETE for /v1/conversations/{id}.');
       const id = conversationIdOf(event);
       if (!isConversationId(id)) throw new HttpError(404, 'CONVERSATION_NOT_FOUND', 'There is no such conversation.');
       const deleted = await (await deps.conversations()).delete(id, scope);

@@ -9,10 +9,11 @@ import type { Identity } from '../auth/identity.ts';
 import type { ConversationStore } from '../core/conversation.ts';
 import { FEEDBACK_COMMENT_MAX, type FeedbackStore } from '../core/feedback.ts';
 import type { MemberDb } from '../core/ports.ts';
-import { readJsonBody } from '../http/body.ts';
+import { apiHeadersMiddleware, type CorsOptions } from '../http/api-headers.ts';
 import { HttpError } from '../http/errors.ts';
 import { httpErrorMiddleware, requestIdOf } from '../http/middleware.ts';
 import { observabilityMiddleware } from '../http/observability-middleware.ts';
+import { validatedBody } from '../http/openapi.ts';
 import { json } from '../http/response.ts';
 import { recordFeedback } from '../pipeline/feedback.ts';
 
@@ -23,6 +24,8 @@ export interface FeedbackHandlerDeps {
     feedback: FeedbackStore;
     db: Pick<MemberDb, 'roster'>;
   }>;
+  /** Portal origins that get CORS headers (default: none, same origin only). */
+  readonly cors?: CorsOptions;
 }
 
 /** True for the route this handler serves (the ask function receives it too). */
@@ -30,9 +33,12 @@ export function isFeedbackRoute(event: APIGatewayProxyEvent): boolean {
   return event.resource === '/v1/feedback' || /^\/v1\/feedback\/?$/.test(event.path ?? '');
 }
 
+/**
+ * The body, checked against the OpenAPI document first (405, 415, 413, BAD_JSON; BAD_REQUEST_BODY
+ * for an unknown field or a field of the wrong type), then FEEDBACK_INVALID / FEEDBACK_TOO_LONG.
+ */
 function parseFeedback(event: APIGatewayProxyEvent): { requestId: string; helpful: boolean; comment?: string } {
-  if (event.httpMethod !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Use POST for /v1/feedback.');
-  const body = readJsonBody(event, {
+  const body = validatedBody(event, {
     maxBytes: 4096,
     badJsonMessage: 'The request body must be JSON like {"requestId": "...", "helpful": true}.',
   }) as { requestId?: unknown; helpful?: unknown; comment?: unknown } | null;
@@ -56,6 +62,7 @@ function parseFeedback(event: APIGatewayProxyEvent): { requestId: string; helpfu
  */
 export function createFeedbackHandler(deps: FeedbackHandlerDeps) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(apiHeadersMiddleware(deps.cors ?? { allowedOrigins: [] }))
     .use(observabilityMiddleware())
     .use(httpErrorMiddleware())
     .handler(async (event, context) => {

@@ -4,11 +4,13 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { HttpError } from '../http/errors.ts';
+import { apiHeadersMiddleware, type CorsOptions } from '../http/api-headers.ts';
 import { httpErrorMiddleware, RETRY_AFTER_SECONDS } from '../http/middleware.ts';
+import { operationOf } from '../http/openapi.ts';
 import { json } from '../http/response.ts';
 import type { ModelHealthReport } from '../llm/health.ts';
-import { lambdaHealthChecks } from '../runtime/lambda.ts';
+import { lambdaCors, lambdaHealthChecks } from '../runtime/lambda.ts';
+import { createOpenApiHandler } from './openapi.ts';
 
 export interface HealthDeps {
   /** Named checks; each resolves when its part works. */
@@ -20,6 +22,8 @@ export interface HealthDeps {
    * makes the service `degraded`, `unknown` (no call yet) does not.
    */
   readonly model?: () => ModelHealthReport;
+  /** Portal origins that get CORS headers (default: none, same origin only). */
+  readonly cors?: CorsOptions;
 }
 
 type CheckStatus = 'ok' | 'failing';
@@ -51,10 +55,10 @@ async function runCheck(
  */
 export function createHealthHandler(deps: HealthDeps) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(apiHeadersMiddleware(deps.cors ?? { allowedOrigins: [] }))
     .use(httpErrorMiddleware())
     .handler(async (event) => {
-      if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD')
-        throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Use GET for /v1/health.');
+      operationOf(event); // 405 for anything but GET
       const entries = await Promise.all(
         Object.entries(deps.checks).map(
           async ([name, check]) => [name, await runCheck(check, deps.timeoutMs ?? 2000)] as const,
@@ -71,5 +75,13 @@ export function createHealthHandler(deps: HealthDeps) {
     });
 }
 
-/** The Lambda entry point (serverless.yml: src/handlers/health.handler): the checks of src/runtime/app.ts. */
-export const handler = createHealthHandler({ checks: lambdaHealthChecks() });
+const healthHandler = createHealthHandler({ checks: lambdaHealthChecks(), cors: lambdaCors() });
+const openApiHandler = createOpenApiHandler({ cors: lambdaCors() });
+
+/**
+ * The Lambda entry point (serverless.yml: src/handlers/health.handler): the checks of
+ * src/runtime/app.ts on GET /v1/health, and the OpenAPI document on GET /v1/openapi.json (the
+ * same small, unauthenticated function).
+ */
+export const handler = (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>
+  event.resource === '/v1/openapi.json' ? openApiHandler(event, context) : healthHandler(event, context);

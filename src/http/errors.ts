@@ -5,17 +5,17 @@
 export class HttpError extends Error {
   override readonly name = 'HttpError';
 
-  /** Extra response headers (e.g. Retry-After on a 429). */
-  readonly headers?: Readonly<Record<string, string>>;
+  /** Headers the response must carry (`Allow` on 405, `Retry-After` on 429/503). */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     readonly statusCode: number,
     readonly code: string,
     message: string,
-    options?: { cause?: unknown; headers?: Readonly<Record<string, string>> },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
-    super(message, options);
-    if (options?.headers) this.headers = options.headers;
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.headers = options?.headers ?? {};
   }
 
   toJSON(): { error: { code: string; message: string } } {
@@ -28,6 +28,8 @@ export interface StatusError {
   readonly statusCode: number;
   readonly code: string;
   readonly message: string;
+  /** Response headers the error implies (lower-case names). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export function isStatusError(err: unknown): err is StatusError {

@@ -46,11 +46,7 @@ export function httpErrorMiddleware(
       request.response = json(
         err.statusCode,
         { error: { code: err.code, message: err.message }, requestId },
-        {
-          ...(err.statusCode === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {}),
-          // Headers the error carries itself (a 429's Retry-After: when the family may ask again).
-          ...((err as { headers?: Record<string, string> }).headers ?? {}),
-        },
+        { ...(err.statusCode === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {}), ...err.headers },
       );
       return;
     }

@@ -6,6 +6,7 @@
 import {
   BedrockRuntimeClient,
   type BedrockRuntimeClientConfig,
+  type ContentBlock,
   ConverseCommand,
   type ConverseCommandOutput,
   ConverseStreamCommand,
@@ -13,6 +14,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CallOptions, Llm, LlmPurpose, LlmRequest, LlmResponse } from '../core/ports.ts';
 import { LlmError, LlmErrorKind } from './errors.ts';
+import { supportsPromptCaching } from './prompt-cache.ts';
 
 export interface BedrockLlmOptions {
   /** A model id or inference profile id/ARN, e.g. 'anthropic.claude-3-sonnet-20240229-v1:0'. */
@@ -36,6 +38,11 @@ export interface BedrockLlmOptions {
   readonly maxSockets?: number;
   /** Wraps the SDK client once, e.g. X-Ray capture in Lambda (`traceAwsClient`). */
   readonly instrument?: (client: BedrockRuntimeClient) => BedrockRuntimeClient;
+  /**
+   * Prompt caching: mark a request's static prompt start (`cacheablePrefixChars`) with a Converse
+   * `cachePoint`. `auto` (default): for the models known to support it (src/llm/prompt-cache.ts).
+   */
+  readonly promptCache?: 'auto' | 'on' | 'off';
 }
 
 /**
@@ -154,12 +161,14 @@ export class BedrockLlm implements Llm {
   readonly modelId: string;
   readonly #modelIds: Readonly<Partial<Record<LlmPurpose, string>>>;
   readonly #client: BedrockRuntimeClient;
+  readonly #promptCache: 'auto' | 'on' | 'off';
 
   constructor(opts: BedrockLlmOptions) {
     if (!opts.modelId) throw new LlmError('Bedrock model id is required', { kind: LlmErrorKind.INVALID_REQUEST });
     if (!opts.region) throw new LlmError('AWS region is required', { kind: LlmErrorKind.INVALID_REQUEST });
     this.modelId = opts.modelId;
     this.#modelIds = opts.modelIds ?? {};
+    this.#promptCache = opts.promptCache ?? 'auto';
     const client = new BedrockRuntimeClient(clientConfig(opts));
     this.#client = opts.instrument ? opts.instrument(client) : client;
   }
@@ -167,6 +176,21 @@ export class BedrockLlm implements Llm {
   /** The model a step runs on. */
   modelFor(purpose: LlmPurpose): string {
     return this.#modelIds[purpose] || this.modelId;
+  }
+
+  /** True when a request's static start is sent with a cache checkpoint to this model. */
+  cachesPromptsFor(modelId: string): boolean {
+    return this.#promptCache === 'on' || (this.#promptCache === 'auto' && supportsPromptCaching(modelId));
+  }
+
+  /**
+   * The user message: one text block, or (prompt caching) the static start, a `cachePoint`, and
+   * the rest. Bedrock caches everything before the checkpoint: the system text and the static start.
+   */
+  #content(req: LlmRequest, modelId: string): ContentBlock[] {
+    const cut = req.cacheablePrefixChars ?? 0;
+    if (cut <= 0 || cut >= req.prompt.length || !this.cachesPromptsFor(modelId)) return [{ text: req.prompt }];
+    return [{ text: req.prompt.slice(0, cut) }, { cachePoint: { type: 'default' } }, { text: req.prompt.slice(cut) }];
   }
 
   /** `opts.signal` aborts the call, retries included, and destroys its socket (so a hung model frees it). */
@@ -178,7 +202,7 @@ export class BedrockLlm implements Llm {
         new ConverseCommand({
           modelId,
           system: [{ text: req.system }],
-          messages: [{ role: 'user', content: [{ text: req.prompt }] }],
+          messages: [{ role: 'user', content: this.#content(req, modelId) }],
           inferenceConfig: { maxTokens: req.maxTokens, temperature: 0 },
         }),
         opts.signal ? { abortSignal: opts.signal } : {},
@@ -197,6 +221,8 @@ export class BedrockLlm implements Llm {
       modelId,
       inputTokens: out.usage?.inputTokens ?? 0,
       outputTokens: out.usage?.outputTokens ?? 0,
+      ...(out.usage?.cacheReadInputTokens ? { cacheReadInputTokens: out.usage.cacheReadInputTokens } : {}),
+      ...(out.usage?.cacheWriteInputTokens ? { cacheWriteInputTokens: out.usage.cacheWriteInputTokens } : {}),
     };
   }
 

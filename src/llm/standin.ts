@@ -4,6 +4,7 @@
  * unchanged in tests and `claims serve`. Replies come from the offline engine unless a test
  * scripts them. Prompts stay in memory (`requests`) and are never logged.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
@@ -16,6 +17,8 @@ export interface StandinRequest {
   readonly system: string;
   readonly prompt: string;
   readonly purpose?: LlmPurpose;
+  /** The prompt's part before a `cachePoint` block (prompt caching), if the request had one. */
+  readonly cachedPrefix?: string;
 }
 
 export type StandinResponder = (req: StandinRequest) => string | Promise<string>;
@@ -69,6 +72,13 @@ export interface StandinOptions {
   readonly mode?: StandinMode;
   /** Model timing (default: none). */
   readonly latency?: StandinLatency;
+  /**
+   * Prompt caching as Bedrock does it for Claude: a checkpoint caches everything before it (system
+   * text and the message's start) when that is at least this many tokens (default 1024, Claude
+   * Sonnet's minimum); the cache lives `cacheTtlMs` after its last use (default 5 minutes).
+   */
+  readonly minCacheTokens?: number;
+  readonly cacheTtlMs?: number;
 }
 
 export interface BedrockStandin {
@@ -157,6 +167,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The text of a message's content blocks up to the first `cachePoint` block (undefined: none). */
+function beforeCachePoint(blocks: unknown): string | undefined {
+  if (!Array.isArray(blocks)) return undefined;
+  const at = blocks.findIndex((b) => typeof b === 'object' && b !== null && 'cachePoint' in b);
+  return at < 0 ? undefined : textBlocks(blocks.slice(0, at)).join('');
+}
+
 function textBlocks(blocks: unknown): string[] {
   if (!Array.isArray(blocks)) return [];
   return blocks.flatMap((b) =>
@@ -166,8 +183,12 @@ function textBlocks(blocks: unknown): string[] {
   );
 }
 
-/** The Converse request body → system text and the user prompt. */
-function parseConverse(raw: string): { system: string; prompt: string } {
+/**
+ * The Converse request body → system text, the user prompt (a message's text blocks joined as
+ * the model reads them, messages by a new line) and the cached prefix: what precedes a
+ * `cachePoint` (the system text, and the first user message's start when the point is there).
+ */
+function parseConverse(raw: string): { system: string; prompt: string; cachedPrefix?: string } {
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -180,14 +201,21 @@ function parseConverse(raw: string): { system: string; prompt: string } {
   if (!Array.isArray(messages) || messages.length === 0) {
     throw new HttpError(400, 'ValidationException', 'A conversation must start with a user message.');
   }
-  const userTexts = messages
-    .filter(
-      (m): m is { role: string; content: unknown } =>
-        typeof m === 'object' && m !== null && (m as { role?: unknown }).role === 'user',
-    )
-    .flatMap((m) => textBlocks(m.content));
+  const userMessages = messages.filter(
+    (m): m is { role: string; content: unknown } =>
+      typeof m === 'object' && m !== null && (m as { role?: unknown }).role === 'user',
+  );
+  const userTexts = userMessages.map((m) => textBlocks(m.content).join('')).filter((t) => t !== '');
   if (userTexts.length === 0) throw new HttpError(400, 'ValidationException', 'The user message has no text content.');
-  return { system: textBlocks(system).join('\n'), prompt: userTexts.join('\n') };
+  const systemText = textBlocks(system).join('\n');
+  const messagePrefix = beforeCachePoint(userMessages[0]?.content);
+  const systemPoint = beforeCachePoint(system) !== undefined;
+  const cachedPrefix = messagePrefix ?? (systemPoint ? '' : undefined);
+  return {
+    system: systemText,
+    prompt: userTexts.join('\n'),
+    ...(cachedPrefix === undefined ? {} : { cachedPrefix }),
+  };
 }
 
 function event(type: string, body: unknown): Uint8Array {
@@ -208,10 +236,21 @@ function chunks(text: string, size = STREAM_CHUNK_CHARS): string[] {
   return out.length > 0 ? out : [''];
 }
 
-function usageOf(system: string, prompt: string, text: string) {
-  const inputTokens = estimateTokens(system) + estimateTokens(prompt);
+/** Token usage as Bedrock reports it: cache reads and writes apart from the full-price input. */
+function usageOf(system: string, prompt: string, text: string, cache?: { tokens: number; hit: boolean }) {
+  const allInput = estimateTokens(system) + estimateTokens(prompt);
   const outputTokens = estimateTokens(text);
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
+  if (!cache) return { inputTokens: allInput, outputTokens, totalTokens: allInput + outputTokens };
+  const cacheReadInputTokens = cache.hit ? cache.tokens : 0;
+  const cacheWriteInputTokens = cache.hit ? 0 : cache.tokens;
+  const inputTokens = Math.max(0, allInput - cache.tokens);
+  return {
+    inputTokens,
+    outputTokens,
+    totalTokens: inputTokens + outputTokens + cacheReadInputTokens + cacheWriteInputTokens,
+    cacheReadInputTokens,
+    cacheWriteInputTokens,
+  };
 }
 
 /**
@@ -295,14 +334,36 @@ export async function startBedrockStandin(opts: StandinOptions = {}): Promise<Be
     mode = parseStandinMode(raw);
     sendJson(res, 200, { mode });
   }
+  const minCacheTokens = opts.minCacheTokens ?? 1024;
+  const cacheTtlMs = opts.cacheTtlMs ?? 5 * 60_000;
+  /** Cached prefixes (a hash of model, system text and prefix) → when they expire. */
+  const cache = new Map<string, number>();
 
-  async function reply(modelId: string, raw: string): Promise<{ system: string; prompt: string; text: string }> {
-    const { system, prompt } = parseConverse(raw);
-    const request: StandinRequest = { modelId, system, prompt, purpose: purposeOf(prompt) };
+  /** A checkpoint's effect: nothing below the minimum, else a write, or a read within the TTL. */
+  function useCache(modelId: string, system: string, prefix: string | undefined) {
+    if (prefix === undefined) return undefined;
+    const tokens = estimateTokens(system) + estimateTokens(prefix);
+    if (tokens < minCacheTokens) return { tokens: 0, hit: false };
+    const key = createHash('sha256').update(`${modelId}\0${system}\0${prefix}`).digest('hex');
+    const now = Date.now();
+    const hit = (cache.get(key) ?? 0) > now;
+    cache.set(key, now + cacheTtlMs);
+    return { tokens, hit };
+  }
+
+  async function reply(modelId: string, raw: string) {
+    const { system, prompt, cachedPrefix } = parseConverse(raw);
+    const request: StandinRequest = {
+      modelId,
+      system,
+      prompt,
+      purpose: purposeOf(prompt),
+      ...(cachedPrefix === undefined ? {} : { cachedPrefix }),
+    };
     requests.push(request);
     const next = scripted.shift();
     const text = next !== undefined ? next : await respond(request);
-    return { system, prompt, text };
+    return { system, prompt, text, cache: useCache(modelId, system, cachedPrefix) };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -324,8 +385,8 @@ export async function startBedrockStandin(opts: StandinOptions = {}): Promise<Be
     const startedAt = performance.now();
     const raw = await readBody(req);
     if (await fault(req, res, purposeOf(parseConverse(raw).prompt))) return;
-    const { system, prompt, text } = await reply(modelId, raw);
-    const usage = usageOf(system, prompt, text);
+    const { system, prompt, text, cache: cached } = await reply(modelId, raw);
+    const usage = usageOf(system, prompt, text, cached);
 
     if (route[2] === 'converse') {
       // Without streaming the caller waits for the first token and then every other one.

@@ -17,7 +17,10 @@ const telemetry: AskTelemetry = {
   code: 'OK',
   timings: { generate: 812, validate: 3, retrieve: 41, summarize: 655, total: 1515 },
   rowCount: 4,
-  tokens: { sql: { inputTokens: 1830, outputTokens: 61 }, summary: { inputTokens: 540, outputTokens: 88 } },
+  tokens: {
+    sql: { inputTokens: 180, outputTokens: 61, cacheReadInputTokens: 1650, cacheWriteInputTokens: 0 },
+    summary: { inputTokens: 540, outputTokens: 88 },
+  },
   modelId: 'anthropic.claude-3-sonnet-20240229-v1:0',
   templateVersions: { sql: 3, summary: 2 },
 };
@@ -39,7 +42,8 @@ describe('safe logger', () => {
       [...askKeys].sort(),
     );
     assert.equal(line.totalMs, 1515);
-    assert.equal(line.sqlInputTokens, 1830);
+    assert.equal(line.sqlInputTokens, 180);
+    assert.equal(line.sqlCacheReadTokens, 1650);
     assert.equal(line.reasonCode, 'OK');
     assert.equal(line.modelId, 'anthropic.claude-3-sonnet-20240229-v1:0');
   });

@@ -143,6 +143,39 @@ describe('ask metrics', () => {
     assert.ok(Math.abs((line?.[MetricName.COST_PER_ANSWER] as number) - 0.06) < 1e-9);
   });
 
+  it('prompt-cache reads and writes are counted and priced at their own rates', async () => {
+    delete process.env.POWERTOOLS_DEV;
+    const m = createAskMetrics({
+      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'claims-assistant' }),
+      prices: { inputPer1k: 0.003, outputPer1k: 0.015, cacheReadPer1k: 0.0003, cacheWritePer1k: 0.00375 },
+    });
+    const cached: AskTelemetry = {
+      ...answered,
+      tokens: {
+        sql: { inputTokens: 150, outputTokens: 100, cacheReadInputTokens: 1850 },
+        summary: { inputTokens: 1000, outputTokens: 200 },
+      },
+    };
+    const lines = await captureJsonLines(() => {
+      m.recordAsk(cached);
+      m.flush();
+    });
+    const line = lines.find((l) => names(l).includes(MetricName.CACHE_READ_TOKENS_SQL));
+    assert.ok(line, JSON.stringify(lines));
+    assert.equal(line[MetricName.CACHE_READ_TOKENS_SQL], 1850);
+    assert.equal(line[MetricName.INPUT_TOKENS_SQL], 150);
+    // 150 × 0.003 + 1850 × 0.0003 + 100 × 0.015 + 1000 × 0.003 + 200 × 0.015, per 1000
+    const expected = (150 * 0.003 + 1850 * 0.0003 + 100 * 0.015 + 1000 * 0.003 + 200 * 0.015) / 1000;
+    assert.ok(Math.abs((line[MetricName.COST_PER_ANSWER] as number) - expected) < 1e-12);
+    const uncached = estimateCostUsd(answered.tokens, { inputPer1k: 0.003, outputPer1k: 0.015 });
+    assert.ok((line[MetricName.COST_PER_ANSWER] as number) < uncached, 'the cache makes the answer cheaper');
+    const write = estimateCostUsd(
+      { sql: { inputTokens: 150, outputTokens: 100, cacheWriteInputTokens: 1850 } },
+      { inputPer1k: 0.003, outputPer1k: 0.015, cacheWritePer1k: 0.00375 },
+    );
+    assert.ok(Math.abs(write - (150 * 0.003 + 1850 * 0.00375 + 100 * 0.015) / 1000) < 1e-12);
+  });
+
   it('estimateCostUsd adds both calls at the per-1K prices', () => {
     const cost = estimateCostUsd(
       { sql: { inputTokens: 1000, outputTokens: 100 }, summary: { inputTokens: 500, outputTokens: 50 } },

@@ -24,6 +24,11 @@ export const MetricName = {
   OUTPUT_TOKENS_SQL: 'OutputTokensSql',
   INPUT_TOKENS_SUMMARY: 'InputTokensSummary',
   OUTPUT_TOKENS_SUMMARY: 'OutputTokensSummary',
+  /** Input tokens read from / written to Bedrock's prompt cache (the SQL template's static part). */
+  CACHE_READ_TOKENS_SQL: 'CacheReadTokensSql',
+  CACHE_WRITE_TOKENS_SQL: 'CacheWriteTokensSql',
+  CACHE_READ_TOKENS_SUMMARY: 'CacheReadTokensSummary',
+  CACHE_WRITE_TOKENS_SUMMARY: 'CacheWriteTokensSummary',
   ROWS_RETURNED: 'RowsReturned',
   COST_PER_ANSWER: 'CostPerAnswerUsd',
   /** The number guard replaced a model's summary with an answer built from the rows. */
@@ -35,19 +40,29 @@ export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 export interface TokenPrices {
   readonly inputPer1k: number;
   readonly outputPer1k: number;
+  /** Prompt-cache reads and writes; absent: billed as input (no saving assumed). */
+  readonly cacheReadPer1k?: number;
+  readonly cacheWritePer1k?: number;
 }
 
 /**
- * Estimated model cost of one ask, both LLM calls together.
+ * Estimated model cost of one ask, both LLM calls together: full-price input, prompt-cache reads
+ * and writes at their own prices, and output.
  *
  * @example
  * estimateCostUsd({ sql: { inputTokens: 1000, outputTokens: 100 } }, { inputPer1k: 0.003, outputPer1k: 0.015 }) // 0.0045
+ * estimateCostUsd({ sql: { inputTokens: 100, outputTokens: 100, cacheReadInputTokens: 900 } },
+ *   { inputPer1k: 0.003, outputPer1k: 0.015, cacheReadPer1k: 0.0003 }) // 0.00207
  */
 export function estimateCostUsd(tokens: AskTelemetry['tokens'], prices: TokenPrices): number {
   let cost = 0;
   for (const usage of [tokens.sql, tokens.summary]) {
     if (!usage) continue;
-    cost += (usage.inputTokens / 1000) * prices.inputPer1k + (usage.outputTokens / 1000) * prices.outputPer1k;
+    cost +=
+      (usage.inputTokens / 1000) * prices.inputPer1k +
+      ((usage.cacheReadInputTokens ?? 0) / 1000) * (prices.cacheReadPer1k ?? prices.inputPer1k) +
+      ((usage.cacheWriteInputTokens ?? 0) / 1000) * (prices.cacheWritePer1k ?? prices.inputPer1k) +
+      (usage.outputTokens / 1000) * prices.outputPer1k;
   }
   return cost;
 }
@@ -116,6 +131,10 @@ export function createAskMetrics(options: AskMetricsOptions = {}): AskMetrics {
       count(MetricName.OUTPUT_TOKENS_SQL, t.tokens.sql?.outputTokens);
       count(MetricName.INPUT_TOKENS_SUMMARY, t.tokens.summary?.inputTokens);
       count(MetricName.OUTPUT_TOKENS_SUMMARY, t.tokens.summary?.outputTokens);
+      count(MetricName.CACHE_READ_TOKENS_SQL, t.tokens.sql?.cacheReadInputTokens);
+      count(MetricName.CACHE_WRITE_TOKENS_SQL, t.tokens.sql?.cacheWriteInputTokens);
+      count(MetricName.CACHE_READ_TOKENS_SUMMARY, t.tokens.summary?.cacheReadInputTokens);
+      count(MetricName.CACHE_WRITE_TOKENS_SUMMARY, t.tokens.summary?.cacheWriteInputTokens);
       count(MetricName.ROWS_RETURNED, t.rowCount);
       if (prices && (t.tokens.sql || t.tokens.summary)) {
         metrics.addMetric(MetricName.COST_PER_ANSWER, MetricUnit.NoUnit, estimateCostUsd(t.tokens, prices));

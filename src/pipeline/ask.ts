@@ -8,7 +8,7 @@ import type { Turn } from '../core/conversation.ts';
 import { abortable, callShare, type Deadline } from '../core/deadline.ts';
 import { isConnectionFailure } from '../core/faults.ts';
 import { detectLanguage, type Lang } from '../core/language.ts';
-import type { Asker, Clock, Llm, MemberDb, MemberScope, PromptStore, Row } from '../core/ports.ts';
+import type { Asker, Clock, Llm, LlmResponse, MemberDb, MemberScope, PromptStore, Row } from '../core/ports.ts';
 import { AskStatus, friendlyMessage, Reason, type ReasonCode } from '../core/reasons.ts';
 import { extractSql } from '../generate/extract.ts';
 import { checkQuestion } from '../generate/question-guard.ts';
@@ -312,8 +312,13 @@ class AskRun {
     return abortable(fn(), this.deadline?.signal, late);
   }
 
-  usage(purpose: 'sql' | 'summary', r: { inputTokens: number; outputTokens: number; modelId: string }): void {
-    this.#tokens[purpose] = { inputTokens: r.inputTokens, outputTokens: r.outputTokens };
+  usage(purpose: 'sql' | 'summary', r: LlmResponse): void {
+    this.#tokens[purpose] = {
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      ...(r.cacheReadInputTokens ? { cacheReadInputTokens: r.cacheReadInputTokens } : {}),
+      ...(r.cacheWriteInputTokens ? { cacheWriteInputTokens: r.cacheWriteInputTokens } : {}),
+    };
     this.#modelId = r.modelId;
   }
 

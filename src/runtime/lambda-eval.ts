@@ -83,6 +83,7 @@ export function lambdaAdminDeps() {
       const pool = (await lambdaApp()).db.pool;
       return { feedback: new FeedbackReview(pool), actors: new AdminActors(pool) };
     },
+    cors: lambdaConfig().cors,
   };
 }
 

@@ -62,6 +62,7 @@ export function lambdaAskDeps() {
     onResult: async (result: AskResult, identity: Identity, call?: { timeoutMs?: number }) =>
       (await lambdaApp()).onResult(result, identity, call),
     conversations: async () => (await lambdaApp()).conversations,
+    cors: cfg.cors,
   };
 }
 
@@ -74,6 +75,7 @@ export function lambdaFeedbackDeps() {
       const app = await lambdaApp();
       return { conversations: app.conversations, feedback: app.feedback, db: app.db };
     },
+    cors: cfg.cors,
   };
 }
 
@@ -83,6 +85,7 @@ export function lambdaConversationDeps() {
   return {
     identify: lambdaIdentify(cfg),
     conversations: async () => (await lambdaApp()).conversations,
+    cors: cfg.cors,
   };
 }
 
@@ -90,4 +93,9 @@ export function lambdaConversationDeps() {
 export function lambdaHealthChecks(): HealthChecks {
   const cfg = lambdaConfig();
   return deferredHealthChecks(lambdaApp, { reader: cfg.db.readerHost !== undefined });
+}
+
+/** The portal origins that get CORS headers (CORS_ALLOWED_ORIGINS), for the handlers without other deps. */
+export function lambdaCors() {
+  return lambdaConfig().cors;
 }

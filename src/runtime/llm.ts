@@ -44,12 +44,13 @@ export function sqlModelId(config: LlmConfig): string | undefined {
 }
 
 function bedrock(config: LlmConfig, parts: LlmParts, endpoint = config.bedrock.endpoint): BedrockLlm {
-  const { sqlModelId, summaryModelId, region, maxAttempts } = config.bedrock;
+  const { sqlModelId, summaryModelId, region, maxAttempts, promptCache } = config.bedrock;
   return new BedrockLlm({
     modelId: sqlModelId ?? '',
     modelIds: { summary: summaryModelId },
     region,
     maxAttempts,
+    promptCache,
     ...(endpoint ? { endpoint } : {}),
     ...(parts.instrument ? { instrument: parts.instrument } : {}),
   });
@@ -73,9 +74,12 @@ const PROVIDERS: Readonly<Record<LlmProvider, (config: LlmConfig, parts: LlmPart
   offline: async (config, parts) => {
     const { startBedrockStandin } = await import('../llm/standin.ts');
     const standin = await startBedrockStandin();
+    // The stand-in takes cache checkpoints and reports cache tokens as Bedrock does, so the
+    // offline path exercises prompt caching too (unless BEDROCK_PROMPT_CACHE=off).
+    const promptCache = config.bedrock.promptCache === 'off' ? ('off' as const) : ('on' as const);
     const offline = {
       ...config,
-      bedrock: { ...config.bedrock, sqlModelId: OFFLINE_MODEL_ID, summaryModelId: OFFLINE_MODEL_ID },
+      bedrock: { ...config.bedrock, sqlModelId: OFFLINE_MODEL_ID, summaryModelId: OFFLINE_MODEL_ID, promptCache },
     };
     const llm = bedrock(offline, parts, standin.url);
     return {

@@ -3,6 +3,8 @@
  * a dev token issuer (standing in for Cognito) and the demo-family picker. Requests reach the
  * very same handlers as in production, as API Gateway proxy events.
  */
+
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +13,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { AdminActors } from '../admin/actors.ts';
 import { FeedbackReview, withFeedbackCases } from '../admin/feedback.ts';
 import { identityFromEvent } from '../auth/api-gateway.ts';
-import { createDevIssuer, type DevIssuer } from '../auth/dev-issuer.ts';
+import { createDevIssuer, DEV_AUDIENCE, type DevIssuer } from '../auth/dev-issuer.ts';
+import { createDevAuthorizationServer, type DevAuthorizationServer } from '../auth/dev-oauth.ts';
 import type { Role } from '../auth/identity.ts';
 import { createTokenVerifier } from '../auth/verify.ts';
 
@@ -25,9 +28,14 @@ import { createConversationsHandler } from '../handlers/conversations.ts';
 import { createFeedbackHandler } from '../handlers/feedback.ts';
 import { createHealthHandler } from '../handlers/health.ts';
 import type { HttpResult } from '../handlers/lambda-stream.ts';
+import { createOpenApiHandler } from '../handlers/openapi.ts';
+import { type CorsOptions, preflightResponse, withApiHeaders } from '../http/api-headers.ts';
+import { allowedMethods, matchOperation, methodNotAllowed, notFound } from '../http/openapi.ts';
 import { json } from '../http/response.ts';
 import { buildEvalJobs, templateRepository } from '../runtime/admin.ts';
-import { type LocalRuntime, type LocalRuntimeOptions, REPO_ROOT, startLocalRuntime } from '../runtime/local.ts';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../runtime/local.ts';
+import { handleDevOAuth } from './dev-oauth-routes.ts';
+import { FRONTEND_DIR, FRONTEND_VENDOR_FILES, type PageConfig, SIGN_IN_SCOPE } from './frontend-files.ts';
 import { localContext, readBody, toProxyEvent, writeResult } from './proxy-event.ts';
 import { onClientError, startupGate } from './startup-gate.ts';
 
@@ -37,18 +45,40 @@ export interface LocalServerOptions extends LocalRuntimeOptions {
   readonly host?: string;
   /** Reuse a runtime (tests); otherwise one is started and closed with the server. */
   readonly runtime?: LocalRuntime;
+  /** Lifetime of the dev issuer's ID and access tokens from sign-in (default 3600 s; tests shorten it). */
+  readonly signInTokenTtlSeconds?: number;
+  /** Sees every API (/v1/…) response the server sends (tests check them against the OpenAPI document). */
+  readonly onApiResponse?: (response: ObservedApiResponse) => void;
+}
+
+/** One API response as sent, for {@link LocalServerOptions.onApiResponse}. */
+export interface ObservedApiResponse {
+  readonly method: string;
+  readonly path: string;
+  readonly requestHeaders: Readonly<Record<string, string>>;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
 }
 
 export interface LocalServer {
   readonly url: string;
   readonly runtime: LocalRuntime;
   readonly issuer: DevIssuer;
+  /** The dev issuer's OAuth side (authorization-code flow with PKCE, refresh, revoke, logout). */
+  readonly oauth: DevAuthorizationServer;
   stop(): Promise<void>;
 }
 
+/** The admin page's app client at the dev issuer (production: the admin user pool's client). */
+export const DEV_ADMIN_CLIENT_ID = 'claims-assistant-local-admin';
+export { SIGN_IN_SCOPE };
+
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult | HttpResult>;
 
-const FRONTEND_DIR = path.join(REPO_ROOT, 'frontend');
+/** The pages' policy locally (CloudFront sends production's, which adds Cognito's hosts). */
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -90,12 +120,46 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
   const issuer = await createDevIssuer({ issuer: `${url}/dev` });
+  // Two app clients, as production has a member pool and an admin pool (admins: role admin only).
+  const oauth = createDevAuthorizationServer(issuer, {
+    clients: [
+      { clientId: DEV_AUDIENCE, role: 'member', redirectUris: [`${url}/`], logoutUris: [`${url}/`] },
+      {
+        clientId: DEV_ADMIN_CLIENT_ID,
+        role: 'admin',
+        redirectUris: [`${url}/admin.html`],
+        logoutUris: [`${url}/admin.html`],
+      },
+    ],
+    ...(opts.signInTokenTtlSeconds === undefined ? {} : { tokenTtlSeconds: opts.signInTokenTtlSeconds }),
+  });
   // The same verifier production uses: it fetches the JWKS over HTTP from this server.
   const verifier = createTokenVerifier({
     issuer: issuer.issuer,
-    audience: issuer.audience,
+    audience: [issuer.audience, DEV_ADMIN_CLIENT_ID],
     jwksUrl: `${url}${issuer.jwksPath}`,
   });
+  const cors: CorsOptions = runtime.config.cors;
+  /** What the pages read to sign in (production: a generated /config.json in the static bucket). */
+  const pageConfig: PageConfig = {
+    devSignIn: true,
+    signIn: {
+      member: {
+        issuer: issuer.issuer,
+        clientId: DEV_AUDIENCE,
+        redirectUri: `${url}/`,
+        logoutUri: `${url}/`,
+        scope: SIGN_IN_SCOPE,
+      },
+      admin: {
+        issuer: issuer.issuer,
+        clientId: DEV_ADMIN_CLIENT_ID,
+        redirectUri: `${url}/admin.html`,
+        logoutUri: `${url}/admin.html`,
+        scope: SIGN_IN_SCOPE,
+      },
+    },
+  };
   const identify = (event: APIGatewayProxyEvent) => identityFromEvent(event, verifier);
   const askBudgetMs = runtime.config.askBudgetMs;
 
@@ -106,6 +170,7 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
   const review = { feedback: new FeedbackReview(runtime.db.pool), actors: new AdminActors(runtime.db.pool) };
   const cases = withFeedbackCases(casesFromFile(runtime.config.eval.setFile), review.feedback);
   const jobs = buildEvalJobs(runtime, { store: adminStore, cases });
+  // Keyed by the OpenAPI document's path templates; every path of the document has a handler.
   const routes: Record<string, { resource: string; handler: Handler }> = {
     '/v1/ask': {
       resource: '/v1/ask',
@@ -116,24 +181,26 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
           rateLimit: runtime.rateLimit,
           onResult: runtime.onResult,
           conversations: async () => runtime.conversations,
+          cors,
         },
         { streaming: true },
       ),
     },
     '/v1/conversations/{id}': {
       resource: '/v1/conversations/{id}',
-      handler: createConversationsHandler({ identify, conversations: async () => runtime.conversations }),
+      handler: createConversationsHandler({ identify, conversations: async () => runtime.conversations, cors }),
     },
     '/v1/feedback': {
       resource: '/v1/feedback',
       handler: createFeedbackHandler({
         identify,
         parts: async () => ({ conversations: runtime.conversations, feedback: runtime.feedback, db: runtime.db }),
+        cors,
       }),
     },
     '/v1/sign-out': {
       resource: '/v1/sign-out',
-      handler: createConversationsHandler({ identify, conversations: async () => runtime.conversations }),
+      handler: createConversationsHandler({ identify, conversations: async () => runtime.conversations, cors }),
     },
     // Admin API: one handler for every /v1/admin/... path, as API Gateway's {proxy+} resource.
     '/v1/admin/{proxy+}': {
@@ -145,12 +212,14 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
         cases,
         jobs: async () => jobs,
         review: async () => review,
+        cors,
       }),
     },
     '/v1/health': {
       resource: '/v1/health',
-      handler: createHealthHandler({ checks: runtime.health, model: () => runtime.llmHealth.report() }),
+      handler: createHealthHandler({ checks: runtime.health, model: () => runtime.llmHealth.report(), cors }),
     },
+    '/v1/openapi.json': { resource: '/v1/openapi.json', handler: createOpenApiHandler({ cors }) },
   };
 
   gate.open((req: IncomingMessage, res: ServerResponse) => {
@@ -161,28 +230,108 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
     });
   });
 
+  /**
+   * An API response with the headers every API answer carries, shown to the observer, sent. A
+   * streamed answer is sent as it is written; the observer sees its whole text when it ends.
+   */
+  function sendApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathname: string,
+    requestId: string,
+    result: APIGatewayProxyResult | HttpResult,
+  ) {
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    const out = withApiHeaders(result, { requestId, origin, path: pathname, cors });
+    const observe = opts.onApiResponse;
+    if (observe) {
+      const requestHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') requestHeaders[k] = v;
+      const seen = (body: string) =>
+        observe({
+          method: req.method ?? 'GET',
+          path: pathname,
+          requestHeaders,
+          status: out.statusCode,
+          headers: Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
+          body,
+        });
+      if (typeof out.body === 'string') seen(out.body);
+      else {
+        const chunks: Buffer[] = [];
+        out.body.on('data', (c: Buffer | string) => chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c)));
+        out.body.on('end', () => seen(Buffer.concat(chunks).toString('utf8')));
+      }
+    }
+    writeResult(res, out);
+  }
+
+  const errorBody = (code: string, message: string, requestId: string) => ({ error: { code, message }, requestId });
+
+  /**
+   * /v1/…: as API Gateway would answer, from the OpenAPI document: a CORS preflight for a path it
+   * has, 404 for a path it has not, 405 (with Allow) for a method the path does not take;
+   * otherwise the path's handler, as a proxy event.
+   */
+  async function routeApi(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    const requestId = randomUUID();
+    const method = req.method ?? 'GET';
+    const match = matchOperation(method, pathname);
+    if (method === 'OPTIONS' && match.kind !== 'not-found') {
+      const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+      return sendApi(
+        req,
+        res,
+        pathname,
+        requestId,
+        preflightResponse({ requestId, origin, path: pathname, cors }, allowedMethods(match.route)),
+      );
+    }
+    if (match.kind !== 'operation') {
+      const err = match.kind === 'not-found' ? notFound() : methodNotAllowed(match.route);
+      return sendApi(
+        req,
+        res,
+        pathname,
+        requestId,
+        json(err.statusCode, errorBody(err.code, err.message, requestId), { ...err.headers }),
+      );
+    }
+    const api =
+      routes[match.route.path] ?? (pathname.startsWith('/v1/admin/') ? routes['/v1/admin/{proxy+}'] : undefined);
+    if (!api) throw new Error(`no handler for ${match.route.path}`);
+    const body = await readBody(req);
+    if (body === undefined)
+      return sendApi(
+        req,
+        res,
+        pathname,
+        requestId,
+        json(413, errorBody('BODY_TOO_LARGE', 'The request body is too large.', requestId)),
+      );
+    const event = toProxyEvent(req, body, api.resource, requestId);
+    const context = localContext(requestId, api.resource, askBudgetMs);
+    return sendApi(req, res, pathname, requestId, await api.handler(event, context));
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const pathname = new URL(req.url ?? '/', url).pathname;
-    const api =
-      routes[pathname] ??
-      (pathname.startsWith('/v1/admin/')
-        ? routes['/v1/admin/{proxy+}']
-        : pathname.startsWith('/v1/conversations/')
-          ? routes['/v1/conversations/{id}']
-          : undefined);
-    if (api) {
-      const body = await readBody(req);
-      if (body === undefined)
-        return writeResult(
-          res,
-          json(413, { error: { code: 'BODY_TOO_LARGE', message: 'The request body is too large.' } }),
-        );
-      const event = toProxyEvent(req, body, api.resource);
-      const context = localContext(event.requestContext.requestId, api.resource, askBudgetMs);
-      return writeResult(res, await api.handler(event, context));
-    }
+    // Local only, kept for older pages: not part of the API (the pages read /config.json).
+    if (pathname === '/v1/config' && req.method === 'GET') return writeResult(res, json(200, { devSignIn: true }));
+    if (pathname.startsWith('/v1/')) return routeApi(req, res, pathname);
     if (pathname === issuer.jwksPath) return writeResult(res, json(200, issuer.jwks()));
-    if (pathname === '/v1/config') return writeResult(res, json(200, { devSignIn: true }));
+    if (pathname === '/config.json' && (req.method === 'GET' || req.method === 'HEAD'))
+      return writeResult(res, json(200, pageConfig));
+    if (
+      await handleDevOAuth(req, res, pathname, {
+        issuer,
+        server: oauth,
+        families: () => pickerFamilies(runtime),
+        findPerson: (id) => findPerson(runtime, id),
+        readBody,
+      })
+    )
+      return;
     if (pathname === '/dev/people' && req.method === 'GET')
       return writeResult(res, json(200, await pickerFamilies(runtime)));
     if (pathname === '/dev/token' && req.method === 'POST')
@@ -195,6 +344,7 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
     url,
     runtime,
     issuer,
+    oauth,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -237,17 +387,36 @@ async function devToken(
   return json(200, { token: await issuer.issue({ memberId, personId, role }) });
 }
 
+/** A seeded person's family, for the dev issuer's picker (undefined: not a seeded person). */
+async function findPerson(runtime: LocalRuntime, personId: string) {
+  if (!/^\d{10}-\d{2}$/.test(personId)) return undefined;
+  const found = await runtime.adminPool.query<{ member_id: string; name: string }>(
+    "SELECT member_id::text AS member_id, first_name || ' ' || last_name AS name FROM public.people WHERE person_id = $1",
+    [personId],
+  );
+  const row = found.rows[0];
+  return row ? { memberId: row.member_id, personId, name: row.name } : undefined;
+}
+
 async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
+  const vendor = FRONTEND_VENDOR_FILES[pathname];
   const relative = pathname === '/' ? 'index.html' : pathname === '/admin' ? 'admin.html' : pathname.slice(1);
-  const file = path.resolve(FRONTEND_DIR, relative);
+  const file = vendor ?? path.resolve(FRONTEND_DIR, relative);
   const type = STATIC_TYPES[path.extname(file)];
-  // Only files inside frontend/ with a known type: no traversal, no surprises.
-  if (!file.startsWith(FRONTEND_DIR + path.sep) || !type) {
+  // Only files inside frontend/ (or the listed library files) with a known type: no traversal.
+  if ((!vendor && !file.startsWith(FRONTEND_DIR + path.sep)) || !type) {
     return writeResult(res, json(404, { error: { code: 'NOT_FOUND', message: 'Not found.' } }));
   }
   try {
     const content = await readFile(file);
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+    res.writeHead(200, {
+      'content-type': type,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      ...(type.startsWith('text/html')
+        ? { 'content-security-policy': PAGE_CSP, 'referrer-policy': 'no-referrer' }
+        : {}),
+    });
     res.end(content);
   } catch {
     writeResult(res, json(404, { error: { code: 'NOT_FOUND', message: 'Not found.' } }));

@@ -21,13 +21,17 @@ export async function readBody(req: IncomingMessage): Promise<string | undefined
  * Turns a local HTTP request into the API Gateway REST event the Lambda handlers receive in
  * production, so `claims serve` runs the very same handlers (no second code path).
  */
-export function toProxyEvent(req: IncomingMessage, body: string | undefined, resource: string): APIGatewayProxyEvent {
+export function toProxyEvent(
+  req: IncomingMessage,
+  body: string | undefined,
+  resource: string,
+  requestId: string = randomUUID(),
+): APIGatewayProxyEvent {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = v;
-  const requestId = randomUUID();
   return {
     httpMethod: req.method ?? 'GET',
     path: url.pathname,

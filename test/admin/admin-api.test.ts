@@ -4,8 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
 import type { AdminBody } from '../support/admin-api.ts';
+import {
+  type CheckedServer as LocalServer,
+  startCheckedServer as startLocalServer,
+} from '../support/checked-server.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
 
 let db: TestDatabase;
@@ -97,6 +100,83 @@ test('clear 400/404/405 errors', async () => {
   assert.deepEqual([empty.status, empty.body.error.code], [400, 'BAD_TEMPLATE']);
   const preview = await call('POST', 'templates/sql/versions/1/preview', { member: '12', question: 'q' });
   assert.deepEqual([preview.status, preview.body.error.code], [400, 'BAD_MEMBER']);
+});
+
+test('every admin operation refuses what the OpenAPI document does not describe', async () => {
+  const v1 = (await call('GET', 'templates/sql/versions/1')).body;
+  const text = { system: v1.system, body: v1.body };
+  // Unknown fields: 400 BAD_REQUEST_BODY, before any change is made.
+  for (const [method, path, body] of [
+    ['POST', 'templates/sql/drafts', { ...text, author: 'someone else' }],
+    ['PUT', 'templates/sql/versions/1', { ...text, status: 'published' }],
+    ['POST', 'templates/sql/versions/1/preview', { member: '1000000001', question: 'q', role: 'admin' }],
+    ['POST', 'templates/sql/versions/1/eval', { cases: 3 }],
+    ['POST', 'templates/sql/versions/1/publish', { note: 'n', force: true }],
+    ['POST', 'templates/sql/rollback', { version: 1, force: true }],
+  ] as const) {
+    const r = await call(method, path, body);
+    assert.deepEqual([r.status, r.body.error.code], [400, 'BAD_REQUEST_BODY'], `${method} ${path}`);
+  }
+  // A body that is not JSON: 415.
+  for (const [method, path] of [
+    ['POST', 'templates/sql/drafts'],
+    ['PUT', 'templates/sql/versions/1'],
+    ['POST', 'templates/sql/versions/1/preview'],
+    ['POST', 'templates/sql/versions/1/eval'],
+    ['POST', 'templates/sql/versions/1/publish'],
+    ['POST', 'templates/sql/rollback'],
+  ] as const) {
+    const res = await fetch(`${server.url}/v1/admin/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'text/plain' },
+      body: 'version=1',
+    });
+    assert.equal(res.status, 415, `${method} ${path}`);
+  }
+  // A method the path does not take: 405 with Allow (the admin API is one proxy resource deployed).
+  for (const [method, path, allow] of [
+    ['POST', 'templates', 'GET'],
+    ['DELETE', 'templates/sql/versions/1', 'GET, PUT'],
+    ['GET', 'templates/sql/versions/1/publish', 'POST'],
+    ['PUT', 'eval/some-job', 'GET'],
+    ['POST', 'history', 'GET'],
+    ['GET', 'templates/sql/drafts', 'POST'],
+    ['GET', 'templates/sql/rollback', 'POST'],
+    ['GET', 'templates/sql/versions/1/preview', 'POST'],
+    ['GET', 'templates/sql/versions/1/eval', 'POST'],
+  ] as const) {
+    const res = await fetch(`${server.url}/v1/admin/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    assert.equal(res.status, 405, `${method} ${path}`);
+    assert.equal(res.headers.get('allow'), allow, `${method} ${path}`);
+  }
+  // Unknown templates: 404 for every operation on one.
+  for (const [method, path, body] of [
+    ['POST', 'templates/nope/drafts', text],
+    ['PUT', 'templates/nope/versions/1', text],
+    ['POST', 'templates/nope/versions/1/preview', { member: '1000000001', question: 'q' }],
+    ['POST', 'templates/nope/versions/1/eval', undefined],
+    ['POST', 'templates/nope/versions/1/publish', undefined],
+    ['POST', 'templates/nope/rollback', { version: 1 }],
+    ['GET', 'history?name=nope', undefined],
+  ] as const) {
+    const r = await call(method, path, body);
+    assert.equal(r.status, 404, `${method} ${path}`);
+  }
+  // Without a token and as a member, on every operation.
+  for (const [method, path] of [
+    ['GET', 'templates/sql/versions/1'],
+    ['PUT', 'templates/sql/versions/1'],
+    ['POST', 'templates/sql/versions/1/preview'],
+    ['POST', 'templates/sql/versions/1/eval'],
+    ['POST', 'templates/sql/rollback'],
+    ['GET', 'eval/some-job'],
+  ] as const) {
+    assert.equal((await call(method, path, undefined, null)).status, 401, `${method} ${path}`);
+    assert.equal((await call(method, path, undefined, memberToken)).status, 403, `${method} ${path}`);
+  }
 });
 
 test('draft → preview → evaluation → publish → rollback, with history', { timeout: 180_000 }, async () => {

@@ -10,8 +10,11 @@ import { PgEvalJobStore, type Progress, STALLED } from '../../src/admin/eval-job
 import { EvalJobs } from '../../src/admin/eval-jobs.ts';
 import { TemplateRepository } from '../../src/admin/template-repository.ts';
 import { casesFromFile } from '../../src/eval/cases-file.ts';
-import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
 import type { AdminBody } from '../support/admin-api.ts';
+import {
+  type CheckedServer as LocalServer,
+  startCheckedServer as startLocalServer,
+} from '../support/checked-server.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 
 let db: TestDatabase;

@@ -73,7 +73,7 @@ test('a session of real asks leaves no names, ids, questions, providers or SQL i
     for (const question of questions) {
       const res = await fetch(`${baseUrl}/v1/ask`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${(token as { token: string }).token}` },
+        headers: { authorization: `Bearer ${(token as { token: string }).token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ question }),
       });
       assert.equal(res.status, 200, `ask failed: ${res.status}`);

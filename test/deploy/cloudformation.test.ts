@@ -134,16 +134,18 @@ describe('packaged CloudFormation template', () => {
       'ApiGatewayMethodV1ConversationsIdVarDelete',
       'ApiGatewayMethodV1FeedbackPost',
       'ApiGatewayMethodV1HealthGet',
+      'ApiGatewayMethodV1OpenapijsonGet',
       'ApiGatewayMethodV1SignDashoutPost',
     ]);
     for (const [name, method] of methods) {
-      if (name === 'ApiGatewayMethodV1HealthGet') continue;
+      if (name === 'ApiGatewayMethodV1HealthGet' || name === 'ApiGatewayMethodV1OpenapijsonGet') continue;
       assert.equal(method.Properties?.AuthorizationType, 'COGNITO_USER_POOLS', name);
       assert.equal(render(method.Properties?.AuthorizerId), '<ApiCognitoAuthorizer>', name);
       assert.equal(method.Properties?.ApiKeyRequired, true, name);
     }
-    // Health is deliberately open (see docs/deploy.md): it must stay the only one.
+    // Health and the API's OpenAPI document are deliberately open (see docs/deploy.md): only those.
     assert.equal(props('ApiGatewayMethodV1HealthGet').AuthorizationType, 'NONE');
+    assert.equal(props('ApiGatewayMethodV1OpenapijsonGet').AuthorizationType, 'NONE');
   });
 
   it('the ask body is validated against a bounded schema', () => {

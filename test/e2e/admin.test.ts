@@ -81,13 +81,18 @@ test('before sign-in the editor is hidden, its buttons throw nothing, and axe fi
   assert.deepEqual(await axeViolations(page), [], 'admin page before sign-in');
 });
 
-test('a member token cannot use the admin API; the page signs in a dev admin', { timeout: 60_000 }, async () => {
+test('a member token cannot use the admin API; the page signs in an admin through the hosted sign-in', {
+  timeout: 60_000,
+}, async () => {
   const memberToken = await server.issuer.issue({ memberId: '1000000002', personId: '1000000002-01' });
   const res = await fetch(`${server.url}/v1/admin/templates`, { headers: { authorization: `Bearer ${memberToken}` } });
   assert.equal(res.status, 403);
 
   await page.locator('#admin-sign-in-button').click();
-  await page.locator('#admin-signed-in', { hasText: 'dev admin' }).waitFor();
+  // The dev issuer's hosted sign-in page for the admin client.
+  await page.locator('#person-picker').selectOption('1000000001-01');
+  await page.locator('#sign-in-button').click();
+  await page.locator('#admin-signed-in', { hasText: '(admin)' }).waitFor();
   await page.locator('#editing-label', { hasText: 'sql v1 (published)' }).waitFor();
   assert.match(await page.locator('#body-text').inputValue(), /\{\{question\}\}/);
   assert.equal(await page.locator('#placeholder-list li[data-state="missing"]').count(), 0);

@@ -77,19 +77,16 @@ async function gateNextAsk(): Promise<{ release(): void }> {
   return { release };
 }
 
-test('the page loads with the dev sign-in picker listing seeded families', { timeout: 30_000 }, async () => {
+test('the page loads signed out, with Sign in and no Admin link', { timeout: 30_000 }, async () => {
   await page.goto(server.url);
-  await page.locator('#dev-sign-in').waitFor({ state: 'visible' });
-  await page.locator('#person-picker optgroup').first().waitFor({ state: 'attached' });
-
-  const families = await page.locator('#person-picker optgroup').count();
-  assert.ok(families >= 1, 'at least one family is listed');
+  await page.locator('#sign-in').waitFor({ state: 'visible' });
   // The limit is stated up front and never cuts silently (no maxlength: the page says when it is over).
   assert.equal(await page.locator('#question').getAttribute('maxlength'), null);
   assert.match(
     (await page.locator('#question-hint').textContent()) ?? '',
     new RegExp(`Up to ${LIMITS.questionMaxChars} characters`),
   );
+  assert.equal(await page.locator('#admin-link').isVisible(), false, 'members never see the Admin link');
   assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0, 'members see no Admin link');
   const chips = await page.locator('.chip').allTextContents();
   assert.equal(chips.length, 9);
@@ -100,15 +97,22 @@ test('the page loads with the dev sign-in picker listing seeded families', { tim
     );
 });
 
-test('signing in as the first family subscriber works from the keyboard', { timeout: 30_000 }, async () => {
+test('signing in as the first family subscriber (hosted sign-in page) works from the keyboard', {
+  timeout: 30_000,
+}, async () => {
+  await page.locator('#sign-in-button').focus();
+  await page.keyboard.press('Enter');
+  // The dev issuer's page, standing in for Cognito's hosted sign-in.
+  await page.locator('#person-picker optgroup').first().waitFor({ state: 'attached' });
   const subscriber = page.locator('#person-picker optgroup').first().locator('option[data-relationship="subscriber"]');
   const personId = await subscriber.getAttribute('value');
-  const name = await subscriber.getAttribute('data-name');
-  assert.ok(personId && name, 'the first family has a subscriber');
+  const label = await subscriber.textContent();
+  assert.ok(personId && label, 'the first family has a subscriber');
   // The picker mirrors the server's list: its first family's subscriber is the demo subscriber.
-  const families = await page.evaluate(async () => (await fetch('/dev/people')).json());
-  const demo = (families as { people: { personId: string; relationship: string }[] }[])[0];
-  assert.equal(personId, demo?.people.find((p) => p.relationship === 'subscriber')?.personId);
+  const families = await (await fetch(`${server.url}/dev/people`)).json();
+  const demo = (families as { people: { personId: string; relationship: string; name: string }[] }[])[0];
+  const expected = demo?.people.find((p) => p.relationship === 'subscriber');
+  assert.equal(personId, expected?.personId);
 
   await page.locator('#person-picker').focus();
   await page.locator('#person-picker').selectOption(personId);
@@ -116,8 +120,9 @@ test('signing in as the first family subscriber works from the keyboard', { time
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'sign-in-button');
   await page.keyboard.press('Enter');
 
-  await page.locator('#signed-in-as', { hasText: `Signed in as ${name}` }).waitFor();
+  await page.locator('#signed-in-as', { hasText: `Signed in as ${expected?.name}` }).waitFor();
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'question', 'focus moves to the question box');
+  assert.equal(await page.locator('#admin-link').isVisible(), false);
 });
 
 test('a claims question shows a waiting state, then an answer with a number', { timeout: 60_000 }, async () => {
@@ -234,7 +239,8 @@ test('a 401 from the real server asks the member to sign in again', { timeout: 3
     'Please sign in again.',
     `failed requests so far: ${failedRequests.join('; ')}`,
   );
-  assert.match((await page.locator('#signed-in-as').textContent()) ?? '', /Not signed in/);
+  assert.match((await page.locator('#signed-in-as').textContent()) ?? '', /sign in again/i);
+  assert.equal(await page.locator('#sign-in').isVisible(), true, 'the page offers the sign-in again');
 
   // Signed out: the page asks for sign-in instead of calling the API.
   let calls = 0;

@@ -174,11 +174,14 @@ test('every method on every route, and odd paths: never a 500', async () => {
     );
   }
   for (const [i, [m, p]] of cases.entries()) assertFine(`${m} ${p.slice(0, 40)}`, results[i] ?? 'hung');
-  // The health endpoint answers GET and HEAD only (finding 11).
-  for (const m of ['DELETE', 'OPTIONS', 'POST', 'PUT']) {
+  // The health endpoint takes GET only, as deployed (finding 11; openapi/openapi.json); OPTIONS is
+  // a CORS preflight, answered 204 as API Gateway's mock does.
+  for (const m of ['DELETE', 'POST', 'PUT', 'HEAD']) {
     const i = cases.findIndex(([cm, cp]) => cm === m && cp === '/v1/health');
     assert.equal(results[i], 405, `${m} /v1/health`);
   }
+  const preflight = cases.findIndex(([cm, cp]) => cm === 'OPTIONS' && cp === '/v1/health');
+  assert.equal(results[preflight], 204, 'OPTIONS /v1/health');
 });
 
 test('/dev/token with a NUL or nonsense in the person id: a 4xx, not a 500 (finding 11)', async () => {

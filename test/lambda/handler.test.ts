@@ -12,8 +12,10 @@ import { type BedrockStandin, startBedrockStandin } from '../../src/llm/standin.
 import { localContext } from '../../src/server/proxy-event.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { lambdaDbEnv, type SecretsExtension, startSecretsExtension } from '../support/lambda-env.ts';
+import { checkLambdaResult } from '../support/openapi.ts';
 
 const FAMILY = DEMO_MEMBER_IDS.family;
+const PORTAL = 'https://portal.example.com';
 
 let db: TestDatabase;
 let standin: BedrockStandin;
@@ -53,6 +55,7 @@ before(async () => {
   Object.assign(process.env, lambdaDbEnv(db, extension), {
     BEDROCK_MODEL_ID: 'offline-engine-v1',
     BEDROCK_ENDPOINT: standin.url,
+    CORS_ALLOWED_ORIGINS: PORTAL,
   });
 });
 
@@ -68,11 +71,10 @@ const context = (): Context => localContext(crypto.randomUUID(), 'claims-assista
 
 test('the ask handler answers from authorizer claims, with the database secret from the extension', async () => {
   const { handler } = await import('../../src/handlers/ask.ts');
-  const res = await handler(
-    event({ question: 'How many claims did I have last year?' }, claimsOf(`${FAMILY}-01`)),
-    context(),
-  );
+  const ev = event({ question: 'How many claims did I have last year?' }, claimsOf(`${FAMILY}-01`));
+  const res = await handler(ev, context());
   assert.equal(res.statusCode, 200, res.body);
+  checkLambdaResult(ev, res, { allowedOrigins: [PORTAL] });
   const body = JSON.parse(res.body);
   assert.equal(body.status, 'answered');
   assert.match(body.answer, /\d/);
@@ -81,9 +83,11 @@ test('the ask handler answers from authorizer claims, with the database secret f
 
 test('without authorizer claims (and no verifier configured) the handler fails closed with 401', async () => {
   const { handler } = await import('../../src/handlers/ask.ts');
-  const res = await handler(event({ question: 'How many claims?' }, undefined), context());
+  const ev = event({ question: 'How many claims?' }, undefined);
+  const res = await handler(ev, context());
   assert.equal(res.statusCode, 401);
   assert.equal(JSON.parse(res.body).error.code, 'TOKEN_MISSING');
+  checkLambdaResult(ev, res, { allowedOrigins: [PORTAL] });
 });
 
 test('a new connection re-reads the secret, so a rotated password is picked up by a warm container', async () => {
@@ -105,7 +109,92 @@ test('a new connection re-reads the secret, so a rotated password is picked up b
 
 test('the health handler checks the database and the template store', async () => {
   const { handler } = await import('../../src/handlers/health.ts');
-  const res = await handler({ ...event({}, undefined), httpMethod: 'GET', path: '/v1/health' }, context());
+  const ev = { ...event({}, undefined), httpMethod: 'GET', path: '/v1/health', resource: '/v1/health', body: null };
+  const res = await handler(ev, context());
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(JSON.parse(res.body).status, 'ok');
+  checkLambdaResult(ev, res, { allowedOrigins: [PORTAL] });
+});
+
+test('the health function also serves the OpenAPI document (GET /v1/openapi.json)', async () => {
+  const { handler } = await import('../../src/handlers/health.ts');
+  const ev = {
+    ...event({}, undefined),
+    httpMethod: 'GET',
+    path: '/v1/openapi.json',
+    resource: '/v1/openapi.json',
+    body: null,
+  };
+  const res = await handler(ev, context());
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(JSON.parse(res.body).openapi, '3.1.0');
+  checkLambdaResult(ev, res, { allowedOrigins: [PORTAL] });
+});
+
+test('the deployed handler refuses what API Gateway would not pass on: unknown fields, non-JSON bodies', async () => {
+  const { handler } = await import('../../src/handlers/ask.ts');
+  const extra = event({ question: 'How many claims?', memberId: '1000000002' }, claimsOf(`${FAMILY}-01`));
+  const res = await handler(extra, context());
+  assert.equal(res.statusCode, 400);
+  assert.equal(JSON.parse(res.body).error.code, 'BAD_REQUEST_BODY');
+  checkLambdaResult(extra, res, { allowedOrigins: [PORTAL] });
+  // A text/plain body skips API Gateway's model (it is keyed by content type): the handler refuses it.
+  const plain = {
+    ...event({ question: 'How many claims?' }, claimsOf(`${FAMILY}-01`)),
+    headers: { 'content-type': 'text/plain' },
+  };
+  const res415 = await handler(plain, context());
+  assert.equal(res415.statusCode, 415);
+  checkLambdaResult(plain, res415, { allowedOrigins: [PORTAL] });
+});
+
+test("every Lambda answer carries x-request-id (API Gateway's request id) and CORS for the configured portal", async () => {
+  const { handler } = await import('../../src/handlers/ask.ts');
+  const ev = event({ question: 'How many claims did I have last year?' }, claimsOf(`${FAMILY}-01`));
+  ev.headers = { ...ev.headers, origin: PORTAL };
+  const res = await handler(ev, context());
+  assert.equal(res.headers?.['x-request-id'], ev.requestContext.requestId);
+  assert.equal(res.headers?.['access-control-allow-origin'], PORTAL);
+  checkLambdaResult(ev, res, { allowedOrigins: [PORTAL] });
+  const other = event({ question: 'How many claims?' }, undefined);
+  other.headers = { ...other.headers, origin: 'https://elsewhere.example' };
+  const refused = await handler(other, context());
+  assert.equal(refused.statusCode, 401);
+  assert.equal(refused.headers?.['access-control-allow-origin'], undefined);
+  assert.match(String(refused.headers?.['www-authenticate']), /^Bearer realm="claims-assistant"/);
+  checkLambdaResult(other, refused, { allowedOrigins: [PORTAL] });
+});
+
+test('a failed dependency is a 503 with Retry-After, in the documented shapes (ask and health)', async () => {
+  const { createAskHandler } = await import('../../src/handlers/ask.ts');
+  const { createHealthHandler } = await import('../../src/handlers/health.ts');
+  const { fixedClock, InMemoryMemberDb, InMemoryPromptStore, PortError, ScriptedLlm } = await import(
+    '../../src/core/testing.ts'
+  );
+  const ask = createAskHandler({
+    ports: async () => ({
+      llm: new ScriptedLlm({ sql: new PortError('LLM_ERROR', 'the model is unavailable') }),
+      db: new InMemoryMemberDb({ people: { [`${FAMILY}-01`]: { name: 'Ana', relationship: 'subscriber' } } }),
+      prompts: new InMemoryPromptStore(),
+      clock: fixedClock('2026-03-15T12:00:00Z'),
+    }),
+    identify: async () => ({ subject: 's', memberId: FAMILY, personId: `${FAMILY}-01`, role: 'member' }),
+    cors: { allowedOrigins: [PORTAL] },
+  });
+  const ev = event({ question: 'How many claims did I have this year?' }, claimsOf(`${FAMILY}-01`));
+  const res = await ask(ev, context());
+  assert.equal(res.statusCode, 503, res.body);
+  assert.equal(JSON.parse(res.body).code, 'LLM_ERROR');
+  assert.match(String(res.headers?.['retry-after']), /^\d+$/);
+  checkLambdaResult(ev, res, { allowedOrigins: [PORTAL] });
+
+  const health = createHealthHandler({ checks: { database: () => Promise.reject(new Error('down')) }, timeoutMs: 50 });
+  const hev = { ...event({}, undefined), httpMethod: 'GET', path: '/v1/health', resource: '/v1/health', body: null };
+  const degraded = await health(hev, context());
+  assert.equal(degraded.statusCode, 503);
+  assert.equal(JSON.parse(degraded.body).status, 'degraded');
+  checkLambdaResult(hev, degraded);
+  const wrong = await health({ ...hev, httpMethod: 'POST' }, context());
+  assert.equal(wrong.statusCode, 405);
+  checkLambdaResult({ ...hev, httpMethod: 'POST' }, wrong);
 });

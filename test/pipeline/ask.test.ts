@@ -292,3 +292,34 @@ describe('outcomes other than an answer', () => {
     assert.match(r.answer, /try again/);
   });
 });
+
+describe('prompt caching on the offline path (the stand-in reports cache tokens as Bedrock does)', () => {
+  test('the SQL step reads the static start from the cache once it was written, and the cost counts it', async () => {
+    const { estimateCostUsd } = await import('../../src/observability/metrics.ts');
+    const first = await askAs(SUBSCRIBER, 'How many claims did I have last year?');
+    const second = await askAs(
+      { memberId: DEMO_MEMBER_IDS.single },
+      'How many prescription claims did I have this year?',
+    );
+    const written = (first.tokens.sql?.cacheWriteInputTokens ?? 0) + (first.tokens.sql?.cacheReadInputTokens ?? 0);
+    assert.ok(written >= 1024, `the first ask wrote (or read) the static start: ${JSON.stringify(first.tokens.sql)}`);
+    assert.equal(second.tokens.sql?.cacheReadInputTokens, written, 'another member reads the same cached start');
+    assert.equal(second.tokens.summary?.cacheReadInputTokens, undefined, 'the summary prompt is not cached');
+    const prices = rt.config.llm.prices;
+    const cached = estimateCostUsd(second.tokens, prices);
+    const uncached = estimateCostUsd(
+      {
+        sql: {
+          inputTokens: (second.tokens.sql?.inputTokens ?? 0) + written,
+          outputTokens: second.tokens.sql?.outputTokens ?? 0,
+        },
+        ...(second.tokens.summary ? { summary: second.tokens.summary } : {}),
+      },
+      prices,
+    );
+    assert.ok(
+      cached < uncached * 0.6,
+      `cached ${cached.toFixed(6)} USD vs ${uncached.toFixed(6)} USD without the cache`,
+    );
+  });
+});

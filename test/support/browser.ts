@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
+import type { LocalServerOptions } from '../../src/server/local.ts';
+import { type CheckedServer, startCheckedServer } from './checked-server.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';
 
 /**
@@ -26,7 +27,8 @@ export function launchChromium(): Promise<Browser> {
 /** A browser test's world: a fresh database, the real local server on it, and one Chromium page. */
 export interface AppPage {
   readonly db: TestDatabase;
-  readonly server: LocalServer;
+  /** Every API response it sends is checked against openapi/openapi.json (close() fails otherwise). */
+  readonly server: CheckedServer;
   readonly browser: Browser;
   readonly page: Page;
   /** Uncaught errors thrown in the page, for a final `assert.deepEqual(pageErrors, [])`. */
@@ -41,12 +43,17 @@ export const ARTIFACTS = fileURLToPath(new URL('../e2e/artifacts/', import.meta.
  * Starts the local server on a fresh database and opens one Chromium page on it.
  * @example const app = await openAppPage({ width: 1280, height: 1000 }); await app.page.goto(app.server.url);
  */
-export async function openAppPage(viewport: { width: number; height: number }): Promise<AppPage> {
+export async function openAppPage(
+  viewport: { width: number; height: number },
+  options: Omit<LocalServerOptions, 'databaseUrl'> = {},
+): Promise<AppPage> {
   await mkdir(ARTIFACTS, { recursive: true });
   const db = await freshDatabase();
-  const server = await startLocalServer({ databaseUrl: db.adminUrl });
+  const server = await startCheckedServer({ ...options, databaseUrl: db.adminUrl });
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport });
+  // A context of its own, so a test can open a second tab that shares its cookies and storage.
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
   return {
@@ -57,8 +64,11 @@ export async function openAppPage(viewport: { width: number; height: number }): 
     pageErrors,
     async close() {
       await browser.close();
-      await server.stop();
-      await db.drop();
+      try {
+        await server.stop();
+      } finally {
+        await db.drop();
+      }
     },
   };
 }
