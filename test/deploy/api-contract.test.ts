@@ -126,7 +126,15 @@ describe('serverless.yml agrees with the OpenAPI document', () => {
       .flatMap((f) => f.events ?? [])
       .flatMap((e) => (e.http ? [e.http] : []));
     const deployed = events.map((e) => `${e.method.toUpperCase()} ${e.path}`).sort();
-    assert.deepEqual(deployed, ['ANY /v1/admin/{proxy+}', 'GET /v1/health', 'GET /v1/openapi.json', 'POST /v1/ask']);
+    assert.deepEqual(deployed, [
+      'ANY /v1/admin/{proxy+}',
+      'DELETE /v1/conversations/{id}',
+      'GET /v1/health',
+      'GET /v1/openapi.json',
+      'POST /v1/ask',
+      'POST /v1/feedback',
+      'POST /v1/sign-out',
+    ]);
     for (const route of openApiRoutes()) {
       for (const method of route.operations.keys()) {
         const covered = events.some(
