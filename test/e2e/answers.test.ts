@@ -1,6 +1,6 @@
 /**
  * Answers as members of every role read them in the chat, each with "What I looked up" under it
- * (derived from the validated SQL): signed in through the dev picker, on the real local server
+ * (derived from the validated SQL): signed in through the dev issuer's hosted sign-in page, on the real local server
  * (embedded PostgreSQL, the Bedrock stand-in with the offline engine), in Debian's Chromium.
  * Each answer is captured to test/e2e/artifacts/answer-N.png for review.
  */
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type AppPage, ARTIFACTS, openAppPage } from '../support/browser.ts';
+import { type AppPage, ARTIFACTS, openAppPage, signOutAndBack } from '../support/browser.ts';
 
 let app: AppPage;
 let page: Page;
@@ -17,7 +17,7 @@ before(async () => {
   app = await openAppPage({ width: 900, height: 900 });
   page = app.page;
   await page.goto(app.server.url);
-  await page.locator('#person-picker optgroup').first().waitFor({ state: 'attached' });
+  await page.locator('#sign-in').waitFor({ state: 'visible' });
 });
 
 after(async () => {
@@ -25,11 +25,15 @@ after(async () => {
 });
 
 async function signIn(personId: string): Promise<void> {
-  // Signed in already: the picker is hidden until Sign out (in the header) brings it back.
+  // Signed in already: Sign out (in the header) ends the hosted session and comes back signed out.
   if (await page.locator('#sign-out').isVisible()) {
-    await page.locator('#sign-out').click();
-    await page.locator('#person-picker').waitFor({ state: 'visible' });
+    await signOutAndBack(page, () => page.locator('#sign-out').click());
+    await page.locator('#signed-in-as', { hasText: 'You are signed out' }).waitFor();
+    await page.locator('#sign-in').waitFor({ state: 'visible' });
   }
+  // The dev issuer's hosted sign-in page: pick the person there.
+  await page.locator('#sign-in-button').click();
+  await page.locator('#person-picker').waitFor({ state: 'visible' });
   await page.locator('#person-picker').selectOption(personId);
   await page.locator('#sign-in-button').click();
   await page.locator('#signed-in-as', { hasText: 'Signed in as' }).waitFor();

@@ -241,6 +241,11 @@ test('a 401 from the real server asks the member to sign in again', { timeout: 3
   );
   assert.match((await page.locator('#signed-in-as').textContent()) ?? '', /sign in again/i);
   assert.equal(await page.locator('#sign-in').isVisible(), true, 'the page offers the sign-in again');
+  assert.equal(
+    await page.evaluate(() => sessionStorage.getItem('claims-sign-in-tokens:claims-assistant-local')),
+    null,
+    "a 401 clears the tokens from the tab's sessionStorage",
+  );
 
   // Signed out: the page asks for sign-in instead of calling the API.
   let calls = 0;

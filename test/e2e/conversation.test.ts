@@ -1,6 +1,7 @@
 /**
  * Browser test of the chat's conversation features against the real local server (embedded
- * PostgreSQL, Bedrock stand-in, dev token issuer) in Debian's Chromium: the claims table under
+ * PostgreSQL, Bedrock stand-in, the dev issuer's hosted sign-in: the production sign-in code path)
+ * in Debian's Chromium: the claims table under
  * an answer (open, sort, CSV); the question box in view; the length limit said before anything is
  * cut; feedback (stored without names) that an admin turns into an evaluation case; the session
  * surviving a reload; New conversation and Sign out (the server's copy deleted); notices that are
@@ -15,7 +16,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { LIMITS } from '../../src/schema/catalog.ts';
 import { axeViolations } from '../support/axe.ts';
-import { type AppPage, ARTIFACTS, openAppPage } from '../support/browser.ts';
+import { type AppPage, ARTIFACTS, openAppPage, signOutAndBack } from '../support/browser.ts';
 import { adminQuery } from '../support/db.ts';
 
 const PHONE = { width: 390, height: 844 };
@@ -62,8 +63,10 @@ async function serverConversations() {
   return r.rows;
 }
 
+/** Signs in through the dev issuer's hosted page (authorization code + PKCE), as a member of the first family. */
 async function signInAs(relationship: string) {
   await page.goto(app.server.url);
+  await page.locator('#sign-in-button').click();
   await page.locator('#person-picker optgroup').first().waitFor({ state: 'attached' });
   const option = page.locator('#person-picker optgroup').first().locator(`option[data-relationship="${relationship}"]`);
   const personId = await option.getAttribute('value');
@@ -77,7 +80,7 @@ test('the signed-out page has no axe violations; asking then is a notice, not an
   timeout: 60_000,
 }, async () => {
   await page.goto(app.server.url);
-  await page.locator('#person-picker optgroup').first().waitFor({ state: 'attached' });
+  await page.locator('#sign-in').waitFor({ state: 'visible' });
   assert.equal(await page.locator('#session-actions').isVisible(), false, 'no sign-out before sign-in');
   await noAxeViolations('signed out');
   await page.locator('#question').fill('How many claims did I have?');
@@ -298,6 +301,9 @@ test('feedback is stored without names; an admin sees it and makes an evaluation
   try {
     await admin.goto(`${app.server.url}/admin.html`);
     await admin.locator('#admin-sign-in-button').click();
+    // The admin client's hosted sign-in (the dev issuer's picker).
+    await admin.locator('#person-picker').selectOption('1000000001-01');
+    await admin.locator('#sign-in-button').click();
     const item = admin.locator('#feedback-list li').first();
     await item.waitFor();
     assert.match((await item.textContent()) ?? '', /Helpful.*asked by a subscriber/);
@@ -332,7 +338,7 @@ test('the conversation survives a reload and goes on in the same server conversa
   await page.locator('#signed-in-as', { hasText: 'Signed in as' }).waitFor();
   assert.equal(await page.locator('#chat-log .bubble').count(), before, 'every message is back');
   assert.equal(await page.locator('#session-actions').isVisible(), true);
-  assert.equal(await page.locator('#dev-sign-in').isVisible(), false);
+  assert.equal(await page.locator('#sign-in').isVisible(), false, 'still signed in: the tokens are in the tab too');
   await noAxeViolations('after a reload');
   await askAndWait('How many claims did I have last month?');
   const after = await serverConversations();
@@ -374,15 +380,21 @@ test('New conversation clears the page and deletes the old conversation on the s
 });
 
 test('Sign out deletes the conversations on the server and the session in the tab', { timeout: 60_000 }, async () => {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  // Sign out deletes the server's conversations, then ends the hosted session and comes back.
+  await signOutAndBack(page, () => page.getByRole('button', { name: 'Sign out' }).click());
   await page.locator('#signed-in-as', { hasText: 'You are signed out' }).waitFor();
   assert.equal(await page.locator('#chat-log .bubble').count(), 0);
   assert.deepEqual(await serverConversations(), []);
   assert.equal(await page.evaluate(() => sessionStorage.getItem('claims-chat-session')), null);
-  assert.equal(await page.locator('#dev-sign-in').isVisible(), true);
+  assert.equal(await page.locator('#sign-in').isVisible(), true);
+  assert.equal(
+    await page.evaluate(() => sessionStorage.getItem('claims-sign-in-tokens:claims-assistant-local')),
+    null,
+    'nor the tokens',
+  );
   await noAxeViolations('signed out again');
   await page.reload();
-  await page.locator('#person-picker optgroup').first().waitFor({ state: 'attached' });
+  await page.locator('#sign-in').waitFor({ state: 'visible' });
   assert.equal(await page.locator('#chat-log .bubble').count(), 0, 'nothing comes back after a reload');
   assert.deepEqual(app.pageErrors, []);
 });

@@ -2,8 +2,10 @@
  * The production sign-in code path in Chromium (frontend/auth.js, oauth4webapi) against the local
  * dev issuer, which speaks Cognito's hosted sign-in endpoints: authorization-code flow with PKCE,
  * silent renewal with the refresh token, sign-out everywhere (revocation, the other tabs, the
- * hosted session), and the admin page through its own app client. No shortcut: the browser is
- * redirected to the issuer, a person is picked on its page, and the page exchanges the code.
+ * hosted session), the tokens in the tab's sessionStorage (a reload stays signed in; a sign-out
+ * or a 401 clears them; never localStorage), and the admin page through its own app client. No
+ * shortcut: the browser is redirected to the issuer, a person is picked on its page, and the page
+ * exchanges the code.
  *
  * Screenshots of the flow go to /tmp/claims-sign-in/ (outside the repository).
  */
@@ -13,7 +15,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Page, Request } from 'playwright-core';
-import { type AppPage, openAppPage } from '../support/browser.ts';
+import { type AppPage, openAppPage, signOutAndBack } from '../support/browser.ts';
 
 const SHOTS = '/tmp/claims-sign-in';
 /** Short-lived ID tokens, so the silent renewal happens within the test. */
@@ -53,9 +55,23 @@ after(async () => {
 
 const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, name), fullPage: true });
 
-/** Everything the page keeps in web storage, as one string (tokens must never be there). */
-const webStorage = (p: Page) =>
-  p.evaluate(() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)]));
+/** The member client's tokens in the tab's sessionStorage (auth.js), if any. */
+const TOKENS_KEY = 'claims-sign-in-tokens:claims-assistant-local';
+const storedTokens = (p: Page) =>
+  p.evaluate(
+    (key) => JSON.parse(sessionStorage.getItem(key) ?? 'null') as { idToken?: string; refreshToken?: string } | null,
+    TOKENS_KEY,
+  );
+/** What the page keeps in localStorage, and in sessionStorage besides the tokens and the conversation. */
+const otherStorage = (p: Page) =>
+  p.evaluate(
+    (key) =>
+      JSON.stringify([
+        Object.entries(localStorage),
+        Object.entries(sessionStorage).filter(([k]) => k !== key && k !== 'claims-chat-session'),
+      ]),
+    TOKENS_KEY,
+  );
 
 async function postForm(path: string, form: Record<string, string>) {
   const res = await fetch(`${app.server.url}${path}`, {
@@ -70,7 +86,7 @@ test('signed out, the chat page offers Sign in and no Admin link', { timeout: 30
   await page.goto(app.server.url);
   await page.locator('#sign-in').waitFor({ state: 'visible' });
   assert.equal(await page.locator('#admin-link').isVisible(), false, 'members never see the Admin link');
-  assert.equal(await page.locator('#sign-out-button').isVisible(), false);
+  assert.equal(await page.locator('#sign-out').isVisible(), false);
   assert.equal(await page.locator('#dev-sign-in-note').isVisible(), true, 'locally the page says it is a demo');
   await shot(page, '01-chat-signed-out.png');
 });
@@ -100,7 +116,7 @@ test('Sign in sends the browser to the issuer with PKCE (S256), state and nonce'
   await shot(page, '02-issuer-person-picker.png');
 });
 
-test('picking a person returns with a code the page exchanges once; tokens stay in memory', {
+test("picking a person returns with a code the page exchanges once; tokens only in the tab's sessionStorage", {
   timeout: 30_000,
 }, async () => {
   const exchanged = page.waitForRequest((r) => r.url().endsWith('/dev/oauth2/token'));
@@ -115,10 +131,13 @@ test('picking a person returns with a code the page exchanges once; tokens stay 
   assert.equal(new URL(page.url()).search, '', 'the code is gone from the address bar');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'question', 'focus moves to the question box');
   assert.equal(await page.locator('#sign-in').isVisible(), false);
-  assert.equal(await page.locator('#sign-out-button').isVisible(), true);
+  assert.equal(await page.locator('#sign-out').isVisible(), true);
   assert.equal(await page.locator('#admin-link').isVisible(), false, 'a member sees no Admin link');
-  const storage = await webStorage(page);
-  assert.doesNotMatch(storage, /eyJ|refresh/i, 'no token and no leftover sign-in state in web storage');
+  const tokens = await storedTokens(page);
+  const issued = tokenResponses.find((t) => t.grant === 'authorization_code')?.body;
+  assert.equal(tokens?.idToken, issued?.id_token, "the ID token is kept in the tab's sessionStorage");
+  assert.equal(tokens?.refreshToken, issued?.refresh_token);
+  assert.doesNotMatch(await otherStorage(page), /eyJ|refresh|verifier/i, 'nowhere else, no leftover sign-in state');
 
   // The code was for one use: replaying the exchange fails.
   const replay = await postForm('/dev/oauth2/token', Object.fromEntries(codeExchange));
@@ -151,7 +170,37 @@ test('the ID token is renewed silently with the refresh token before it expires'
   await answers.nth(before).waitFor({ timeout: 45_000 });
   assert.equal(await answers.nth(before).getAttribute('data-status'), 'answered');
   assert.ok(tokenResponses.filter((t) => t.grant === 'refresh_token').length >= 2, 'renewed again and again');
-  assert.doesNotMatch(await webStorage(page), /eyJ/);
+  const latest = tokenResponses.filter((t) => t.grant === 'refresh_token').at(-1)?.body.id_token;
+  await page.waitForFunction(
+    ([key, token]) => JSON.parse(sessionStorage.getItem(key as string) ?? '{}').idToken === token,
+    [TOKENS_KEY, latest],
+  );
+  assert.doesNotMatch(await otherStorage(page), /eyJ/);
+});
+
+test("a reload stays signed in from the tab's sessionStorage (no new sign-in) and keeps the conversation", {
+  timeout: 60_000,
+}, async () => {
+  const bubbles = await page.locator('#chat-log .bubble').count();
+  assert.ok(bubbles >= 4, 'two questions and their answers');
+  const codeExchanges = tokenResponses.filter((t) => t.grant === 'authorization_code').length;
+  let authorizeCalls = 0;
+  const onRequest = (r: Request) => {
+    if (r.url().includes('/dev/oauth2/authorize')) authorizeCalls += 1;
+  };
+  page.on('request', onRequest);
+  await page.reload();
+  await page.locator('#signed-in-as', { hasText: /^Signed in as / }).waitFor();
+  page.off('request', onRequest);
+  assert.equal(authorizeCalls, 0, 'no trip to the issuer');
+  assert.equal(tokenResponses.filter((t) => t.grant === 'authorization_code').length, codeExchanges);
+  assert.equal(await page.locator('#chat-log .bubble').count(), bubbles, 'every message is back');
+  const answers = page.locator('#chat-log .bubble--assistant[data-status]');
+  const before = await answers.count();
+  await page.locator('#question').fill('How many claims did I have this year?');
+  await page.locator('#question').press('Enter');
+  await answers.nth(before).waitFor({ timeout: 45_000 });
+  assert.equal(await answers.nth(before).getAttribute('data-status'), 'answered', 'the restored token works');
 });
 
 test('Sign out signs out everywhere: refresh token revoked, other tabs, hosted session', {
@@ -168,7 +217,7 @@ test('Sign out signs out everywhere: refresh token revoked, other tabs, hosted s
   assert.equal(typeof refreshToken, 'string');
   const revoked = page.waitForRequest((r) => r.url().endsWith('/dev/oauth2/revoke'));
   const loggedOut = page.waitForRequest((r) => r.url().includes('/dev/logout'));
-  await page.locator('#sign-out-button').click();
+  await signOutAndBack(page, () => page.locator('#sign-out').click());
   const revocation = new URLSearchParams((await revoked).postData() ?? '');
   assert.equal(revocation.get('token'), refreshToken);
   const logout = new URL((await loggedOut).url()).searchParams;
@@ -176,11 +225,15 @@ test('Sign out signs out everywhere: refresh token revoked, other tabs, hosted s
   assert.equal(logout.get('logout_uri'), `${app.server.url}/`);
   await page.waitForURL(`${app.server.url}/`);
   await page.locator('#sign-in').waitFor({ state: 'visible' });
+  await page.locator('#signed-in-as', { hasText: 'You are signed out' }).waitFor();
   assert.equal(await page.locator('#chat-log .bubble').count(), 0, "the previous person's answers are gone");
+  assert.equal(await storedTokens(page), null, 'the tokens are gone from the tab');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('claims-chat-session')), null);
 
   // The other tab forgot its tokens too.
   await tab2.locator('#signed-in-as', { hasText: 'You signed out in another tab.' }).waitFor();
   assert.equal(await tab2.locator('#sign-in').isVisible(), true);
+  assert.equal(await storedTokens(tab2), null, 'and from its sessionStorage');
   await shot(tab2, '04-other-tab-signed-out.png');
   await tab2.close();
 

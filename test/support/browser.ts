@@ -72,3 +72,18 @@ export async function openAppPage(
     },
   };
 }
+
+/**
+ * Clicks a page's Sign out and waits until the browser is back from the issuer's sign-out (the
+ * hosted session ended) with the page loaded again.
+ * @example await signOutAndBack(page, () => page.locator('#sign-out').click());
+ */
+export async function signOutAndBack(page: Page, click: () => Promise<void>): Promise<void> {
+  const back = page.waitForEvent('framenavigated', {
+    predicate: (frame) => frame === page.mainFrame() && !frame.url().includes('/dev/logout'),
+    timeout: 30_000,
+  });
+  await click();
+  await back;
+  await page.waitForLoadState('load');
+}
