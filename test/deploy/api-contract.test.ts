@@ -13,6 +13,7 @@ import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { OPENAPI_DOCUMENT, openApiRoutes, schemaAt } from '../../src/http/openapi.ts';
+import { checkResponse } from '../support/openapi.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OSLS = path.join(ROOT, 'node_modules', '.bin', 'osls');
@@ -117,6 +118,38 @@ describe('openapi/openapi.json', () => {
     assert.ok(refs.length > 50);
     const schemas = Object.keys((OPENAPI_DOCUMENT.components as { schemas: object }).schemas);
     for (const name of schemas) assert.equal(typeof schemaAt(`#/components/schemas/${name}`), 'function', name);
+  });
+});
+
+describe('the response checker (test/support/openapi.ts) on streamed answers', () => {
+  const headers = (type: string) => ({ 'x-request-id': 'r1', 'content-type': `${type}; charset=utf-8` });
+  const done = { status: 'answered', code: 'OK', answer: 'You had 3 claims.', requestId: 'r1', rowCount: 3 };
+  const sse = (events: [string, object][]) =>
+    events.map(([type, data]) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`).join('');
+  const ndjson = (events: [string, object][]) =>
+    events.map(([type, data]) => `${JSON.stringify({ type, ...data })}\n`).join('');
+  const good: [string, object][] = [
+    ['start', { requestId: 'r1' }],
+    ['stage', { stage: 'generate' }],
+    ['delta', { text: 'You had ' }],
+    ['replace', { text: 'You had 3 claims.' }],
+    ['done', { ...done, httpStatus: 200 }],
+  ];
+  const check = (type: string, body: string) =>
+    checkResponse({ method: 'POST', path: '/v1/ask', status: 200, headers: headers(type), body });
+
+  it('passes a documented stream, in both formats', () => {
+    assert.deepEqual(check('text/event-stream', sse(good)), []);
+    assert.deepEqual(check('application/x-ndjson', ndjson(good)), []);
+  });
+
+  it('finds an undocumented event field, a missing done, a wrong request id, an undocumented type', () => {
+    const leaky = good.map(([t, d]): [string, object] => (t === 'done' ? [t, { ...d, sql: 'SELECT 1' }] : [t, d]));
+    assert.match(check('text/event-stream', sse(leaky)).join('\n'), /event 4 does not match/);
+    assert.match(check('application/x-ndjson', ndjson(good.slice(0, 3))).join('\n'), /does not end with done/);
+    const other = good.map(([t, d]): [string, object] => (t === 'start' ? [t, { requestId: 'r2' }] : [t, d]));
+    assert.match(check('application/x-ndjson', ndjson(other)).join('\n'), /start\.requestId r2/);
+    assert.match(check('text/plain', 'hello').join('\n'), /not application\/json/);
   });
 });
 
