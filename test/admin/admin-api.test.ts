@@ -62,6 +62,8 @@ test('401 without a token, 403 for a member, on every admin path', async () => {
     ['POST', 'templates/sql/drafts'],
     ['POST', 'templates/sql/versions/1/publish'],
     ['GET', 'history'],
+    ['GET', 'feedback'],
+    ['POST', 'feedback/1/case'],
   ] as const) {
     const anon = await call(method, path, undefined, null);
     assert.equal(anon.status, 401, `${method} ${path}`);
@@ -125,6 +127,7 @@ test('every admin operation refuses what the OpenAPI document does not describe'
     ['POST', 'templates/sql/versions/1/eval'],
     ['POST', 'templates/sql/versions/1/publish'],
     ['POST', 'templates/sql/rollback'],
+    ['POST', 'feedback/1/case'],
   ] as const) {
     const res = await fetch(`${server.url}/v1/admin/${path}`, {
       method,
@@ -144,6 +147,8 @@ test('every admin operation refuses what the OpenAPI document does not describe'
     ['GET', 'templates/sql/rollback', 'POST'],
     ['GET', 'templates/sql/versions/1/preview', 'POST'],
     ['GET', 'templates/sql/versions/1/eval', 'POST'],
+    ['POST', 'feedback', 'GET'],
+    ['GET', 'feedback/1/case', 'POST'],
   ] as const) {
     const res = await fetch(`${server.url}/v1/admin/${path}`, {
       method,
@@ -161,10 +166,18 @@ test('every admin operation refuses what the OpenAPI document does not describe'
     ['POST', 'templates/nope/versions/1/publish', undefined],
     ['POST', 'templates/nope/rollback', { version: 1 }],
     ['GET', 'history?name=nope', undefined],
+    ['POST', 'feedback/999999/case', undefined],
+    ['POST', 'feedback/abc/case', undefined],
   ] as const) {
     const r = await call(method, path, body);
     assert.equal(r.status, 404, `${method} ${path}`);
   }
+  // Members' feedback: none yet; making a case from feedback takes no body.
+  const feedback = await call('GET', 'feedback');
+  assert.equal(feedback.status, 200);
+  assert.deepEqual([feedback.body.items, feedback.body.cases], [[], []]);
+  const withBody = await call('POST', 'feedback/1/case', { expected: 'anything' });
+  assert.deepEqual([withBody.status, withBody.body.error.code], [400, 'BAD_REQUEST_BODY']);
   // Without a token and as a member, on every operation.
   for (const [method, path] of [
     ['GET', 'templates/sql/versions/1'],

@@ -337,3 +337,37 @@ describe('feedback on an answer', () => {
     assert.equal((await call('POST', '/v1/feedback', undefined, { requestId: 'x', helpful: true })).status, 401);
   });
 });
+
+describe('the conversation and feedback routes refuse what the OpenAPI document does not describe', () => {
+  test('405 with Allow, 415, unknown fields and wrong types: BAD_REQUEST_BODY; the handlers keep their own codes', async () => {
+    for (const [method, path, allow] of [
+      ['GET', '/v1/sign-out', 'POST'],
+      ['GET', '/v1/feedback', 'POST'],
+      ['PUT', '/v1/conversations/00000000-0000-4000-8000-000000000000', 'DELETE'],
+    ] as const) {
+      const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${me}` } });
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.equal(res.headers.get('allow'), allow, `${method} ${path}`);
+    }
+    const plain = await fetch(`${server.url}/v1/feedback`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${me}`, 'content-type': 'text/plain' },
+      body: 'helpful',
+    });
+    assert.equal(plain.status, 415);
+    const code = async (method: string, path: string, body: unknown) =>
+      ((await call(method, path, me, body)).json.error as { code: string } | undefined)?.code;
+    assert.equal(await code('POST', '/v1/feedback', { requestId: 'x', helpful: 'yes' }), 'BAD_REQUEST_BODY');
+    assert.equal(
+      await code('POST', '/v1/feedback', { requestId: 'x', helpful: true, memberId: '1' }),
+      'BAD_REQUEST_BODY',
+    );
+    assert.equal(await code('POST', '/v1/feedback', { helpful: true }), 'FEEDBACK_INVALID');
+    assert.equal(await code('POST', '/v1/feedback', { requestId: 'x', helpful: true }), 'ANSWER_NOT_FOUND');
+    assert.equal(await code('POST', '/v1/sign-out', { everyone: true }), 'BAD_REQUEST_BODY');
+    const unauth = await call('POST', '/v1/sign-out', undefined);
+    assert.equal(unauth.status, 401);
+    const empty = await call('POST', '/v1/sign-out', me, {});
+    assert.equal(empty.status, 200, 'an empty JSON object is no body');
+  });
+});

@@ -6,10 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import {
-  type CheckedServer as LocalServer,
-  startCheckedServer as startLocalServer,
-} from '../support/checked-server.ts';
+import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 import {
   askOnce,

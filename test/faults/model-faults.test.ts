@@ -10,10 +10,7 @@ import { after, before, test } from 'node:test';
 import { BedrockLlm } from '../../src/llm/bedrock.ts';
 import { LlmError } from '../../src/llm/errors.ts';
 import type { BedrockStandin, StandinMode } from '../../src/llm/standin.ts';
-import {
-  type CheckedServer as LocalServer,
-  startCheckedServer as startLocalServer,
-} from '../support/checked-server.ts';
+import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 import { type AskOutcome, askOnce, assertDocumentedOutcomes, memberTokens, QUESTIONS, tally } from '../support/load.ts';
 

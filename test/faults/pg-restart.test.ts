@@ -13,10 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { type EmbeddedPostgresHandle, freePort, startEmbeddedPostgres } from '../../src/db/embedded.ts';
 import { withDatabase } from '../../src/db/roles.ts';
-import {
-  type CheckedServer as LocalServer,
-  startCheckedServer as startLocalServer,
-} from '../support/checked-server.ts';
+import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
 import { adminQuery } from '../support/db.ts';
 import {
   askOnce,
