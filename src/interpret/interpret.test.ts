@@ -221,3 +221,8 @@ test('claim status, network and kind of care on claims; the N most recent with t
   );
   assert.equal(latest?.parts.unexplained, 0);
 });
+
+test('codes are named in the singular or the plural (diagnoses, not "diagnosiss")', () => {
+  assert.match(read("diagnosis_code IN ('J06.9', 'E11.9')")?.text ?? '', /with diagnoses J06\.9 \(colds\) and E11\.9/);
+  assert.match(read("procedure_code IN ('99213', '99214')")?.text ?? '', /with procedure codes 99213/);
+});

@@ -625,7 +625,8 @@ const TEXT: Readonly<Record<Lang, Words>> = {
       const label = { procedure: 'procedure code', diagnosis: 'diagnosis', drug: 'drug code', claim: 'claim number' }[
         kind
       ];
-      return `${negated ? 'except' : 'with'} ${label}${values.length > 1 ? 's' : ''} ${joinList(values, 'en')}`;
+      const plural = label === 'diagnosis' ? 'diagnoses' : `${label}s`;
+      return `${negated ? 'except' : 'with'} ${values.length > 1 ? plural : label} ${joinList(values, 'en')}`;
     },
     amount: (words, op, amount) => `where ${words} ${EN_OPS[op] ?? op} ${amount}`,
     amountBetween: (words, lo, hi) => `where ${words} is between ${lo} and ${hi}`,
