@@ -57,13 +57,14 @@ const SECONDARY_INDEXES = [
 
 /** The generator: families → people → claims, all from generate_series. $1 families, $2 today. */
 const GENERATE_FAMILIES = `
-  CREATE TEMP TABLE new_families AS
+  CREATE SCHEMA bench_seed;
+  CREATE UNLOGGED TABLE bench_seed.new_families AS
   SELECT (${FIRST_MEMBER} + g)::bigint AS member_id, g
   FROM generate_series(1, $1::int) g
   WHERE NOT EXISTS (SELECT 1 FROM public.families f WHERE f.member_id = ${FIRST_MEMBER} + g);
   INSERT INTO public.families (member_id, plan_id)
   SELECT nf.member_id, (SELECT array_agg(plan_id ORDER BY plan_id) FROM public.plans)[1 + nf.g % (SELECT count(*) FROM public.plans)::int]
-  FROM new_families nf;`;
+  FROM bench_seed.new_families nf;`;
 
 const GENERATE_PEOPLE = `
   INSERT INTO public.people (person_id, member_id, first_name, last_name, relationship_code, birth_date)
@@ -73,55 +74,62 @@ const GENERATE_PEOPLE = `
          (ARRAY['Stone','Rivera','Okoye','Berg','Novak','Sato','Haddad','Moreau','Quinn','Duarte'])[1 + nf.g % 10],
          CASE n WHEN 1 THEN 'subscriber' WHEN 2 THEN 'spouse' ELSE (CASE WHEN (nf.g + n) % 2 = 0 THEN 'son' ELSE 'daughter' END) END,
          $1::date - make_interval(years => CASE WHEN n <= 2 THEN 28 + nf.g % 45 ELSE (nf.g + n) % 20 END, days => (nf.g * 13 + n) % 365)
-  FROM new_families nf, generate_series(1, 1 + nf.g % 4) n;`;
+  FROM bench_seed.new_families nf, generate_series(1, 1 + nf.g % 4) n;`;
 
 const NUMBER_PEOPLE = `
-  CREATE TEMP TABLE new_people AS
+  CREATE UNLOGGED TABLE bench_seed.new_people AS
   SELECT (row_number() OVER (ORDER BY p.person_id) - 1)::int AS k, p.person_id, p.member_id,
          p.first_name || ' ' || p.last_name AS name, p.relationship_code
-  FROM public.people p JOIN new_families nf ON nf.member_id = p.member_id;
-  CREATE INDEX ON new_people (k);
-  ANALYZE new_people;`;
+  FROM public.people p JOIN bench_seed.new_families nf ON nf.member_id = p.member_id;
+  CREATE INDEX ON bench_seed.new_people (k);
+  ANALYZE bench_seed.new_people;`;
 
 /**
- * $1 claims to add, $2 people count, $3 today. Claims of one person are spread over the table.
- * One claim in 50 is pending (not processed, nothing paid) and one in 50 denied (a CARC code,
- * nothing paid); the member's share of the others splits into deductible, copay and the rest.
+ * $1 claims to add, $2 people count, $3 today, $4 first i of this chunk, $5 claim_id before the
+ * first generated claim. Claims of one person are spread over the table (claim i belongs to person
+ * i mod $2). One claim in 50 is pending (not processed, nothing paid) and one in 50 denied (a CARC
+ * code, nothing paid); the member's share of the others splits into deductible, copay and the rest.
+ * Amounts are whole dollars times a fraction, computed in integer arithmetic once per row (charged
+ * c, allowed 60 %, plan paid 42 %, the member 12 % = 6 % deductible + 3 % copay + 3 % not covered).
+ * Claim ids are i + 1 after $5 whatever chunk inserts the row, so two chunks loaded side by side
+ * give the rows and ids one sequential load would.
  */
 const GENERATE_CLAIMS = `
-  INSERT INTO public.claims_history (member_id, person_id, member_name, relationship_code, claim_type, claim_date,
-    provider_name, diagnosis_code, procedure_code, ndc_code, charged_amount, allowed_amount, plan_paid_amount,
-    patient_responsibility, claim_status, processed_date, denial_code, service_category, network,
+  INSERT INTO public.claims_history (claim_id, member_id, person_id, member_name, relationship_code, claim_type,
+    claim_date, provider_name, diagnosis_code, procedure_code, ndc_code, charged_amount, allowed_amount,
+    plan_paid_amount, patient_responsibility, claim_status, processed_date, denial_code, service_category, network,
     deductible_amount, copay_amount, not_covered_amount)
-  SELECT p.member_id, p.person_id, p.name, p.relationship_code,
-         CASE WHEN h % 100 < 65 THEN 'Medical' ELSE 'RX' END,
-         d.claim_date,
-         CASE WHEN h % 100 < 65
-           THEN (ARRAY['Riverside Clinic','Lakeside Pediatrics','Northgate Hospital','Summit Family Care','Harbor Imaging','Elm Street Dental'])[1 + (h / 100) % 6]
-           ELSE (ARRAY['CVS Pharmacy','Walgreens','Rite Aid','Costco Pharmacy'])[1 + (h / 100) % 4] END,
-         (ARRAY['E11.9','I10','J06.9','M54.5','Z00.00','F41.1'])[1 + (h / 7) % 6],
-         CASE WHEN h % 100 < 65 THEN (ARRAY['99213','99214','80053','71046','99395'])[1 + (h / 11) % 5] END,
-         CASE WHEN h % 100 >= 65 THEN (ARRAY['00093-1048-01','00378-0208-01','00591-0405-01'])[1 + (h / 13) % 3] END,
-         c,
-         CASE WHEN open THEN 0 ELSE round(c * 0.6, 2) END,
-         CASE WHEN open THEN 0 ELSE round(c * 0.6 * 0.7, 2) END,
-         CASE WHEN open THEN 0 ELSE round(c * 0.6 * 0.2, 2) END,
-         CASE h % 50 WHEN 0 THEN 'pending' WHEN 1 THEN 'denied' ELSE 'paid' END,
-         CASE WHEN h % 50 = 0 THEN NULL ELSE d.claim_date + (h % 30)::int END,
-         CASE WHEN h % 50 = 1 THEN (ARRAY['16','197','50','97'])[1 + (h / 17) % 4] END,
-         CASE WHEN h % 100 < 65
-           THEN (ARRAY['primary_care','primary_care','hospital_stay','primary_care','imaging','specialist'])[1 + (h / 100) % 6]
+  SELECT $5::bigint + g.i + 1, p.member_id, p.person_id, p.name, p.relationship_code,
+         CASE WHEN g.med THEN 'Medical' ELSE 'RX' END,
+         g.claim_date,
+         CASE WHEN g.med
+           THEN (ARRAY['Riverside Clinic','Lakeside Pediatrics','Northgate Hospital','Summit Family Care','Harbor Imaging','Elm Street Dental'])[1 + (g.h / 100) % 6]
+           ELSE (ARRAY['CVS Pharmacy','Walgreens','Rite Aid','Costco Pharmacy'])[1 + (g.h / 100) % 4] END,
+         (ARRAY['E11.9','I10','J06.9','M54.5','Z00.00','F41.1'])[1 + (g.h / 7) % 6],
+         CASE WHEN g.med THEN (ARRAY['99213','99214','80053','71046','99395'])[1 + (g.h / 11) % 5] END,
+         CASE WHEN NOT g.med THEN (ARRAY['00093-1048-01','00378-0208-01','00591-0405-01'])[1 + (g.h / 13) % 3] END,
+         g.c,
+         CASE WHEN g.open THEN 0 ELSE g.c * 60 / 100.0 END,
+         CASE WHEN g.open THEN 0 ELSE g.c * 42 / 100.0 END,
+         CASE WHEN g.open THEN 0 ELSE g.c * 12 / 100.0 END,
+         CASE g.h % 50 WHEN 0 THEN 'pending' WHEN 1 THEN 'denied' ELSE 'paid' END,
+         CASE WHEN g.h % 50 = 0 THEN NULL ELSE g.claim_date + (g.h % 30)::int END,
+         CASE WHEN g.h % 50 = 1 THEN (ARRAY['16','197','50','97'])[1 + (g.h / 17) % 4] END,
+         CASE WHEN g.med
+           THEN (ARRAY['primary_care','primary_care','hospital_stay','primary_care','imaging','specialist'])[1 + (g.h / 100) % 6]
            ELSE 'generic_drug' END,
          'in_network',
-         CASE WHEN open THEN 0 ELSE round(c * 0.6 * 0.2 * 0.5, 2) END,
-         CASE WHEN open THEN 0 ELSE round(c * 0.6 * 0.2 * 0.25, 2) END,
-         CASE WHEN open THEN 0
-              ELSE round(c * 0.6 * 0.2, 2) - round(c * 0.6 * 0.2 * 0.5, 2) - round(c * 0.6 * 0.2 * 0.25, 2) END
-  FROM generate_series(0, $1::bigint - 1) i
-  CROSS JOIN LATERAL (SELECT (i * 2654435761) % 1000003 AS h) hh
-  CROSS JOIN LATERAL (SELECT (20 + (hh.h * 31) % 4000)::numeric(10, 2) AS c, hh.h % 50 IN (0, 1) AS open) cc
-  CROSS JOIN LATERAL (SELECT $3::date - ((i * 7919) % 1095)::int AS claim_date) d
-  JOIN new_people p ON p.k = (i % $2::bigint)::int;`;
+         CASE WHEN g.open THEN 0 ELSE g.c * 6 / 100.0 END,
+         CASE WHEN g.open THEN 0 ELSE g.c * 3 / 100.0 END,
+         CASE WHEN g.open THEN 0 ELSE g.c * 3 / 100.0 END
+  FROM (
+    -- Each row's numbers once (OFFSET 0 keeps the planner from inlining them into every use).
+    SELECT hh.i, hh.h, 20 + (hh.h * 31) % 4000 AS c, hh.h % 50 IN (0, 1) AS open, hh.h % 100 < 65 AS med,
+           $3::date - ((hh.i * 7919) % 1095)::int AS claim_date
+    FROM (SELECT i, (i * 2654435761) % 1000003 AS h FROM generate_series($4::bigint, $1::bigint - 1) i OFFSET 0) hh
+    OFFSET 0
+  ) g
+  JOIN bench_seed.new_people p ON p.k = (g.i % $2::bigint)::int;`;
 
 /**
  * The payer's totals for the synthetic people, this plan year and last (in network): accumulators,
@@ -134,15 +142,15 @@ const GENERATE_ACCUMULATORS: readonly string[] = [
      deductible_met, oop_met, as_of_date)
    SELECT p.member_id, p.person_id, p.name, p.relationship_code, y, 'in_network',
           ((p.k * 7919 + y) % 500)::numeric(10, 2), ((p.k * 7919 + y) % 500 + (p.k * 31) % 2000)::numeric(10, 2), $1::date
-   FROM new_people p CROSS JOIN generate_series(extract(year FROM $1::date)::int - 1, extract(year FROM $1::date)::int) y`,
+   FROM bench_seed.new_people p CROSS JOIN generate_series(extract(year FROM $1::date)::int - 1, extract(year FROM $1::date)::int) y`,
   `INSERT INTO public.family_accumulator_totals (member_id, plan_year, network, deductible_met, oop_met, as_of_date)
    SELECT member_id, plan_year, network, sum(deductible_met), sum(oop_met), $1::date
-   FROM public.accumulators a WHERE a.member_id IN (SELECT nf.member_id FROM new_families nf)
+   FROM public.accumulators a WHERE a.member_id IN (SELECT nf.member_id FROM bench_seed.new_families nf)
    GROUP BY member_id, plan_year, network`,
   `INSERT INTO public.visit_counts (member_id, person_id, member_name, relationship_code, plan_year, service_category,
      visits_used, as_of_date)
    SELECT p.member_id, p.person_id, p.name, p.relationship_code, y, 'physical_therapy', (p.k + y) % 12, $1::date
-   FROM new_people p CROSS JOIN generate_series(extract(year FROM $1::date)::int - 1, extract(year FROM $1::date)::int) y`,
+   FROM bench_seed.new_people p CROSS JOIN generate_series(extract(year FROM $1::date)::int - 1, extract(year FROM $1::date)::int) y`,
 ];
 
 /**
@@ -168,6 +176,7 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
         return await fn();
       } finally {
         steps[name] = round((performance.now() - s) / 1000, 2);
+        process.stderr.write(`[bench] scale seed: ${name} ${steps[name]} s\n`);
       }
     };
     const client = await adminPool.connect();
@@ -186,12 +195,30 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
       await step('families', () => client.query(GENERATE_FAMILIES.replace('$1::int', String(families))));
       await step('people', () => client.query(GENERATE_PEOPLE, [opts.today]));
       await step('number people', () => client.query(NUMBER_PEOPLE));
-      const peopleCount = Number((await client.query('SELECT count(*) AS n FROM new_people')).rows[0].n);
-      const inserted = await step('claims', () => client.query(GENERATE_CLAIMS, [toAdd, peopleCount, opts.today]));
-      added = inserted.rowCount ?? 0;
-      await step('accumulators', async () => {
-        for (const sql of GENERATE_ACCUMULATORS) await client.query(sql, [opts.today]);
-      });
+      const peopleCount = Number((await client.query('SELECT count(*) AS n FROM bench_seed.new_people')).rows[0].n);
+      // Two chunks on two connections at once (the machine has two cores); ids stay i + 1 after maxId.
+      const maxId = String(
+        (await client.query('SELECT coalesce(max(claim_id), 0) AS m FROM public.claims_history')).rows[0].m,
+      );
+      const half = Math.floor(toAdd / 2);
+      const second = await adminPool.connect();
+      try {
+        await second.query('SET session_replication_role = replica');
+        const counts = await step('claims', () =>
+          Promise.all([
+            client.query(GENERATE_CLAIMS, [half, peopleCount, opts.today, 0, maxId]),
+            second.query(GENERATE_CLAIMS, [toAdd, peopleCount, opts.today, half, maxId]),
+          ]),
+        );
+        added = counts.reduce((n, r) => n + (r.rowCount ?? 0), 0);
+      } finally {
+        second.release();
+      }
+      await client.query(
+        "SELECT setval(pg_get_serial_sequence('public.claims_history', 'claim_id'), (SELECT max(claim_id) FROM public.claims_history))",
+      );
+      for (const [n, sql] of GENERATE_ACCUMULATORS.entries())
+        await step(`accumulators ${n + 1}`, () => client.query(sql, [opts.today]));
       await client.query('SET session_replication_role = origin');
       for (const ddl of SECONDARY_INDEXES) await step(`index ${ddl.split(' ')[2]}`, () => client.query(ddl));
       await step('vacuum analyze', () =>
