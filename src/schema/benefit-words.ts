@@ -18,6 +18,21 @@ export interface ServiceWords {
 /** Most specific first: the first match wins for overlapping words. */
 export const SERVICE_WORDS: readonly ServiceWords[] = [
   {
+    category: 'occupational_therapy',
+    re: /\b(occupational therap(y|ist)|ot (visits?|sessions?|appointments?))\b/,
+    phrase: 'occupational therapy',
+  },
+  {
+    category: 'speech_therapy',
+    re: /\b(speech( and language| & language|-language)? therap(y|ist)|speech pathologist|speech-language pathologist|speech (visits?|sessions?|lessons?))\b/,
+    phrase: 'speech therapy',
+  },
+  {
+    category: 'chiropractic',
+    re: /\b(chiropract(ic|ors?)|chiros?)\b/,
+    phrase: 'chiropractic care',
+  },
+  {
     category: 'physical_therapy',
     re: /\b(physical therap(y|ist)|physio(therapy)?|pt (visits?|sessions?|appointments?)|pt\b(?= visits?)|rehab)\b/,
     phrase: 'physical therapy',

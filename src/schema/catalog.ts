@@ -71,6 +71,9 @@ export const SERVICE_CATEGORIES = [
   'generic_drug',
   'preferred_brand_drug',
   'non_preferred_drug',
+  'chiropractic',
+  'occupational_therapy',
+  'speech_therapy',
 ] as const;
 export type ServiceCategory = (typeof SERVICE_CATEGORIES)[number];
 
@@ -100,7 +103,7 @@ const NETWORK = {
 const SERVICE_CATEGORY = {
   type: 'text',
   description:
-    'Kind of service: preventive_care (checkups, vaccines), primary_care (family doctor, pediatrician), specialist, urgent_care, emergency_room, hospital_stay, lab, imaging (x-ray, CT, MRI), physical_therapy, mental_health, and prescription drugs by tier: generic_drug, preferred_brand_drug, non_preferred_drug.',
+    'Kind of service: preventive_care (checkups, vaccines), primary_care (family doctor, pediatrician), specialist, urgent_care, emergency_room, hospital_stay, lab, imaging (x-ray, CT, MRI), physical_therapy, occupational_therapy, speech_therapy, chiropractic, mental_health, and prescription drugs by tier: generic_drug, preferred_brand_drug, non_preferred_drug.',
   values: SERVICE_CATEGORIES,
 } as const satisfies ColumnSpec;
 const AS_OF = {

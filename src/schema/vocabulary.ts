@@ -87,6 +87,8 @@ export const DIAGNOSES: readonly Diagnosis[] = [
   { codes: ['L20.9'], en: 'eczema', es: 'eccema' },
   { codes: ['H52.4'], en: 'vision (reading glasses)', es: 'visión (lentes para leer)' },
   { codes: ['R51.9'], en: 'headaches', es: 'dolor de cabeza' },
+  { codes: ['M25.641'], en: 'hand stiffness', es: 'rigidez de la mano' },
+  { codes: ['F80.0'], en: 'a speech sound disorder', es: 'trastorno de los sonidos del habla' },
 ];
 
 export const MONEY_COLUMNS = [
@@ -198,6 +200,9 @@ export const CATEGORY_WORDS: Readonly<Record<ServiceCategory, { readonly en: str
   generic_drug: { en: 'generic prescriptions', es: 'recetas genéricas' },
   preferred_brand_drug: { en: 'preferred brand-name prescriptions', es: 'recetas de marca preferidas' },
   non_preferred_drug: { en: 'non-preferred brand prescriptions', es: 'recetas de marca no preferidas' },
+  chiropractic: { en: 'chiropractic care', es: 'atención quiropráctica' },
+  occupational_therapy: { en: 'occupational therapy', es: 'terapia ocupacional' },
+  speech_therapy: { en: 'speech therapy', es: 'terapia del habla' },
 };
 
 /** A claim's status in member words, as a relative clause ("claims that were denied"). */

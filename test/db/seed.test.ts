@@ -140,8 +140,16 @@ describe('seed determinism', () => {
       createHash('sha256').update(JSON.stringify(original)).digest('hex'),
       '051c82f9126042bb9d6c3b32fcbea09b103802a011a833b166d427cfd020f9ab',
     );
+    // After them: denied and pending claims, then the visits of the services with a visit limit
+    // (chiropractic, occupational and speech therapy), which generate.ts never draws.
     const added = data.claims.slice(2079);
-    assert.ok(added.length > 0 && added.every((c) => c.status === 'denied' || c.status === 'pending'));
+    const limited = new Set(['chiropractic', 'occupational_therapy', 'speech_therapy']);
+    assert.ok(added.some((c) => c.status === 'denied' || c.status === 'pending'));
+    assert.ok(added.some((c) => limited.has(c.serviceCategory) && c.status === 'paid'));
+    assert.ok(
+      added.every((c) => c.status === 'denied' || c.status === 'pending' || limited.has(c.serviceCategory)),
+      'nothing else is added',
+    );
   });
 
   test('two databases seeded alike hold identical rows (checksum), and it is quick', async () => {

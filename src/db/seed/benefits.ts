@@ -3,7 +3,11 @@
  *
  * Everything here draws from its OWN random stream (the seed XOR a constant), after the claims
  * exist: the original sequence, and so every original claim's values and claim id, is unchanged.
- * Denied and pending claims are new rows appended after the original ones.
+ * Denied and pending claims are new rows appended after the original ones, and after them the visits
+ * of the services with a visit limit that generate.ts never draws (chiropractic, occupational and
+ * speech therapy: therapySeries, from a third stream of their own). Those visits are adjudicated
+ * with the original claims in date order, so they take their share of the deductible and
+ * out-of-pocket maximum; a visit past the plan year's limit is denied (CARC 119) and moves nothing.
  *
  * Each paid claim is adjudicated in date order against its plan year's benefits: the member's
  * share (patient_responsibility, as seeded) is split into the part applied to the deductible (while
@@ -118,6 +122,8 @@ export interface BenefitInput {
 export const PLAN_YEARS_BACK = 3;
 /** Salt of the benefits stream: same seed, a different sequence from the claims'. */
 const STREAM_SALT = 0x5eedb3f1;
+/** Salt of the limited-service visits' stream (therapySeries): the two streams above stay as they were. */
+const SERIES_SALT = 0x7e4a9c21;
 const DAY_MS = 86_400_000;
 const NETWORK_ORDER: readonly Network[] = ['in_network', 'out_of_network'];
 
@@ -225,7 +231,7 @@ export function addBenefits(input: BenefitInput, opts: { readonly today: string;
     return t;
   };
 
-  const claims: SeedClaim[] = input.claims.map((c) => {
+  const adjudicate = (c: BaseSeedClaim, rnd: Random): SeedClaim => {
     const planId = planOf.get(c.memberId) ?? '';
     const design = designOf(planId);
     const category = serviceCategoryOf(c);
@@ -290,7 +296,24 @@ export function addBenefits(input: BenefitInput, opts: { readonly today: string;
       coinsuranceAmount: money(i),
       notCoveredAmount: money(toCents(c.patientResponsibility) - d - k - i),
     };
-  });
+  };
+
+  // The original claims and the limited-service visits, in date order (originals first on a day):
+  // each draws its adjudication from its own stream, so the original claims' draws are unchanged.
+  const series = therapySeries(input, today, opts.seed);
+  const claims: SeedClaim[] = [];
+  const seriesClaims: SeedClaim[] = [];
+  for (let o = 0, v = 0; o < input.claims.length || v < series.paid.length; ) {
+    const original = input.claims[o];
+    const visit = series.paid[v];
+    if (original && (!visit || original.claimDate <= visit.claimDate)) {
+      claims.push(adjudicate(original, rnd));
+      o++;
+    } else if (visit) {
+      seriesClaims.push(adjudicate(visit, series.rnd));
+      v++;
+    }
+  }
 
   // ---- denied and pending claims: new rows after the generated ones
   const demo = new Set(input.families.slice(0, 4).map((f) => f.memberId));
@@ -320,7 +343,7 @@ export function addBenefits(input: BenefitInput, opts: { readonly today: string;
   const familyTotals: SeedFamilyTotal[] = [];
   const visitCounts: SeedVisitCount[] = [];
   const visits = new Map<string, number>();
-  for (const c of claims) {
+  for (const c of [...claims, ...seriesClaims]) {
     if (c.status === 'paid' || c.status === 'adjusted') {
       const key = `${c.personId}|${c.claimDate.slice(0, 4)}|${c.serviceCategory}`;
       visits.set(key, (visits.get(key) ?? 0) + 1);
@@ -373,7 +396,17 @@ export function addBenefits(input: BenefitInput, opts: { readonly today: string;
     }
   }
 
-  return { claims: [...claims, ...extra], planYearLimits, planServices, accumulators, familyTotals, visitCounts };
+  const visitsAfter = [...seriesClaims, ...series.denied].sort((a, b) =>
+    a.claimDate < b.claimDate ? -1 : a.claimDate > b.claimDate ? 1 : 0,
+  );
+  return {
+    claims: [...claims, ...extra, ...visitsAfter],
+    planYearLimits,
+    planServices,
+    accumulators,
+    familyTotals,
+    visitCounts,
+  };
 }
 
 /** Zero amounts for a claim the plan did not (or not yet) pay. */
@@ -587,4 +620,142 @@ function pendingClaim(rnd: Random, person: SeedPerson, date: string, age: number
     network: 'in_network',
     ...NO_SPLIT,
   };
+}
+
+/** The services with a visit limit that generate.ts never draws, and the care each series is. */
+type SeriesCategory = 'chiropractic' | 'occupational_therapy' | 'speech_therapy';
+interface SeriesShape {
+  readonly provider: string;
+  readonly diagnosis: string;
+  readonly procedures: readonly string[];
+  readonly chargedCents: readonly [number, number];
+  /** Who gets such a series (by age today) and how often, for people outside the demo families. */
+  readonly ages: readonly [number, number];
+  readonly chance: number;
+}
+const SERIES_SHAPES: Readonly<Record<SeriesCategory, SeriesShape>> = {
+  chiropractic: {
+    provider: 'Northside Chiropractic',
+    diagnosis: 'M54.50',
+    procedures: ['98940', '98941'],
+    chargedCents: [6_000, 14_000],
+    ages: [18, 120],
+    chance: 0.06,
+  },
+  occupational_therapy: {
+    provider: 'Brightpath Occupational Therapy',
+    diagnosis: 'M25.641',
+    procedures: ['97165', '97530', '97535'],
+    chargedCents: [9_000, 22_000],
+    ages: [5, 120],
+    chance: 0.03,
+  },
+  speech_therapy: {
+    provider: 'Clearwater Speech & Language Therapy',
+    diagnosis: 'F80.0',
+    procedures: ['92507', '92523'],
+    chargedCents: [8_000, 20_000],
+    ages: [2, 12],
+    chance: 0.08,
+  },
+};
+
+/**
+ * The demo families' series, so every limited service has someone to ask about: Daniel
+ * chiropractic this year, Lucas (a minor) speech therapy this year, Priya chiropractic past her
+ * HMO's 12-visit limit this year (the rest denied), Robert occupational therapy last year.
+ */
+const DEMO_SERIES: readonly { personId: string; category: SeriesCategory; yearsBack: number; visits: number }[] = [
+  { personId: '1000000001-01', category: 'chiropractic', yearsBack: 0, visits: 8 },
+  { personId: '1000000001-04', category: 'speech_therapy', yearsBack: 0, visits: 10 },
+  { personId: '1000000002-01', category: 'chiropractic', yearsBack: 0, visits: 14 },
+  { personId: '1000000003-01', category: 'occupational_therapy', yearsBack: 1, visits: 6 },
+];
+
+/**
+ * Visits of chiropractic care and occupational and speech therapy: a series of weekly-ish visits in
+ * one plan year for some people (every demo series above, and a few people of the other families).
+ * Visits within the plan year's limit are returned to be adjudicated with the other claims; visits
+ * past it are denied with CARC 119 (benefit limit reached) and pay nothing. Draws only from its own
+ * stream, which adjudication of these visits then continues (`rnd`).
+ */
+function therapySeries(
+  input: BenefitInput,
+  today: string,
+  seed: number,
+): { paid: BaseSeedClaim[]; denied: SeedClaim[]; rnd: Random } {
+  const rnd = new Random(mulberry32((seed ^ SERIES_SALT) >>> 0));
+  const thisYear = Number(today.slice(0, 4));
+  // The day after the same day three years ago (29 February rolls over to 1 March).
+  const threeYearsAgo = new Date(Date.UTC(thisYear - 3, Number(today.slice(5, 7)) - 1, Number(today.slice(8, 10))));
+  const earliest = addDays(threeYearsAgo.toISOString().slice(0, 10), 1);
+  const planOf = new Map(input.families.map((f) => [f.memberId, f.planId]));
+  const demo = new Map(DEMO_SERIES.map((d) => [d.personId, d]));
+  const demoFamilies = new Set(input.families.slice(0, 4).map((f) => f.memberId));
+  const paid: BaseSeedClaim[] = [];
+  const denied: SeedClaim[] = [];
+  for (const person of input.people) {
+    const age = Math.floor((Date.parse(today) - Date.parse(person.birthDate)) / (365.25 * DAY_MS));
+    const wanted: { category: SeriesCategory; yearsBack: number; visits: number }[] = [];
+    const fixed = demo.get(person.personId);
+    if (fixed) wanted.push(fixed);
+    else if (!demoFamilies.has(person.memberId)) {
+      for (const category of Object.keys(SERIES_SHAPES) as SeriesCategory[]) {
+        const shape = SERIES_SHAPES[category];
+        if (age >= shape.ages[0] && age <= shape.ages[1] && rnd.chance(shape.chance))
+          wanted.push({ category, yearsBack: rnd.int(0, 2), visits: rnd.int(4, 24) });
+      }
+    }
+    const limits = PLAN_DESIGNS[planOf.get(person.memberId) ?? '']?.services;
+    for (const w of wanted) {
+      const shape = SERIES_SHAPES[w.category];
+      const year = thisYear - w.yearsBack;
+      const from = `${year}-01-01` > earliest ? `${year}-01-01` : earliest;
+      const to = `${year}-12-31` < today ? `${year}-12-31` : today;
+      const span = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
+      const gap = Math.min(rnd.int(4, 10), Math.floor(span / Math.max(1, w.visits - 1)));
+      let date = addDays(from, rnd.int(0, span - gap * (w.visits - 1)));
+      const limit = limits?.[w.category]?.visitLimit ?? Infinity;
+      for (let n = 0; n < w.visits; n++, date = addDays(date, gap)) {
+        const claim = {
+          memberId: person.memberId,
+          personId: person.personId,
+          memberName: `${person.firstName} ${person.lastName}`,
+          relationship: person.relationship,
+          claimType: 'Medical' as const,
+          claimDate: date,
+          providerName: shape.provider,
+          diagnosisCode: shape.diagnosis,
+          procedureCode: rnd.pick(shape.procedures),
+          ndcCode: null,
+        };
+        const chargedCents = rnd.int(shape.chargedCents[0], shape.chargedCents[1]);
+        if (n >= limit) {
+          denied.push({
+            ...claim,
+            charged: money(chargedCents),
+            ...NOTHING,
+            status: 'denied',
+            processedDate: minDate(today, addDays(date, rnd.int(5, 25))),
+            denialCode: '119',
+            serviceCategory: w.category,
+            network: 'in_network',
+            ...NO_SPLIT,
+          });
+          continue;
+        }
+        const allowed = Math.round(chargedCents * (0.5 + rnd.next() * 0.3));
+        const responsibility = Math.round(allowed * (0.1 + rnd.next() * 0.3));
+        paid.push({
+          ...claim,
+          charged: money(chargedCents),
+          allowed: money(allowed),
+          planPaid: money(allowed - responsibility),
+          patientResponsibility: money(responsibility),
+        });
+      }
+    }
+  }
+  paid.sort((a, b) => (a.claimDate < b.claimDate ? -1 : a.claimDate > b.claimDate ? 1 : 0));
+  return { paid, denied, rnd };
 }

@@ -3,7 +3,10 @@
  * tiers. Invented but realistic: a PPO with copays for office visits and coinsurance for the rest,
  * an HMO with copays and no out-of-network cover, an HDHP where everything but preventive care is
  * subject to an aggregate family deductible, and an EPO. Amounts are whole dollars for the current
- * plan year; earlier years' deductibles and maximums are lower (see limitsForYear).
+ * plan year; earlier years' deductibles and maximums are lower (see limitsForYear). Physical,
+ * occupational and speech therapy and chiropractic care have a yearly visit limit per person on
+ * every plan (12 to 30 visits), as real plans often do; mental health care has none (parity rules
+ * forbid limits stricter than for medical care).
  */
 import type { PlanType, ServiceCategory } from '../../schema/catalog.ts';
 
@@ -68,6 +71,9 @@ export const PLAN_DESIGNS: Readonly<Record<string, PlanDesign>> = {
       generic_drug: copay(10),
       preferred_brand_drug: copay(35),
       non_preferred_drug: copay(70),
+      chiropractic: copay(30, { visitLimit: 20 }),
+      occupational_therapy: copay(40, { visitLimit: 30 }),
+      speech_therapy: copay(40, { visitLimit: 30 }),
     },
   },
   'SILVER-HMO': {
@@ -88,6 +94,9 @@ export const PLAN_DESIGNS: Readonly<Record<string, PlanDesign>> = {
       generic_drug: copay(15),
       preferred_brand_drug: copay(45),
       non_preferred_drug: copay(90),
+      chiropractic: copay(40, { visitLimit: 12 }),
+      occupational_therapy: copay(40, { visitLimit: 20 }),
+      speech_therapy: copay(40, { visitLimit: 20 }),
     },
   },
   'BRONZE-HDHP': {
@@ -109,6 +118,9 @@ export const PLAN_DESIGNS: Readonly<Record<string, PlanDesign>> = {
       generic_drug: coins(20),
       preferred_brand_drug: coins(20),
       non_preferred_drug: coins(40),
+      chiropractic: coins(20, { visitLimit: 20 }),
+      occupational_therapy: coins(20, { visitLimit: 20 }),
+      speech_therapy: coins(20, { visitLimit: 20 }),
     },
   },
   'SELECT-EPO': {
@@ -129,6 +141,9 @@ export const PLAN_DESIGNS: Readonly<Record<string, PlanDesign>> = {
       generic_drug: copay(10),
       preferred_brand_drug: copay(40),
       non_preferred_drug: copay(75),
+      chiropractic: copay(50, { visitLimit: 15 }),
+      occupational_therapy: copay(50, { visitLimit: 25 }),
+      speech_therapy: copay(50, { visitLimit: 25 }),
     },
   },
 };
@@ -169,6 +184,10 @@ export const PROVIDER_CATEGORY: Readonly<Record<string, ServiceCategory | 'hospi
   'Pinecrest Physical Therapy': 'physical_therapy',
   'Willow Creek Behavioral Health': 'mental_health',
   'Eastside Laboratory Services': 'lab',
+  // Limited services (visit limits): their visits are added by benefits.ts (therapySeries), not drawn by generate.ts.
+  'Northside Chiropractic': 'chiropractic',
+  'Brightpath Occupational Therapy': 'occupational_therapy',
+  'Clearwater Speech & Language Therapy': 'speech_therapy',
   'St. Aldric Regional Hospital': 'hospital',
   'Valley General Hospital': 'hospital',
   'Mercy Crest Medical Center': 'hospital',
