@@ -82,9 +82,28 @@ describe('benefit questions: what is asked', () => {
     }
   });
 
-  it('does not answer about another service than the one asked (no visit data for chiropractors)', () => {
-    assert.deepEqual(parseBenefitQuestion('how many chiropractor visits do I get', { today, asker: daniel }), {
+  it('does not answer about another service than the one asked (no visit data for acupuncture)', () => {
+    assert.deepEqual(parseBenefitQuestion('how many acupuncture visits do I get', { today, asker: daniel }), {
       ok: false,
+    });
+  });
+
+  it('answers visits left for every limited service the plans name (chiropractic, occupational and speech therapy)', () => {
+    for (const [q, category] of [
+      ['how many chiropractor visits do I get', 'chiropractic'],
+      ['Chiropractic visits: how many do I have left?', 'chiropractic'],
+      ['How many occupational therapy sessions do I have left this year?', 'occupational_therapy'],
+      ['How many speech therapy visits does Lucas have left?', 'speech_therapy'],
+      ['How many physical therapy visits do I have left?', 'physical_therapy'],
+    ] as const) {
+      const got = intent(q);
+      assert.equal(got.kind, BenefitKind.VISITS_LEFT, q);
+      assert.deepEqual(got.categories, [category], q);
+    }
+    assert.deepEqual(intent('Chiropractic visits: how many do I have left?').subject, { kind: 'self' });
+    assert.deepEqual(intent('How many speech therapy visits does Lucas have left?').subject, {
+      kind: 'name',
+      name: 'Lucas',
     });
   });
 

@@ -120,7 +120,8 @@ const NOT_NAMES = new Set(
   deductible deductibles copay copays coinsurance out pocket maximum max plan plans insurance network claim claims pending denied
   paid status visit visits physical therapy pt er mri ct emergency urgent care specialist primary generic brand prescription
   prescriptions drug drugs lab labs imaging hospital mental health preventive checkup doctor doctors pharmacy provider left
-  remaining met family dr mr mrs ms yes no ok okay also still just yet already`
+  remaining met family dr mr mrs ms yes no ok okay also still just yet already chiropractic chiropractor chiro
+  occupational speech language`
     .split(/\s+/)
     .concat(MONTH_NAMES),
 );
@@ -425,7 +426,7 @@ const VISIT_QUALIFIERS = new Set(
   ),
 );
 
-/** "chiropractor visits": a service the plan data does not name; answering about another would mislead. */
+/** "acupuncture visits": a service the plan data does not name; answering about another would mislead. */
 function unknownService(q: string): boolean {
   const m = /\b([a-z-]+)\s+(visits?|sessions?|appointments?)\b/.exec(q);
   return m?.[1] !== undefined && !VISIT_QUALIFIERS.has(m[1]);
