@@ -25,17 +25,24 @@ export const COMMON_QUESTIONS: readonly string[] = [
 
 /**
  * Benefit and claim-status question kinds (issue 14), one phrasing each: the offline engine's SQL
- * for them reads the accumulators, plan views, visit counts and claim status.
+ * for them reads the accumulators, plan views, visit counts and claim status. The bench reports
+ * latency and the EXPLAINed indexes per kind.
  */
-export const BENEFIT_QUESTIONS: readonly string[] = [
-  'How much of my deductible is left this year?',
-  'Have we met our family out-of-pocket maximum?',
-  "What's my copay to see a specialist?",
-  'Is physical therapy covered, and how many visits do I have left?',
-  'Was my claim from Riverside Clinic paid?',
-  'Which of my claims are still pending?',
-  'Why was my claim denied and what can I do?',
+export const BENEFIT_KINDS: readonly { readonly kind: string; readonly question: string }[] = [
+  { kind: 'deductible left', question: 'How much of my deductible is left this year?' },
+  { kind: 'family out-of-pocket maximum', question: 'Have we met our family out-of-pocket maximum?' },
+  { kind: 'copay', question: "What's my copay to see a specialist?" },
+  {
+    kind: 'visits left (physical therapy)',
+    question: 'Is physical therapy covered, and how many visits do I have left?',
+  },
+  { kind: 'visits left (chiropractic)', question: 'How many chiropractic visits do I have left this year?' },
+  { kind: 'visits left (all limited services)', question: 'How many visits do I have left?' },
+  { kind: 'claim status', question: 'Was my claim from Riverside Clinic paid?' },
+  { kind: 'pending', question: 'Which of my claims are still pending?' },
+  { kind: 'denial reason', question: 'Why was my claim denied and what can I do?' },
 ];
+export const BENEFIT_QUESTIONS: readonly string[] = BENEFIT_KINDS.map((k) => k.question);
 
 /** A question that lists every claim of the family: more rows than the row cap at scale. */
 export const LIST_EVERYTHING = 'Show all our claims';
