@@ -96,7 +96,10 @@ const REBUILT_INDEXES: readonly (readonly [string, string])[] = [
   ],
 ];
 
-/** The generator: families → people → claims, all from generate_series. $1 families, $2 today. */
+/**
+ * The generator: families → people → claims, all from generate_series. Families: $1 (inlined, a
+ * multi-statement text takes no parameters) families, in a scratch schema both connections see.
+ */
 const GENERATE_FAMILIES = `
   CREATE SCHEMA bench_seed;
   CREATE UNLOGGED TABLE bench_seed.new_families AS
@@ -107,6 +110,7 @@ const GENERATE_FAMILIES = `
   SELECT nf.member_id, (SELECT array_agg(plan_id ORDER BY plan_id) FROM public.plans)[1 + nf.g % (SELECT count(*) FROM public.plans)::int]
   FROM bench_seed.new_families nf;`;
 
+/** People of the new families, $1 today; $2 = 0 or 1: the half of the families (g mod 2) to add. */
 const GENERATE_PEOPLE = `
   INSERT INTO public.people (person_id, member_id, first_name, last_name, relationship_code, birth_date)
   SELECT nf.member_id::text || '-' || lpad(n::text, 2, '0'),
@@ -115,7 +119,8 @@ const GENERATE_PEOPLE = `
          (ARRAY['Stone','Rivera','Okoye','Berg','Novak','Sato','Haddad','Moreau','Quinn','Duarte'])[1 + nf.g % 10],
          CASE n WHEN 1 THEN 'subscriber' WHEN 2 THEN 'spouse' ELSE (CASE WHEN (nf.g + n) % 2 = 0 THEN 'son' ELSE 'daughter' END) END,
          $1::date - make_interval(years => CASE WHEN n <= 2 THEN 28 + nf.g % 45 ELSE (nf.g + n) % 20 END, days => (nf.g * 13 + n) % 365)
-  FROM bench_seed.new_families nf, generate_series(1, 1 + nf.g % 4) n;`;
+  FROM bench_seed.new_families nf, generate_series(1, 1 + nf.g % 4) n
+  WHERE nf.g % 2 = $2::int;`;
 
 const NUMBER_PEOPLE = `
   CREATE UNLOGGED TABLE bench_seed.new_people AS
@@ -223,14 +228,18 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
         process.stderr.write(`[bench] scale seed: ${name} ${steps[name]} s\n`);
       }
     };
+    // Two connections, so the two cores work side by side where steps are independent.
     const client = await adminPool.connect();
+    const second = await adminPool.connect();
     let added = 0;
     try {
       const existing = Number((await client.query('SELECT count(*) AS n FROM public.claims_history')).rows[0].n);
       const toAdd = Math.max(0, opts.claims - existing);
       const families = Math.max(1, Math.ceil(toAdd / CLAIMS_PER_FAMILY));
-      await client.query("SET maintenance_work_mem = '512MB'");
-      await client.query('SET session_replication_role = replica');
+      for (const c of [client, second]) {
+        await c.query("SET maintenance_work_mem = '512MB'");
+        await c.query('SET session_replication_role = replica');
+      }
       // The indexes as the migrations made them, to prove the rebuilt ones are the same.
       const indexDefs = async () =>
         (
@@ -242,55 +251,69 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
       const migrated = await indexDefs();
       await step('drop indexes', () => client.query(REBUILT_INDEXES.map(([drop]) => drop).join(';\n')));
       await step('families', () => client.query(GENERATE_FAMILIES.replace('$1::int', String(families))));
-      await step('people', () => client.query(GENERATE_PEOPLE, [opts.today]));
+      await step('people', () =>
+        Promise.all([client.query(GENERATE_PEOPLE, [opts.today, 0]), second.query(GENERATE_PEOPLE, [opts.today, 1])]),
+      );
       await step('number people', () => client.query(NUMBER_PEOPLE));
       const peopleCount = Number((await client.query('SELECT count(*) AS n FROM bench_seed.new_people')).rows[0].n);
-      // Two chunks on two connections at once (the machine has two cores); ids stay i + 1 after maxId.
+      // Two chunks side by side; ids stay i + 1 after maxId whichever chunk inserts the row.
       const maxId = String(
         (await client.query('SELECT coalesce(max(claim_id), 0) AS m FROM public.claims_history')).rows[0].m,
       );
       const half = Math.floor(toAdd / 2);
-      const second = await adminPool.connect();
-      try {
-        await second.query('SET session_replication_role = replica');
-        const counts = await step('claims', () =>
-          Promise.all([
-            client.query(GENERATE_CLAIMS, [half, peopleCount, opts.today, 0, maxId]),
-            second.query(GENERATE_CLAIMS, [toAdd, peopleCount, opts.today, half, maxId]),
-          ]),
-        );
-        added = counts.reduce((n, r) => n + (r.rowCount ?? 0), 0);
-      } finally {
-        second.release();
-      }
+      const counts = await step('claims', () =>
+        Promise.all([
+          client.query(GENERATE_CLAIMS, [half, peopleCount, opts.today, 0, maxId]),
+          second.query(GENERATE_CLAIMS, [toAdd, peopleCount, opts.today, half, maxId]),
+        ]),
+      );
+      added = counts.reduce((n, r) => n + (r.rowCount ?? 0), 0);
       await client.query(
         "SELECT setval(pg_get_serial_sequence('public.claims_history', 'claim_id'), (SELECT max(claim_id) FROM public.claims_history))",
       );
-      for (const [n, sql] of GENERATE_ACCUMULATORS.entries())
-        await step(`accumulators ${n + 1}`, () => client.query(sql, [opts.today]));
-      await client.query('SET session_replication_role = origin');
-      for (const [drop, build] of REBUILT_INDEXES)
-        await step(`index ${drop.split(' ').at(-1)?.replace('public.', '')}`, () => client.query(build));
+      for (const c of [client, second]) await c.query('SET session_replication_role = origin');
+      // Then two lanes: the claims (VACUUM ANALYZE first, while only the primary key exists, so the
+      // index builds read pages whose hint bits are set), and the payer's totals with their keys.
+      const claimsIndexes = REBUILT_INDEXES.filter(([drop]) => drop.includes('claims_history'));
+      const otherIndexes = REBUILT_INDEXES.filter(([drop]) => !drop.includes('claims_history'));
+      const label = (drop: string) => `index ${drop.split(' ').at(-1)?.replace('public.', '')}`;
+      await Promise.all([
+        (async () => {
+          await step('vacuum analyze claims', () => client.query('VACUUM (ANALYZE) public.claims_history'));
+          for (const [drop, build] of claimsIndexes) await step(label(drop), () => client.query(build));
+        })(),
+        (async () => {
+          await second.query('SET session_replication_role = replica');
+          for (const [n, sql] of GENERATE_ACCUMULATORS.entries())
+            await step(`accumulators ${n + 1}`, () => second.query(sql, [opts.today]));
+          await second.query('SET session_replication_role = origin');
+          for (const [drop, build] of otherIndexes) await step(label(drop), () => second.query(build));
+          await step('vacuum analyze the rest', () =>
+            second.query(
+              'VACUUM (ANALYZE) public.people, public.families, public.accumulators, public.family_accumulator_totals, public.visit_counts',
+            ),
+          );
+        })(),
+      ]);
       if ((await indexDefs()) !== migrated) throw new Error('the rebuilt indexes differ from the migrated ones');
-      await step('vacuum analyze', () =>
-        client.query(
-          'VACUUM (ANALYZE) public.claims_history, public.people, public.families, public.accumulators, public.family_accumulator_totals, public.visit_counts',
-        ),
-      );
-      // What the skipped FK triggers would have checked, in one anti-join.
+      // What the skipped FK triggers would have checked, in one anti-join each.
       const orphans = Number(
         (
           await step('fk check', () =>
             client.query(
-              `SELECT count(*) AS n FROM public.claims_history c
-               WHERE NOT EXISTS (SELECT 1 FROM public.people p WHERE p.member_id = c.member_id AND p.person_id = c.person_id)`,
+              `SELECT (SELECT count(*) FROM public.claims_history c
+                       WHERE NOT EXISTS (SELECT 1 FROM public.people p WHERE p.member_id = c.member_id AND p.person_id = c.person_id))
+                    + (SELECT count(*) FROM public.claims_history c
+                       WHERE c.denial_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.denial_reasons r WHERE r.reason_code = c.denial_code))
+                      AS n`,
             ),
           )
         ).rows[0].n,
       );
-      if (orphans !== 0) throw new Error(`${orphans} generated claims have no person`);
+      if (orphans !== 0) throw new Error(`${orphans} generated claims have no person or no denial reason`);
     } finally {
       client.release();
+      second.release();
     }
     const seedSeconds = round((performance.now() - seedStart) / 1000, 1);
     const total = Number((await adminPool.query('SELECT count(*) AS n FROM public.claims_history')).rows[0].n);
