@@ -238,6 +238,9 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
       const families = Math.max(1, Math.ceil(toAdd / CLAIMS_PER_FAMILY));
       for (const c of [client, second]) {
         await c.query("SET maintenance_work_mem = '512MB'");
+        // The claims' hash join on the new people (a quarter of a million at 5 M claims) and the
+        // generate_series rows stay in memory instead of spilling to temp files in batches.
+        await c.query("SET work_mem = '512MB'");
         await c.query('SET session_replication_role = replica');
       }
       // The indexes as the migrations made them, to prove the rebuilt ones are the same.
