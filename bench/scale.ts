@@ -280,7 +280,7 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
       const claimsIndexes = REBUILT_INDEXES.filter(([drop]) => drop.includes('claims_history'));
       const otherIndexes = REBUILT_INDEXES.filter(([drop]) => !drop.includes('claims_history'));
       const label = (drop: string) => `index ${drop.split(' ').at(-1)?.replace('public.', '')}`;
-      await Promise.all([
+      const [, orphans] = await Promise.all([
         (async () => {
           await step('vacuum analyze claims', () => client.query('VACUUM (ANALYZE) public.claims_history'));
           for (const [drop, build] of claimsIndexes) await step(label(drop), () => client.query(build));
@@ -296,23 +296,23 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
               'VACUUM (ANALYZE) public.people, public.families, public.accumulators, public.family_accumulator_totals, public.visit_counts',
             ),
           );
+          // What the skipped FK triggers would have checked (beside lane A's index builds).
+          return Number(
+            (
+              await step('fk check', () =>
+                second.query(
+                  `SELECT (SELECT count(*) FROM public.claims_history c
+                           WHERE NOT EXISTS (SELECT 1 FROM public.people p WHERE p.member_id = c.member_id AND p.person_id = c.person_id))
+                        + (SELECT count(*) FROM public.claims_history c
+                           WHERE c.denial_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.denial_reasons r WHERE r.reason_code = c.denial_code))
+                          AS n`,
+                ),
+              )
+            ).rows[0].n,
+          );
         })(),
       ]);
       if ((await indexDefs()) !== migrated) throw new Error('the rebuilt indexes differ from the migrated ones');
-      // What the skipped FK triggers would have checked, in one anti-join each.
-      const orphans = Number(
-        (
-          await step('fk check', () =>
-            client.query(
-              `SELECT (SELECT count(*) FROM public.claims_history c
-                       WHERE NOT EXISTS (SELECT 1 FROM public.people p WHERE p.member_id = c.member_id AND p.person_id = c.person_id))
-                    + (SELECT count(*) FROM public.claims_history c
-                       WHERE c.denial_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.denial_reasons r WHERE r.reason_code = c.denial_code))
-                      AS n`,
-            ),
-          )
-        ).rows[0].n,
-      );
       if (orphans !== 0) throw new Error(`${orphans} generated claims have no person or no denial reason`);
     } finally {
       client.release();

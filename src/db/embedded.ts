@@ -43,6 +43,11 @@ export interface EmbeddedPostgresOptions {
   readonly onLog?: (line: string) => void;
   /** Progress a person should see (a stale server stopped, a relocated cluster); never member data. */
   readonly onProgress?: (line: string) => void;
+  /**
+   * Extra server settings (`-c name=value`), e.g. a throw-away bench cluster's bulk-load settings.
+   * Names are checked (letters, digits, `_`, `.`); values may not hold a newline.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 const ADMIN_USER = 'postgres';
@@ -166,6 +171,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       // Server messages in English whatever the machine's language: readiness is read from them.
       '-c',
       `lc_messages=${LOCALE}`,
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => {
+        if (!/^[a-z_][a-z0-9_.]*$/i.test(name) || /[\r\n]/.test(value)) throw new RangeError(`bad setting ${name}`);
+        return ['-c', `${name}=${value}`];
+      }),
     ],
     { ...(runAs ?? {}), cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] },
   );
