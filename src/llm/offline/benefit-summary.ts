@@ -300,6 +300,9 @@ const CATEGORIA_ES: Readonly<Record<ServiceCategory, string>> = {
   generic_drug: 'un medicamento genérico',
   preferred_brand_drug: 'un medicamento de marca preferido',
   non_preferred_drug: 'un medicamento de marca no preferido',
+  chiropractic: 'atención quiropráctica',
+  occupational_therapy: 'terapia ocupacional',
+  speech_therapy: 'terapia del habla',
 };
 const categoriaEs = (v: Cell | undefined) =>
   CATEGORIA_ES[String(v) as ServiceCategory] ?? String(v ?? '').replace(/_/g, ' ');
