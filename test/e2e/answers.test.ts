@@ -40,7 +40,7 @@ async function signIn(personId: string): Promise<void> {
 }
 
 async function askAndRead(question: string): Promise<{ status: string | null; text: string; looked: string }> {
-  const answers = page.locator('#chat-log .bubble--assistant:not(.bubble--progress)');
+  const answers = page.locator('#chat-log .bubble--assistant[data-status]');
   const before = await answers.count();
   await page.locator('#question').fill(question);
   await page.locator('#send-button').click();
