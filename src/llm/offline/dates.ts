@@ -3,6 +3,8 @@
  * engine writes the same SQL for the same `<today>` on every machine.
  */
 
+import { MONTHS } from '../../core/format.ts';
+
 export interface CalendarDate {
   readonly year: number;
   /** 1-12 */
@@ -10,20 +12,8 @@ export interface CalendarDate {
   readonly day: number;
 }
 
-export const MONTH_NAMES = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-] as const;
+/** English month names in lower case (the one list: core/format.ts). */
+export const MONTH_NAMES: readonly string[] = MONTHS.en.map((m) => m.toLowerCase());
 
 /**
  * Parses 'YYYY-MM-DD'; `undefined` when it is not a real calendar date.

@@ -4,6 +4,8 @@
  * that matches none of them is reported as not understood, never silently dropped.
  */
 
+import { MONTHS } from '../../core/format.ts';
+
 /** Words that carry no meaning of their own in a claims question. */
 export const STOPWORDS: readonly string[] = `
 a an the and or but nor of for in on at to from by with about into onto up off over as than then so such
@@ -694,34 +696,9 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   '&': 'and',
 };
 
-export const MONTHS_EN = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-] as const;
-export const MONTHS_ES = [
-  'enero',
-  'febrero',
-  'marzo',
-  'abril',
-  'mayo',
-  'junio',
-  'julio',
-  'agosto',
-  'septiembre',
-  'octubre',
-  'noviembre',
-  'diciembre',
-] as const;
+/** Month names as the matchers read them (lower case, no accents): core/format.ts holds the one list. */
+export const MONTHS_EN: readonly string[] = MONTHS.en.map((m) => m.toLowerCase());
+export const MONTHS_ES: readonly string[] = MONTHS.es;
 export const MONTH_ABBREVIATIONS: Readonly<Record<string, number>> = {
   jan: 1,
   feb: 2,

@@ -170,9 +170,9 @@ const NUM = `(\\d{1,3}|${Object.keys(NUMBER_WORDS)
 
 function monthNumber(word: string | undefined): number | undefined {
   if (!word) return undefined;
-  const en = MONTHS_EN.indexOf(word as (typeof MONTHS_EN)[number]);
+  const en = MONTHS_EN.indexOf(word);
   if (en >= 0) return en + 1;
-  const es = MONTHS_ES.indexOf(word as (typeof MONTHS_ES)[number]);
+  const es = MONTHS_ES.indexOf(word);
   if (es >= 0) return es + 1;
   return MONTH_ABBREVIATIONS[word];
 }
