@@ -60,9 +60,9 @@ function networkWords(row: Row, intent: BenefitIntent): string {
 
 // ---------------------------------------------------------------- deductible and maximum
 
-function limitAnswer(intent: BenefitIntent, rows: readonly Row[]): string {
-  const ded = intent.kind === BenefitKind.DEDUCTIBLE;
-  const [ind, fam, met, left, famMet, famLeft] = ded
+/** The columns of a deductible answer, or of an out-of-pocket maximum answer (English and Spanish alike). */
+function limitColumns(deductible: boolean): readonly [string, string, string, string, string, string] {
+  return deductible
     ? [
         'deductible_individual',
         'deductible_family',
@@ -72,6 +72,11 @@ function limitAnswer(intent: BenefitIntent, rows: readonly Row[]): string {
         'family_deductible_left',
       ]
     : ['oop_max_individual', 'oop_max_family', 'oop_met', 'oop_left', 'family_oop_met', 'family_oop_left'];
+}
+
+function limitAnswer(intent: BenefitIntent, rows: readonly Row[]): string {
+  const ded = intent.kind === BenefitKind.DEDUCTIBLE;
+  const [ind, fam, met, left, famMet, famLeft] = limitColumns(ded);
   const thing = ded ? 'deductible' : 'out-of-pocket maximum';
   const parts: string[] = [];
   for (const row of rows.slice(0, 4)) {
@@ -318,16 +323,7 @@ const NOTA_PRIVADA =
 
 function limiteEs(intent: BenefitIntent, rows: readonly Row[]): string {
   const ded = intent.kind === BenefitKind.DEDUCTIBLE;
-  const [ind, fam, met, left, famMet, famLeft] = ded
-    ? [
-        'deductible_individual',
-        'deductible_family',
-        'deductible_met',
-        'deductible_left',
-        'family_deductible_met',
-        'family_deductible_left',
-      ]
-    : ['oop_max_individual', 'oop_max_family', 'oop_met', 'oop_left', 'family_oop_met', 'family_oop_left'];
+  const [ind, fam, met, left, famMet, famLeft] = limitColumns(ded);
   const cosa = ded ? 'deducible' : 'máximo de gastos de bolsillo';
   const parts: string[] = [];
   for (const row of rows.slice(0, 4)) {
