@@ -55,6 +55,11 @@ export interface StreamedAskOptions {
   readonly run: (sink: SummarySink, ports: AskPorts) => Promise<AskResult>;
   /** After the ask (audit, logs, metrics), before `done` is sent; may return the outcome to send instead. */
   readonly after?: (result: AskResult) => Promise<AskResult | undefined>;
+  /**
+   * The outcome of an ask that threw (a deadline firing between awaits, a lost dependency), so it
+   * still goes through `after` and leaves its audit row, as the JSON path does.
+   */
+  readonly failed?: (err: unknown) => AskResult;
 }
 
 export interface StreamedResponse {
@@ -92,7 +97,14 @@ export function streamedAsk(opts: StreamedAskOptions): StreamedResponse {
       const result = await opts.run(sink, ports);
       const final = (await opts.after?.(result)) ?? result;
       send('done', { ...askResponseBody(final, opts.requestId), httpStatus: askStatusCode(final) });
-    } catch {
+    } catch (err) {
+      const failed = opts.failed?.(err);
+      const final = failed ? await opts.after?.(failed).catch(() => undefined) : undefined;
+      if (final ?? failed) {
+        const outcome = (final ?? failed) as AskResult;
+        send('done', { ...askResponseBody(outcome, opts.requestId), httpStatus: askStatusCode(outcome) });
+        return;
+      }
       send('done', {
         status: AskStatus.ERROR,
         code: Reason.INTERNAL,

@@ -199,6 +199,8 @@ export function createAskHandler(
             askMetrics.flush();
             return final;
           },
+          // A throw is answered like the JSON path's: a dependency's reason, else INTERNAL.
+          failed: (err) => failedAsk(requestId, dependencyReason(err) ?? Reason.INTERNAL, performance.now() - t0),
         });
       }
       let result: AskResult;
