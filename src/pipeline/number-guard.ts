@@ -20,7 +20,7 @@
  *   every plan, not a figure of the rows.
  * Digits inside quoted row text (provider names such as "Pharmacy #214", codes) are not figures.
  */
-import { centsOf, MONTHS } from '../core/format.ts';
+import { centsOf, MONTHS, NUMBER_WORD_VALUES } from '../core/format.ts';
 import type { Cell, Row } from '../core/ports.ts';
 
 export const GuardReason = {
@@ -126,54 +126,6 @@ MONTH_INDEX.set('sept', 9);
 MONTH_INDEX.set('setiembre', 9);
 const MONTH_RE = [...MONTH_INDEX.keys()].sort((a, b) => b.length - a.length).join('|');
 
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-  twenty: 20,
-  thirty: 30,
-  forty: 40,
-  fifty: 50,
-  sixty: 60,
-  seventy: 70,
-  eighty: 80,
-  ninety: 90,
-  dozen: 12,
-  dos: 2,
-  tres: 3,
-  cuatro: 4,
-  cinco: 5,
-  seis: 6,
-  siete: 7,
-  ocho: 8,
-  nueve: 9,
-  diez: 10,
-  once: 11,
-  doce: 12,
-  veinte: 20,
-  treinta: 30,
-  cuarenta: 40,
-  cincuenta: 50,
-  sesenta: 60,
-  setenta: 70,
-  ochenta: 80,
-  noventa: 90,
-};
 const COUNTABLE =
   '(?:claims?|visits?|prescriptions?|fills?|refills?|times?|providers?|doctors?|pharmac(?:y|ies)|hospitals?|appointments?|people|persons?|reclamaci(?:o|ó)n(?:es)?|reclamos?|visitas?|recetas?|veces|proveedores?|m(?:e|é)dicos?|farmacias?|citas?)';
 
@@ -392,10 +344,10 @@ export function guardSummary(input: GuardInput): GuardResult {
     const raw = `${(m[1] ?? '').replace(/,/g, '')}${m[2] ?? ''}`;
     if (!allowed.numbers.has(normNumber(raw))) return fail(GuardReason.UNTRACEABLE_COUNT);
   }
-  const wordRe = new RegExp(`\\b(${Object.keys(NUMBER_WORDS).join('|')})\\s+(?:\\w+\\s+)?${COUNTABLE}\\b`, 'gi');
+  const wordRe = new RegExp(`\\b(${Object.keys(NUMBER_WORD_VALUES).join('|')})\\s+(?:\\w+\\s+)?${COUNTABLE}\\b`, 'gi');
   for (const m of text.matchAll(wordRe)) {
     checked++;
-    const n = NUMBER_WORDS[(m[1] ?? '').toLowerCase()];
+    const n = NUMBER_WORD_VALUES[(m[1] ?? '').toLowerCase()];
     if (n === undefined || !allowed.numbers.has(normNumber(n))) return fail(GuardReason.UNTRACEABLE_COUNT);
   }
   return { ok: true, checked };

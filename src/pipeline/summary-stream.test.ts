@@ -107,6 +107,11 @@ describe('GuardedSummaryStream', () => {
     assert.equal(en.sink.screen(), 'You may see them below.');
   });
 
+  test('every count word the number guard checks is held too ("doce", "treinta")', () => {
+    const es = run(['Tuvo ', 'doce', ' reclamaciones.'], () => false, 'Tuvo 3 reclamaciones.');
+    assert.doesNotMatch(es.sink.everSeen(), /doce/);
+  });
+
   test('a word that only starts like a figure word goes out once it is clearly not one', () => {
     const { afterEach } = run(['The ', 'on', 'ly claim', ' was fine.'], () => true);
     assert.deepEqual(afterEach, ['The ', 'The ', 'The only claim', 'The only claim was fine.']);

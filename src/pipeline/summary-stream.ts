@@ -12,7 +12,7 @@
  * for the next piece; any other word goes at once, so the first word is not delayed.
  */
 
-import { MONTHS } from '../core/format.ts';
+import { MONTHS, NUMBER_WORD_VALUES } from '../core/format.ts';
 
 /** Where the streamed answer goes (the handler turns these into server-sent events). */
 export interface SummarySink {
@@ -82,7 +82,8 @@ const NUMBER_WORDS = [
   'ninguno',
   'ninguna',
 ];
-const FIGURE_WORDS = new Set(NUMBER_WORDS);
+// Every word the number guard reads as a count is held too, so nothing it would refuse is shown first.
+const FIGURE_WORDS = new Set([...NUMBER_WORDS, ...Object.keys(NUMBER_WORD_VALUES)]);
 /** English months count capitalised only ("may" is a verb, "May" a month); Spanish ones are written lower case. */
 const MONTHS_EN = new Set(MONTHS.en.map((m) => m.toLowerCase()));
 const MONTHS_ES = new Set(MONTHS.es);
