@@ -314,7 +314,12 @@ export class PgMemberDb implements MemberDb {
     checkScope(scope);
     const { signal } = call;
     if (signal?.aborted) throw outOfTime();
-    const setup = await this.#setupSql(call.timeoutMs);
+    // The first setup probes the server (temp_file_limit): bounded by the ask's deadline, and a
+    // probe that hung is dropped so the next ask probes again instead of waiting on it forever.
+    const setup = await abortable(this.#setupSql(call.timeoutMs), signal, () => {
+      this.#canSetTempFileLimit = undefined;
+      return outOfTime();
+    });
     let client: pg.PoolClient;
     try {
       client = await checkout(this.#reader, signal);

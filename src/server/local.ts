@@ -389,7 +389,7 @@ async function devToken(
 
 /** A seeded person's family, for the dev issuer's picker (undefined: not a seeded person). */
 async function findPerson(runtime: LocalRuntime, personId: string) {
-  if (!/^\d{10}-\d{2}$/.test(personId)) return undefined;
+  if (!isPersonId(personId)) return undefined;
   const found = await runtime.adminPool.query<{ member_id: string; name: string }>(
     "SELECT member_id::text AS member_id, first_name || ' ' || last_name AS name FROM public.people WHERE person_id = $1",
     [personId],
