@@ -49,6 +49,9 @@ export async function migrate(adminUrl: string, dir = MIGRATIONS_DIR): Promise<M
   const migrations = await loadMigrations(dir);
   const client = new pg.Client({ connectionString: adminUrl });
   client.on('notice', () => undefined); // notices are expected (skipped revokes); keep them quiet
+  // A connection the server drops fails the query in flight; without a listener it would also
+  // crash the process as an uncaught 'error' event.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await ensureMigrationsTable(client);

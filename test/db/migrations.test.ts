@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loadMigrations, migrate } from '../../src/db/migrate.ts';
+import { loadMigrations, type MigrateResult, migrate } from '../../src/db/migrate.ts';
 import { MEMBER_TABLES } from '../../src/schema/catalog.ts';
 import { adminQuery, emptyDatabase, freshDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -30,7 +30,12 @@ describe('migrations', () => {
   test('two migrators racing on the same database both succeed and apply each file once', async () => {
     const other = await emptyDatabase();
     try {
-      const [a, b] = await Promise.all([migrate(other.adminUrl), migrate(other.adminUrl)]);
+      // Both finish before the database is dropped, so a failure shows its own error.
+      const settled = await Promise.allSettled([migrate(other.adminUrl), migrate(other.adminUrl)]);
+      const [a, b] = settled.map((r) => {
+        if (r.status === 'rejected') throw r.reason;
+        return r.value;
+      }) as [MigrateResult, MigrateResult];
       const all = (await loadMigrations()).map((m) => m.version);
       assert.deepEqual(
         [...a.applied, ...b.applied].sort((x, y) => x - y),
