@@ -129,10 +129,37 @@ export function joinList(items: readonly string[], lang: Lang = 'en'): string {
 }
 
 /**
- * Number words a summary may state a count with, and their values (English and Spanish): the
- * number guard checks them, and the streamed summary holds a sentence back until they are checked.
+ * Short and other spellings of month names → month (1–12): English ('jan', 'sept') and Spanish
+ * ('ene', 'ago', 'setiembre'). Lower case. The offline engine reads questions with the English ones
+ * (and 'setiembre'); the number guard reads summaries with all of them.
+ */
+export const MONTH_ABBREVIATIONS: Readonly<Record<Lang, Readonly<Record<string, number>>>> = {
+  en: { jan: 1, feb: 2, mar: 3, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12 },
+  es: {
+    ene: 1,
+    feb: 2,
+    mar: 3,
+    abr: 4,
+    may: 5,
+    jun: 6,
+    jul: 7,
+    ago: 8,
+    sep: 9,
+    setiembre: 9,
+    oct: 10,
+    nov: 11,
+    dic: 12,
+  },
+};
+
+/**
+ * Cardinal number words (English and Spanish, lower case, without accents) and their values: what
+ * the number guard reads a figure written in words with, alone ("twelve", "doce") or in a compound
+ * ("twenty-three", "treinta y dos", "dos mil quinientos"). `numberPhrases` reads them.
  */
 export const NUMBER_WORD_VALUES: Readonly<Record<string, number>> = {
+  zero: 0,
+  one: 1,
   two: 2,
   three: 3,
   four: 4,
@@ -159,7 +186,10 @@ export const NUMBER_WORD_VALUES: Readonly<Record<string, number>> = {
   seventy: 70,
   eighty: 80,
   ninety: 90,
-  dozen: 12,
+  cero: 0,
+  uno: 1,
+  un: 1,
+  una: 1,
   dos: 2,
   tres: 3,
   cuatro: 4,
@@ -171,7 +201,25 @@ export const NUMBER_WORD_VALUES: Readonly<Record<string, number>> = {
   diez: 10,
   once: 11,
   doce: 12,
+  trece: 13,
+  catorce: 14,
+  quince: 15,
+  dieciseis: 16,
+  diecisiete: 17,
+  dieciocho: 18,
+  diecinueve: 19,
   veinte: 20,
+  veintiuno: 21,
+  veintiun: 21,
+  veintiuna: 21,
+  veintidos: 22,
+  veintitres: 23,
+  veinticuatro: 24,
+  veinticinco: 25,
+  veintiseis: 26,
+  veintisiete: 27,
+  veintiocho: 28,
+  veintinueve: 29,
   treinta: 30,
   cuarenta: 40,
   cincuenta: 50,
@@ -179,4 +227,247 @@ export const NUMBER_WORD_VALUES: Readonly<Record<string, number>> = {
   setenta: 70,
   ochenta: 80,
   noventa: 90,
+  cien: 100,
+  ciento: 100,
+  doscientos: 200,
+  doscientas: 200,
+  trescientos: 300,
+  trescientas: 300,
+  cuatrocientos: 400,
+  cuatrocientas: 400,
+  quinientos: 500,
+  quinientas: 500,
+  seiscientos: 600,
+  seiscientas: 600,
+  setecientos: 700,
+  setecientas: 700,
+  ochocientos: 800,
+  ochocientas: 800,
+  novecientos: 900,
+  novecientas: 900,
 };
+
+/** Words that multiply what comes before them ("three hundred", "dos mil", "a dozen"). */
+export const NUMBER_SCALES: Readonly<Record<string, number>> = {
+  dozen: 12,
+  hundred: 100,
+  thousand: 1_000,
+  million: 1_000_000,
+  millions: 1_000_000,
+  billion: 1_000_000_000,
+  mil: 1_000,
+  millon: 1_000_000,
+  millones: 1_000_000,
+};
+
+/** Ordinal words (lower case, without accents): "your third claim", "su tercera visita". */
+export const ORDINAL_WORD_VALUES: Readonly<Record<string, number>> = {
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
+  eleventh: 11,
+  twelfth: 12,
+  thirteenth: 13,
+  fourteenth: 14,
+  fifteenth: 15,
+  sixteenth: 16,
+  seventeenth: 17,
+  eighteenth: 18,
+  nineteenth: 19,
+  twentieth: 20,
+  thirtieth: 30,
+  primer: 1,
+  primero: 1,
+  primera: 1,
+  segundo: 2,
+  segunda: 2,
+  tercer: 3,
+  tercero: 3,
+  tercera: 3,
+  cuarto: 4,
+  cuarta: 4,
+  quinto: 5,
+  quinta: 5,
+  sexto: 6,
+  sexta: 6,
+  septimo: 7,
+  septima: 7,
+  octavo: 8,
+  octava: 8,
+  noveno: 9,
+  novena: 9,
+  decimo: 10,
+  decima: 10,
+  undecimo: 11,
+  undecima: 11,
+  duodecimo: 12,
+  duodecima: 12,
+  vigesimo: 20,
+  vigesima: 20,
+  trigesimo: 30,
+  trigesima: 30,
+};
+
+/** Lower case without accents ('Veintitrés' → 'veintitres'), as the word tables are keyed. */
+export function foldWord(word: string): string {
+  return word
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
+}
+
+/** Is this one word (or a hyphenated part of one) a number word: cardinal, scale or ordinal? */
+export function isNumberWord(word: string): boolean {
+  const w = foldWord(word);
+  return w in NUMBER_WORD_VALUES || w in NUMBER_SCALES || w in ORDINAL_WORD_VALUES;
+}
+
+/** A number written in words, where it stands in the text it was read from. */
+export interface NumberPhrase {
+  readonly index: number;
+  readonly end: number;
+  readonly value: number;
+  /** How many number words it is made of ("twenty-three" is 2). */
+  readonly words: number;
+  /** "third", "twenty-first", "tercera". */
+  readonly ordinal: boolean;
+}
+
+/** The largest power of ten that divides n (n > 0): what a next word may still add ("treinta" + "y dos"). */
+function place(n: number): number {
+  let p = 1;
+  while (n % (p * 10) === 0) p *= 10;
+  return p;
+}
+
+interface Token {
+  readonly word: string;
+  readonly index: number;
+  readonly end: number;
+}
+
+const isTens = (n: number) => n >= 20 && n <= 90 && n % 10 === 0;
+
+/** The number phrase that starts at token `start`, if one does, and the token after it. */
+function phraseAt(tokens: readonly Token[], start: number, text: string): [NumberPhrase, number] | undefined {
+  let total = 0;
+  let current = 0;
+  let lastAdd = 0;
+  let last: 'none' | 'add' | 'hundred' | 'scale' = 'none';
+  let scaleCap = Number.POSITIVE_INFINITY;
+  let words = 0;
+  let end = 0;
+  let ordinal = false;
+  let j = start;
+  const joined = (a: Token | undefined, b: Token | undefined) =>
+    !!a && !!b && /^[\s-]+$/.test(text.slice(a.end, b.index));
+  for (; j < tokens.length && !ordinal; j++) {
+    const t = tokens[j] as Token;
+    if (words > 0 && !joined(tokens[j - 1], t)) break;
+    const w = t.word;
+    // "por ciento" is "percent", not a hundred.
+    if (w === 'ciento' && tokens[j - 1]?.word === 'por' && joined(tokens[j - 1], t)) break;
+    if (words > 0 && (w === 'and' || w === 'y')) {
+      const next = tokens[j + 1];
+      const v = next ? NUMBER_WORD_VALUES[next.word] : undefined;
+      const ok =
+        joined(t, next) &&
+        v !== undefined &&
+        v >= 1 &&
+        (w === 'and'
+          ? (last === 'hundred' || last === 'scale') && v < 100
+          : last === 'add' && lastAdd >= 30 && isTens(lastAdd) && v <= 9);
+      if (!ok) break;
+      continue;
+    }
+    const ord = ORDINAL_WORD_VALUES[w];
+    if (ord !== undefined) {
+      if (words === 0) {
+        // "vigésimo tercero": an ordinal ten and an ordinal unit.
+        const next = tokens[j + 1];
+        const unit = next ? ORDINAL_WORD_VALUES[next.word] : undefined;
+        const both = isTens(ord) && unit !== undefined && unit <= 9 && joined(t, next);
+        current = both ? ord + (unit ?? 0) : ord;
+        end = both ? (next?.end ?? t.end) : t.end;
+        words = both ? 2 : 1;
+        if (both) j++;
+      } else if (last === 'add' && total === 0 && current === lastAdd && isTens(lastAdd) && ord <= 9) {
+        // "twenty-third"
+        current += ord;
+        end = t.end;
+        words++;
+      } else break;
+      ordinal = true;
+      continue;
+    }
+    const v = NUMBER_WORD_VALUES[w];
+    const scale = NUMBER_SCALES[w];
+    if (v !== undefined) {
+      if (current !== 0 && !(v < place(current))) break;
+      current += v;
+      lastAdd = v;
+      last = 'add';
+    } else if (w === 'a' && words === 0) {
+      // "a hundred", "a thousand dollars", "a dozen": "a" is one only before a scale.
+      const next = tokens[j + 1];
+      if (!next || !joined(t, next) || NUMBER_SCALES[next.word] === undefined || next.word === 'mil') break;
+      current = 1;
+      last = 'add';
+      lastAdd = 1;
+    } else if (scale === 12 || scale === 100) {
+      if (!(current >= 1 && current < 100)) break;
+      current *= scale;
+      last = 'hundred';
+      if (scale === 12) {
+        words++;
+        end = t.end;
+        j++;
+        break;
+      }
+    } else if (scale !== undefined) {
+      // "mil" alone is a thousand; "thousand", "million" need a number before them.
+      if (scale >= scaleCap || (current === 0 && !(w === 'mil' && words === 0))) break;
+      total += (current || 1) * scale;
+      current = 0;
+      scaleCap = scale;
+      last = 'scale';
+    } else break;
+    words++;
+    end = t.end;
+  }
+  if (words === 0) return undefined;
+  const first = tokens[start] as Token;
+  return [{ index: first.index, end, value: total + current, words, ordinal }, Math.max(j, start + 1)];
+}
+
+/**
+ * Numbers written in words in `text`, each read whole: "twenty-three" is 23, "treinta y dos" 32,
+ * "one hundred and five" 105, "dos mil quinientos" 2500, "twenty-third" 23 (ordinal). Words that
+ * cannot follow each other start a new number ("two three" is 2, then 3).
+ *
+ * @example
+ * numberPhrases('You paid three hundred dollars')[0]?.value // 300
+ */
+export function numberPhrases(text: string): NumberPhrase[] {
+  const tokens: Token[] = [...text.matchAll(/\p{L}+/gu)].map((m) => ({
+    word: foldWord(m[0]),
+    index: m.index,
+    end: m.index + m[0].length,
+  }));
+  const out: NumberPhrase[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    const found = phraseAt(tokens, i, text);
+    if (found) {
+      out.push(found[0]);
+      i = found[1];
+    } else i++;
+  }
+  return out;
+}

@@ -146,3 +146,115 @@ describe('the answer from rows always passes the guard', () => {
     });
   }
 });
+
+describe('number guard: figures written in words, scaled, ordinal, and numbers from the question', () => {
+  const oneRow = (row: Record<string, string | number>): GuardInput => ({ text: '', rows: [row], today });
+
+  it('money in words is money: it must be an amount of the rows', () => {
+    const paid = oneRow({ member_share: '300.00' });
+    assert.equal(check(paid, 'You paid three hundred dollars.').ok, true);
+    assert.equal(check(paid, 'Usted pagó trescientos dólares.').ok, true);
+    assert.equal(check(list, 'You paid three hundred dollars.').ok, false);
+    assert.equal(check(list, 'Usted pagó trescientos dólares.').ok, false);
+    assert.equal(check(list, 'You paid forty-three dollars.').ok, false, '$43.52 said as $43');
+    const big = oneRow({ member_share: '2500.00' });
+    assert.equal(check(big, 'You paid two thousand five hundred dollars.').ok, true);
+    assert.equal(check(big, 'In total: two thousand five hundred.').ok, true);
+    assert.equal(check(oneRow({ member_share: '2400.00' }), 'In total: two thousand five hundred.').ok, false);
+    assert.equal(check(big, 'Pagó dos mil quinientos dólares.').ok, true);
+    assert.equal(check(oneRow({ member_share: '2400.00' }), 'Pagó dos mil quinientos dólares.').ok, false);
+  });
+
+  it('scaled amounts are read at their scale ("$3 million", "$1.2k", "3 mil dólares")', () => {
+    const three = oneRow({ member_share: '3.00' });
+    assert.equal(check(three, 'You paid $3.').ok, true);
+    assert.equal(check(three, 'You paid $3 million.').ok, false);
+    assert.equal(check(three, 'Usted pagó 3 mil dólares.').ok, false);
+    assert.equal(check(three, 'Usted pagó 3 millones de dólares.').ok, false);
+    assert.equal(check(three, 'The plan paid 3 thousand.').ok, false);
+    assert.equal(check(oneRow({ total: '3000000.00' }), 'You paid $3 million.').ok, true);
+    assert.equal(check(oneRow({ total: '3000.00' }), 'Usted pagó 3 mil dólares.').ok, true);
+    assert.equal(check(oneRow({ total: '1200.00' }), 'You paid $1.2k.').ok, true);
+    assert.equal(check(oneRow({ total: '1.20' }), 'You paid $1.2k.').ok, false);
+  });
+
+  it('compound number words are read whole ("twenty-three", "treinta y dos", "one hundred and five")', () => {
+    const n = (count: number) => oneRow({ claim_count: count });
+    assert.equal(check(n(23), 'You had twenty-three claims.').ok, true);
+    assert.equal(check(n(3), 'You had twenty-three claims.').ok, false);
+    assert.equal(check(n(23), 'You had twenty three claims.').ok, true);
+    assert.equal(check(n(20), 'You had twenty three claims.').ok, false);
+    assert.equal(check(n(23), 'Tuvo veintitrés reclamaciones.').ok, true);
+    assert.equal(check(n(3), 'Tuvo veintitrés reclamaciones.').ok, false);
+    assert.equal(check(n(32), 'Tuvo treinta y dos reclamaciones.').ok, true);
+    assert.equal(check(n(2), 'Tuvo treinta y dos reclamaciones.').ok, false);
+    assert.equal(check(n(105), 'You had one hundred and five claims.').ok, true);
+    assert.equal(check(n(5), 'You had one hundred and five claims.').ok, false);
+  });
+
+  it('ordinals are counts or positions of the rows ("your third claim", "the 5th visit", "tercera")', () => {
+    assert.equal(check(list, 'Your second claim was at Greenleaf Pharmacy.').ok, true, 'a position in the two rows');
+    assert.equal(check(list, 'This was your third claim this year.').ok, false);
+    assert.equal(check(list, 'It was your 5th visit.').ok, false);
+    assert.equal(check(list, 'Es su tercera visita este año.').ok, false);
+    assert.equal(check(oneRow({ visits_used: 5 }), 'That was your 5th visit.').ok, true);
+    assert.equal(check(oneRow({ visits_used: 3 }), 'Es su tercera visita este año.').ok, true);
+    assert.equal(check(list, 'Your latest claim was on the 5th.').ok, true, 'a day of a row date');
+    assert.equal(check(list, 'Your latest claim was on the 6th.').ok, false);
+    assert.equal(
+      check(list, 'You may want a second opinion.').ok,
+      true,
+      '"second" without a count noun is not a figure',
+    );
+  });
+
+  it('a number from the question is allowed only as the question’s own bound, not as a result', () => {
+    const sql =
+      'SELECT sum(patient_responsibility) AS total FROM claims_history WHERE member_id = 1000000001 HAVING sum(patient_responsibility) > 500';
+    const q = (total: string): GuardInput => ({
+      text: '',
+      rows: [{ total }],
+      sql,
+      question: 'Did I pay more than $500 this year?',
+      today,
+    });
+    assert.equal(check(q('734.20'), 'You paid $500 this year.').ok, false);
+    assert.equal(check(q('734.20'), 'You paid $500.00 this year.').ok, false);
+    assert.equal(check(q('734.20'), 'Yes: you paid $734.20 this year, more than $500.').ok, true);
+    assert.equal(check(q('734.20'), 'Sí: pagó $734.20, más de $500.').ok, true);
+    assert.equal(check(q('312.40'), 'No, you paid $312.40, less than the $500 you asked about.').ok, true);
+    assert.equal(check(q('312.40'), 'You paid five hundred dollars.').ok, false);
+    const counts: GuardInput = {
+      text: '',
+      rows: [{ claim_count: 3 }],
+      question: 'Did I have more than 5 claims this year?',
+      today,
+    };
+    assert.equal(check(counts, 'You had 5 claims this year.').ok, false);
+    assert.equal(check(counts, 'You had five claims this year.').ok, false);
+    assert.equal(check(counts, 'No, you had 3 claims, not more than 5.').ok, true);
+    assert.equal(check(counts, 'You had 3 claims; 5 or more would be unusual.').ok, true);
+    const visits: GuardInput = {
+      text: '',
+      rows: [{ visits_used: 7 }],
+      question: 'How many of my 20 physical therapy visits have I used?',
+      today,
+    };
+    assert.equal(check(visits, 'You have used 20 visits.').ok, false);
+    assert.equal(check(visits, 'You have used 7 visits.').ok, true);
+  });
+
+  it('percentages are percent values of the rows (or the question’s bound), not any number', () => {
+    assert.equal(check(oneRow({ claim_count: 20 }), 'You pay 20% coinsurance.').ok, false);
+    const pct = oneRow({ coinsurance_percent: 20 });
+    assert.equal(check(pct, 'You pay 20% coinsurance.').ok, true);
+    assert.equal(check(pct, 'You pay 20 percent coinsurance.').ok, true);
+    assert.equal(check(pct, 'Usted paga el veinte por ciento.').ok, true);
+    assert.equal(check(pct, 'Usted paga el treinta por ciento.').ok, false);
+    assert.equal(check(pct, 'The plan pays 80% and you pay 20%.').ok, true, 'the plan’s part is the rest');
+    assert.equal(check(pct, 'The plan pays one hundred percent after your maximum.').ok, true);
+    const asked: GuardInput = { ...pct, question: 'Is my coinsurance over 10%?' };
+    assert.equal(check(asked, 'Your coinsurance is 10%.').ok, false);
+    assert.equal(check(asked, 'Yes, it is 20%, over 10%.').ok, true);
+  });
+});

@@ -1,26 +1,35 @@
 /**
- * The number guard on the summary: every money figure, count and date the member would read
- * must be traceable to the rows the answer is built from — or to a documented derivation — or
+ * The number guard on the summary: every money figure, count, percentage and date the member would
+ * read must be traceable to the rows the answer is built from — or to a documented derivation — or
  * the text is not sent (the pipeline answers from the rows with a deterministic template instead).
  *
  * Traceable means:
- * - money ($1,234.56, "1,234.56 dollars"): equal to the cent to a numeric cell, to the sum of a
- *   column over all returned rows (a total of listed rows), or to an amount written in the
- *   validated SQL (a threshold the member asked about). Rounded, swapped or invented amounts fail.
- * - counts (digits, and number words before "claims", "visits", ...): a numeric cell, the number
- *   of rows, the number of rows a list did not show ("...and 13 more"), the number of distinct
- *   values of a column, the number of rows sharing one value of a column, a number in the
- *   question or in the SQL, or a list marker ("1.") up to the rows shown.
- * - dates (March 3, 2026 / 3 de marzo de 2026 / 2026-03-03 / 3/3/2026, with or without the year):
- *   a date cell, a bound of the interpreted date range, or today. Month-and-year and bare years:
- *   the month/year of such a date (or a year in the question).
+ * - money ($1,234.56, "1,234.56 dollars", "three hundred dollars", "trescientos dólares", scaled:
+ *   "$1.2k", "$3 million", "3 mil dólares"): equal to the cent to a numeric cell, or to the sum of
+ *   a column over all returned rows (a total of listed rows). Rounded, swapped or invented amounts fail.
+ * - counts (digits, and number words — "twelve", "twenty-three", "treinta y dos", "one hundred and
+ *   five" — before "claims", "visits", ...; a compound or large number word anywhere): a numeric
+ *   cell, the number of rows, the number of rows a list did not show ("...and 13 more"), the number
+ *   of distinct values of a column, the number of rows sharing one value of a column, or a list
+ *   marker ("1.") up to the rows shown.
+ * - ordinals ("your third claim", "the 5th visit", "su tercera visita"): a count as above, or a
+ *   position among the rows; "on the 5th" (no count noun) may also be the day of a row date.
+ * - percentages ("20%", "20 percent", "veinte por ciento"): a value of a percent column of the
+ *   rows (coinsurance_percent), or what is left of it for the plan (100 − 20).
+ * - a number of the question or the validated SQL (a threshold the member asked about: "more than
+ *   $500", "over 5 claims", "10%") only as that bound — after "more than", "over", "under", "at
+ *   least", "between … and", "más de", "menos de", ..., before "or more", or as a period ("the last
+ *   90 days") — never as a result ("you paid $500" when no row holds $500).
+ * - dates (March 3, 2026 / 3 de marzo de 2026 / 2026-03-03 / 3/3/2026 / the 3rd of March, with or
+ *   without the year): a date cell, a bound of the interpreted date range, a date in the question,
+ *   or today. Month-and-year and bare years: the month/year of such a date (or a year in the question).
  * - labels: a money figure said as a measure ("the plan paid $80.22", "your share was $43.52",
  *   "billed", "full cost") must be a value of that measure — a swapped or mislabeled figure fails.
  * - plan rules: "the plan pays 100%" (of covered care, after the out-of-pocket maximum) is a rule of
  *   every plan, not a figure of the rows.
- * Digits inside quoted row text (provider names such as "Pharmacy #214", codes) are not figures.
+ * Digits and words inside quoted row text (provider names such as "Pharmacy #214", codes) are not figures.
  */
-import { centsOf, MONTHS, NUMBER_WORD_VALUES } from '../core/format.ts';
+import { centsOf, MONTH_ABBREVIATIONS, MONTHS, type NumberPhrase, numberPhrases } from '../core/format.ts';
 import type { Cell, Row } from '../core/ports.ts';
 
 export const GuardReason = {
@@ -119,22 +128,72 @@ const MONTH_INDEX = new Map<string, number>();
 for (const lang of ['en', 'es'] as const) {
   MONTHS[lang].forEach((m, i) => {
     MONTH_INDEX.set(m.toLowerCase(), i + 1);
-    MONTH_INDEX.set(m.toLowerCase().slice(0, 3), i + 1);
   });
+  for (const [short, month] of Object.entries(MONTH_ABBREVIATIONS[lang])) MONTH_INDEX.set(short, month);
 }
-MONTH_INDEX.set('sept', 9);
-MONTH_INDEX.set('setiembre', 9);
 const MONTH_RE = [...MONTH_INDEX.keys()].sort((a, b) => b.length - a.length).join('|');
 
 const COUNTABLE =
   '(?:claims?|visits?|prescriptions?|fills?|refills?|times?|providers?|doctors?|pharmac(?:y|ies)|hospitals?|appointments?|people|persons?|reclamaci(?:o|ó)n(?:es)?|reclamos?|visitas?|recetas?|veces|proveedores?|m(?:e|é)dicos?|farmacias?|citas?)';
+/** A count noun right after a figure, perhaps after one word ("3 prescription claims", "twelve more visits"). */
+const COUNT_NOUN_AFTER = new RegExp(`^[\\s-]+(?:[\\p{L}-]+\\s+)?${COUNTABLE}\\b`, 'iu');
+const CURRENCY_AFTER = /^\s*(?:de\s+)?(?:dollars?|bucks|d[oó]lares|usd)\b/i;
+const PERCENT_AFTER = /^\s?(?:%|percent\b|per\s?cent\b|por\s?ciento\b)/i;
 
-interface Allowed {
+/** Scale words after digits: "$1.2k", "$3 million", "3 mil dólares", "2,5 millones". Longest first. */
+const SCALE = String.raw`(?:thousand|millions?|billions?|mil\s+mill(?:ones|[oó]n)|millones|mill[oó]n|mil|bn|mm|k|m)`;
+function scaleOf(unit: string | undefined): number {
+  const u = (unit ?? '').toLowerCase().replace(/\s+/g, ' ');
+  if (u === '') return 1;
+  if (/^(?:billions?|bn|mil mill)/.test(u)) return 1_000_000_000;
+  if (/^(?:millions?|millones|mill[oó]n|mm|m)$/.test(u)) return 1_000_000;
+  return 1_000;
+}
+/** '1.2' × 1000 → '1200' (exact: decimal digits, no float), or undefined when it is not whole cents. */
+function scaledValue(value: string, unit: string | undefined): string | undefined {
+  const scale = scaleOf(unit);
+  if (scale === 1) return value;
+  const [int = '', frac = ''] = value.split('.');
+  const zeros = String(scale).length - 1;
+  if (frac.length > zeros + 2) return undefined;
+  const digits = `${int}${frac.padEnd(zeros, '0').slice(0, zeros)}`;
+  const rest = frac.slice(zeros);
+  return rest ? `${digits}.${rest}` : digits;
+}
+
+/**
+ * A number of the question or the SQL said as the question's own bound: "more than $500", "over 5
+ * claims", "entre $100 y $500", "5 or more", "the last 90 days". Anything else ("you paid $500") is
+ * a result, and a result must come from the rows.
+ */
+const BOUND_BEFORE =
+  /(?:\b(?:more|less|fewer|greater|higher|lower|larger|bigger|smaller)\s+than|\b(?:over|under|above|below|beyond|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|reach(?:es|ed)?|at\s+least|at\s+most|up\s+to|last|past|previous|next)|\bm[aá]s\s+(?:de|que)|\bmenos\s+(?:de|que)|\b(?:mayor|menor)(?:es)?\s+(?:de|que|a)|\b(?:superior|inferior)(?:es)?\s+a|\bpor\s+(?:encima|debajo)\s+de|\bal\s+menos|\bcomo\s+(?:m[ií]nimo|m[aá]ximo)|\bhasta|\b[uú]ltim[oa]s|\bpasad[oa]s|\bsuper(?:a|an|[oó]|aron|ar)|\bexced(?:e|en|i[oó]|ieron|er)|\balcanz(?:a|an|[oó]|aron|ar)|\bbetween\s+[^.;:!?\n]{1,30}?\s+and|\bentre\s+[^.;:!?\n]{1,30}?\s+y)\s+(?:(?:the|a|an|your|el|la|los|las|su|sus)\s+)?$/i;
+const BOUND_AFTER =
+  /^\s*(?:[\p{L}-]+\s+)?(?:or|o)\s+(?:more|less|fewer|higher|lower|greater|above|over|under|below|m[aá]s|menos|mayor|menor)\b|^\s*(?:days?|weeks?|months?|years?|d[ií]as|semanas|meses|a[nñ]os)\b/iu;
+
+function saidAsBound(text: string, start: number, end: number): boolean {
+  const before =
+    text
+      .slice(Math.max(0, start - 80), start)
+      .split(/[.;:!?](?=\s)|\n/)
+      .at(-1) ?? '';
+  return BOUND_BEFORE.test(before) || BOUND_AFTER.test(text.slice(end, end + 40));
+}
+
+interface Figures {
   cents: Set<string>;
   numbers: Set<string>;
+}
+interface Allowed extends Figures {
+  /** Values of percent columns, and what they leave for the plan (20 → 80). */
+  percents: Set<string>;
+  /** Rows there are: an ordinal up to this is a position among them. */
+  positions: number;
   dates: Set<string>;
   months: Set<string>;
   years: Set<string>;
+  /** Numbers of the question and the SQL: allowed only where said as the question's bound. */
+  bounds: Figures;
 }
 
 function isoOf(cell: Cell): string | undefined {
@@ -151,9 +210,20 @@ function normNumber(n: number | bigint | string): string {
   return String(Number(n));
 }
 
+const PERCENT_COLUMN = /percent|pct|^coinsurance$/i;
+
 /** Every figure the rows (and their documented derivations) allow. */
 function allowedFigures(input: GuardInput): Allowed {
-  const a: Allowed = { cents: new Set(), numbers: new Set(), dates: new Set(), months: new Set(), years: new Set() };
+  const a: Allowed = {
+    cents: new Set(),
+    numbers: new Set(),
+    percents: new Set(),
+    positions: input.rows.length,
+    dates: new Set(),
+    months: new Set(),
+    years: new Set(),
+    bounds: { cents: new Set(), numbers: new Set() },
+  };
   const { rows } = input;
   a.numbers.add(normNumber(rows.length));
   // "...and 13 more": the rows a list did not show (up to 20 shown).
@@ -169,6 +239,10 @@ function allowedFigures(input: GuardInput): Allowed {
         a.cents.add(cents.toString());
         a.numbers.add(normNumber(String(cell)));
         sums.set(key, (sums.get(key) ?? 0n) + cents);
+        if (PERCENT_COLUMN.test(key)) {
+          a.percents.add(normNumber(String(cell)));
+          a.percents.add(normNumber(Number(10000n - cents) / 100));
+        }
       }
       const values = distinct.get(key) ?? new Map<string, number>();
       const k = String(cell);
@@ -181,14 +255,22 @@ function allowedFigures(input: GuardInput): Allowed {
     a.numbers.add(normNumber(values.size));
     for (const n of values.values()) a.numbers.add(normNumber(n));
   }
+  // The question and the SQL: dates and years are context; their numbers are bounds only.
+  const bound = (value: string) => {
+    a.bounds.numbers.add(normNumber(value));
+    const cents = centsOf(value);
+    if (cents !== undefined) a.bounds.cents.add(cents.toString());
+  };
   for (const source of [input.sql ?? '', input.question ?? '']) {
-    for (const m of source.matchAll(/\$?\d[\d,]*(?:\.\d+)?/g)) {
-      const raw = m[0].replace(/[$,]/g, '');
-      a.numbers.add(normNumber(raw));
-      const cents = centsOf(raw);
-      if (cents !== undefined && (source === input.sql || m[0].startsWith('$'))) a.cents.add(cents.toString());
+    const re = new RegExp(String.raw`\$?(\d[\d,]*(?:\.\d+)?)(?:\s?(${SCALE})\b)?`, 'gi');
+    for (const m of source.matchAll(re)) {
+      const raw = (m[1] ?? '').replace(/,/g, '');
+      bound(raw);
+      const scaled = m[2] ? scaledValue(raw, m[2]) : undefined;
+      if (scaled) bound(scaled);
       if (/^(19|20)\d\d$/.test(raw)) a.years.add(raw);
     }
+    for (const p of numberPhrases(source)) bound(String(p.value));
     for (const m of source.matchAll(/\b(\d{4}-\d{2}-\d{2})\b/g)) if (m[1]) addDate(a, m[1]);
   }
   for (const iso of [input.today, input.range?.from, input.range?.to]) if (iso) addDate(a, iso);
@@ -207,6 +289,10 @@ const DATE_PATTERNS: readonly [RegExp, (m: RegExpExecArray) => { y?: string; mo:
   ],
   [
     new RegExp(`\\b(\\d{1,2}) de (${MONTH_RE})(?: de (\\d{4}))?\\b`, 'gi'),
+    (m) => ({ y: m[3], mo: MONTH_INDEX.get((m[2] ?? '').toLowerCase()) ?? 0, d: Number(m[1]) }),
+  ],
+  [
+    new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)? of (${MONTH_RE})\\.?(?:,? (\\d{4}))?\\b`, 'gi'),
     (m) => ({ y: m[3], mo: MONTH_INDEX.get((m[2] ?? '').toLowerCase()) ?? 0, d: Number(m[1]) }),
   ],
   [/\b(\d{4})-(\d{2})-(\d{2})\b/g, (m) => ({ y: m[1], mo: Number(m[2]), d: Number(m[3]) })],
@@ -238,6 +324,39 @@ function blank(text: string, start: number, length: number): string {
   return text.slice(0, start) + ' '.repeat(length) + text.slice(start + length);
 }
 
+/** Money written with digits: [pattern, its value as a decimal string]. */
+const MONEY_PATTERNS: readonly [RegExp, (m: RegExpExecArray) => string | undefined][] = [
+  // $1,234.56 / $1.2k / $3 million
+  [
+    new RegExp(String.raw`-?\$\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(${SCALE})\b)?`, 'gi'),
+    (m) => scaledValue(`${(m[1] ?? '').replace(/,/g, '')}${m[2] ?? ''}`, m[3]),
+  ],
+  // 1.234,56 $ / 12,50 dólares (Spanish style)
+  [
+    /(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),(\d{2})\s?(\$|dólares|dolares|usd)/gi,
+    (m) => `${(m[1] ?? '').replace(/\./g, '')}.${m[2]}`,
+  ],
+  // 1,234.56 dollars / 3 mil dólares / 2,5 millones de dólares
+  [
+    new RegExp(
+      String.raw`(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:([.,])(\d+))?(?:\s?(${SCALE}))?\s?(?:de\s+)?(?:dollars|bucks|dólares|dolares|usd)\b`,
+      'gi',
+    ),
+    (m) => {
+      if (m[2] === ',' && !m[4] && (m[3] ?? '').length !== 2) return undefined;
+      return scaledValue(`${(m[1] ?? '').replace(/,/g, '')}${m[3] ? `.${m[3]}` : ''}`, m[4]);
+    },
+  ],
+];
+/** Digits with a scale and no currency ("3 thousand", "2 millones"): a figure at its scale. */
+const SCALED_NUMBER = new RegExp(
+  String.raw`(?<![\w.,$])(\d{1,3}(?:,\d{3})+|\d+)(?:([.,])(\d+))?\s?(${SCALE})(?![\p{L}\d])`,
+  'giu',
+);
+const ORDINAL_DIGITS = /(?<![\w.$])(\d+)\.?(?:st|nd|rd|th|er|ro|ra|do|da|to|ta|vo|va|no|na|mo|ma|º|ª)(?![\p{L}\d])/giu;
+/** Ordinal words that are also other words ("a second opinion", "un cuarto"): figures only before a count noun. */
+const AMBIGUOUS_ORDINALS = /^(?:second|segund[oa]|cuart[oa]|primer[oa]?|first)$/i;
+
 /**
  * Checks a summary's figures against the rows.
  *
@@ -252,8 +371,15 @@ export function guardSummary(input: GuardInput): GuardResult {
   let mislabeled = false;
   const fail = (reason: GuardReason): GuardResult => ({ ok: false, reason, checked });
   const currentYear = input.today.slice(0, 4);
+  const bound = (start: number, end: number) => saidAsBound(input.text, start, end);
+  const moneyOk = (cents: string, start: number, end: number) =>
+    allowed.cents.has(cents) || (allowed.bounds.cents.has(cents) && bound(start, end));
+  const numberOk = (n: string, start: number, end: number) =>
+    allowed.numbers.has(n) || (allowed.bounds.numbers.has(n) && bound(start, end));
+  const percentOk = (n: string, start: number, end: number) =>
+    allowed.percents.has(n) || (allowed.bounds.numbers.has(n) && bound(start, end));
 
-  // 1. Dates with a day: "March 3, 2026", "Mar 3rd", "3 de marzo de 2026", ISO, 3/3/2026.
+  // 1. Dates with a day: "March 3, 2026", "Mar 3rd", "3 de marzo de 2026", "the 3rd of March", ISO, 3/3/2026.
   for (const [re, read] of DATE_PATTERNS) {
     for (const m of [...text.matchAll(re)]) {
       const { y, mo, d } = read(m as RegExpExecArray);
@@ -264,34 +390,45 @@ export function guardSummary(input: GuardInput): GuardResult {
       text = blank(text, m.index ?? 0, m[0].length);
     }
   }
-  // 2. Money: $1,234.56 / $1.2k / 1,234.56 dollars / 1.234,56 $ (Spanish style)
-  const moneyPatterns: [RegExp, (m: RegExpExecArray) => string | undefined][] = [
-    [
-      /-?\$\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|thousand|mil)?\b/gi,
-      (m) => scaled(`${(m[1] ?? '').replace(/,/g, '')}${m[2] ?? ''}`, m[3]),
-    ],
-    [
-      /\b(\d{1,3}(?:\.\d{3})+|\d+),(\d{2})\s?(\$|dólares|dolares|usd)/gi,
-      (m) => `${(m[1] ?? '').replace(/\./g, '')}.${m[2]}`,
-    ],
-    [
-      /\b(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(dollars|bucks|dólares|dolares|usd)\b/gi,
-      (m) => `${(m[1] ?? '').replace(/,/g, '')}${m[2] ?? ''}`,
-    ],
-  ];
+  // 2. Money: $1,234.56 / $1.2k / $3 million / 1,234.56 dollars / 1.234,56 $ / 3 mil dólares, then in words.
   const byMeasure = measureValues(input);
   const figures: { index: number; end: number; cents: string }[] = [];
-  for (const [re, read] of moneyPatterns) {
+  const money = (index: number, end: number, value: string | undefined, negative: boolean): boolean => {
+    const cents = value === undefined ? undefined : centsOf(value);
+    checked++;
+    const key = cents === undefined ? undefined : (negative ? -cents : cents).toString();
+    if (key === undefined || !moneyOk(key, index, end)) return false;
+    figures.push({ index, end, cents: key });
+    text = blank(text, index, end - index);
+    return true;
+  };
+  for (const [re, read] of MONEY_PATTERNS) {
     for (const m of [...text.matchAll(re)]) {
-      const value = read(m as RegExpExecArray);
-      const cents = value === undefined ? undefined : centsOf(value);
-      checked++;
-      const negative = m[0].trim().startsWith('-');
-      const key = cents === undefined ? undefined : (negative ? -cents : cents).toString();
-      if (key === undefined || !allowed.cents.has(key)) return fail(GuardReason.UNTRACEABLE_MONEY);
-      figures.push({ index: m.index ?? 0, end: (m.index ?? 0) + m[0].length, cents: key });
-      text = blank(text, m.index ?? 0, m[0].length);
+      const index = m.index ?? 0;
+      if (!money(index, index + m[0].length, read(m as RegExpExecArray), m[0].trim().startsWith('-')))
+        return fail(GuardReason.UNTRACEABLE_MONEY);
     }
+  }
+  for (const m of [...text.matchAll(SCALED_NUMBER)]) {
+    const value = scaledValue(`${(m[1] ?? '').replace(/,/g, '')}${m[3] ? `.${m[3]}` : ''}`, m[4]);
+    const index = m.index ?? 0;
+    const end = index + m[0].length;
+    const cents = value === undefined ? undefined : centsOf(value);
+    checked++;
+    if (value === undefined || !(numberOk(normNumber(value), index, end) || moneyOk(String(cents), index, end)))
+      return fail(GuardReason.UNTRACEABLE_MONEY);
+    text = blank(text, index, end - index);
+  }
+  // Numbers in words ("three hundred dollars", "trescientos dólares", "twenty-three claims").
+  const phrases: NumberPhrase[] = [];
+  for (const p of numberPhrases(text)) {
+    const dollarSign = /\$\s*$/.test(text.slice(Math.max(0, p.index - 3), p.index));
+    const currency = CURRENCY_AFTER.exec(text.slice(p.end));
+    if (!p.ordinal && (dollarSign || currency)) {
+      const start = dollarSign ? text.lastIndexOf('$', p.index) : p.index;
+      const end = p.end + (currency?.[0].length ?? 0);
+      if (!money(start, end, String(p.value), false)) return fail(GuardReason.UNTRACEABLE_MONEY);
+    } else phrases.push(p);
   }
   // Each figure said as a measure must be a value of that measure (a swap or a mislabel fails).
   figures.sort((a, b) => a.index - b.index);
@@ -334,31 +471,61 @@ export function guardSummary(input: GuardInput): GuardResult {
 
   // 4. A plan rule, not a figure of the rows: after the out-of-pocket maximum "the plan pays 100%".
   text = text.replace(PLAN_PAYS_ALL, (whole) => ' '.repeat(whole.length));
-  // 5. Counts and other numbers: list markers first, then digits, then number words before nouns.
+  // 5. Counts, ordinals, percentages and other numbers: list markers first, then digits, then words.
   const shown = Math.min(input.rows.length, 20);
   text = text.replace(/^(\s*)(\d{1,2})([.)])(?=\s)/gm, (whole, pre: string, n: string, post: string) =>
     Number(n) >= 1 && Number(n) <= shown ? `${pre}${' '.repeat(n.length)}${' '.repeat(post.length)}` : whole,
   );
-  for (const m of text.matchAll(/(?<![\w.$])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?%?(?![\w])/g)) {
+  const ordinalOk = (n: number, start: number, end: number) => {
+    if (numberOk(normNumber(n), start, end) || (n >= 1 && n <= allowed.positions)) return true;
+    // "on the 5th": with no count noun after it, the day of a date the rows or the range hold.
+    if (COUNT_NOUN_AFTER.test(text.slice(end))) return false;
+    return [...allowed.dates].some((iso) => Number(iso.slice(8)) === n);
+  };
+  for (const m of [...text.matchAll(ORDINAL_DIGITS)]) {
+    const index = m.index ?? 0;
     checked++;
-    const raw = `${(m[1] ?? '').replace(/,/g, '')}${m[2] ?? ''}`;
-    if (!allowed.numbers.has(normNumber(raw))) return fail(GuardReason.UNTRACEABLE_COUNT);
+    if (!ordinalOk(Number(m[1]), index, index + m[0].length)) return fail(GuardReason.UNTRACEABLE_COUNT);
+    text = blank(text, index, m[0].length);
   }
-  const wordRe = new RegExp(`\\b(${Object.keys(NUMBER_WORD_VALUES).join('|')})\\s+(?:\\w+\\s+)?${COUNTABLE}\\b`, 'gi');
-  for (const m of text.matchAll(wordRe)) {
+  for (const m of text.matchAll(/(?<![\w.$])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(%?)(?![\w])/g)) {
     checked++;
-    const n = NUMBER_WORD_VALUES[(m[1] ?? '').toLowerCase()];
-    if (n === undefined || !allowed.numbers.has(normNumber(n))) return fail(GuardReason.UNTRACEABLE_COUNT);
+    const raw = normNumber(`${(m[1] ?? '').replace(/,/g, '')}${m[2] ?? ''}`);
+    const index = m.index ?? 0;
+    const end = index + m[0].length;
+    const percent = m[3] === '%' || PERCENT_AFTER.test(text.slice(end));
+    if (percent ? !percentOk(raw, index, end) : !numberOk(raw, index, end)) return fail(GuardReason.UNTRACEABLE_COUNT);
+  }
+  for (const p of phrases) {
+    if (text.slice(p.index, p.end).trim() === '') continue; // part of a rule or date blanked above
+    const after = text.slice(p.end);
+    const counted = COUNT_NOUN_AFTER.test(after);
+    const word = input.text.slice(p.index, p.end);
+    if (p.ordinal) {
+      // "a second opinion", "third-party": not a figure; "your second claim", "tercera visita": one.
+      if (!counted && (AMBIGUOUS_ORDINALS.test(word) || /^[\s-]+part(?:y|ies)\b/i.test(after))) continue;
+      checked++;
+      if (!ordinalOk(p.value, p.index, p.end)) return fail(GuardReason.UNTRACEABLE_COUNT);
+      continue;
+    }
+    const percent = PERCENT_AFTER.test(after);
+    // "one", "un", "una" are also articles and pronouns: one is a position of any rows.
+    if (p.words === 1 && p.value === 1) continue;
+    // A small word alone ("the two of you", "once") is a figure only before a count noun or "percent".
+    if (!counted && !percent && p.words === 1 && p.value <= 12) continue;
+    checked++;
+    const n = String(p.value);
+    const ok = percent
+      ? percentOk(n, p.index, p.end)
+      : numberOk(n, p.index, p.end) || (!counted && moneyOk(String(BigInt(p.value) * 100n), p.index, p.end));
+    if (!ok) return fail(GuardReason.UNTRACEABLE_COUNT);
   }
   return { ok: true, checked };
 }
 
-/** "the plan (now) pays 100%", "el plan paga el 100 %": the documented rule after the out-of-pocket maximum. */
+/**
+ * "the plan (now) pays 100%", "el plan paga el 100 %", "one hundred percent", "cien por ciento": the
+ * documented rule after the out-of-pocket maximum.
+ */
 const PLAN_PAYS_ALL =
-  /\b(?:plan|insurance|seguro)(?: now| then| will| would| ahora)? (?:pays?|paga(?:rá)?) (?:el )?100 ?%/gi;
-
-function scaled(value: string, unit: string | undefined): string | undefined {
-  if (!unit) return value;
-  const n = Number(value);
-  return Number.isFinite(n) ? String(n * 1000) : undefined;
-}
+  /\b(?:plan|insurance|seguro)(?: now| then| will| would| ahora)? (?:pays?|paga(?:rá)?) (?:el )?(?:100 ?%|100 (?:percent|por ciento)|(?:one |a )?hundred percent|cien por ciento)/gi;

@@ -112,6 +112,31 @@ describe('GuardedSummaryStream', () => {
     assert.doesNotMatch(es.sink.everSeen(), /doce/);
   });
 
+  test('compound, Spanish, scaled and ordinal number words are held like digits, whatever the split', () => {
+    const replies: [string[], RegExp][] = [
+      [['You had twenty-', 'three claims.'], /twenty|three/],
+      [['You had twenty ', 'three claims.'], /twenty|three/],
+      [['Tuvo veinti', 'trés reclamaciones.'], /veinti/],
+      [['Tuvo treinta y ', 'dos reclamaciones.'], /treinta|dos/],
+      [['Usted pagó tres', 'cientos dólares.'], /tres/],
+      [['Usted pagó ', 'trescientos dólares.'], /trescientos/],
+      [['Pagó dos mil quinientos dólares.'], /dos|mil|quinientos/],
+      [['You paid one hundred and five dollars.'], /one|hundred|five/],
+      [['This was your th', 'ird claim.'], /your th/],
+      [['Es su ', 'tercera visita.'], /tercera/],
+      [['It was your 5', 'th visit.'], /5/],
+      [['You paid $3 ', 'million.'], /\$3/],
+      [['You pay twenty ', 'percent.'], /twenty/],
+    ];
+    for (const [pieces, wrong] of replies) {
+      const refused = run(pieces, () => false, 'The answer from the rows.');
+      assert.doesNotMatch(refused.sink.everSeen(), wrong, JSON.stringify(pieces));
+      assert.equal(refused.sink.screen(), 'The answer from the rows.');
+      const passed = run(pieces, () => true);
+      assert.equal(passed.sink.screen(), pieces.join('').trim());
+    }
+  });
+
   test('a word that only starts like a figure word goes out once it is clearly not one', () => {
     const { afterEach } = run(['The ', 'on', 'ly claim', ' was fine.'], () => true);
     assert.deepEqual(afterEach, ['The ', 'The ', 'The only claim', 'The only claim was fine.']);
@@ -154,6 +179,9 @@ describe('GuardedSummaryStream', () => {
         bad: 'eleven',
         good: ['2025', '$310.00'],
       },
+      { text: 'Usted pagó trescientos dólares en 2026 en la farmacia.', bad: 'trescientos', good: ['2026'] },
+      { text: 'You had twenty-three claims, the third one on the 4th.', bad: 'twenty-three', good: ['4'] },
+      { text: 'Fue su tercera visita del año, con un copago.', bad: 'tercera', good: [] },
     ];
     let seed = 42;
     const rand = () => {
@@ -161,7 +189,8 @@ describe('GuardedSummaryStream', () => {
       return seed / 2 ** 31;
     };
     for (const { text, bad, good } of texts) {
-      const check: FigureCheck = (t) => !t.includes(bad) && onlyFigures(good)(t.replace(/eleven/g, ''));
+      const check: FigureCheck = (t) =>
+        !t.includes(bad) && onlyFigures(good)(t.replace(/eleven|4th/g, (w) => (w === '4th' ? '4' : '')));
       for (let trial = 0; trial < 200; trial++) {
         const pieces: string[] = [];
         for (let i = 0; i < text.length; ) {

@@ -2,7 +2,8 @@
  * The summary as it is written, with the number guard still in front of the member.
  *
  * Words go out as soon as the model writes them. A figure — a digit, a dollar sign, a number
- * word ("twelve"), a month name — is held back with the rest of its sentence until the sentence
+ * word ("twelve", "twenty-three", "veintitrés", "trescientos", "million"), an ordinal ("third",
+ * "tercera"), a month name — is held back with the rest of its sentence until the sentence
  * is complete; then the text up to there is checked (the same check the whole answer gets) and
  * released only when it passes. When it fails, nothing more of the model's text goes out: the
  * pipeline's final answer (an answer built from the rows) replaces what was shown. So a wrong
@@ -12,7 +13,15 @@
  * for the next piece; any other word goes at once, so the first word is not delayed.
  */
 
-import { MONTHS, NUMBER_WORD_VALUES } from '../core/format.ts';
+import {
+  foldWord,
+  isNumberWord,
+  MONTH_ABBREVIATIONS,
+  MONTHS,
+  NUMBER_SCALES,
+  NUMBER_WORD_VALUES,
+  ORDINAL_WORD_VALUES,
+} from '../core/format.ts';
 
 /** Where the streamed answer goes (the handler turns these into server-sent events). */
 export interface SummarySink {
@@ -82,35 +91,40 @@ const NUMBER_WORDS = [
   'ninguno',
   'ninguna',
 ];
-// Every word the number guard reads as a count is held too, so nothing it would refuse is shown first.
-const FIGURE_WORDS = new Set([...NUMBER_WORDS, ...Object.keys(NUMBER_WORD_VALUES)]);
+// Every word the number guard reads as a figure is held too (cardinals, scales, ordinals, in English
+// and Spanish), so nothing it would refuse is shown first.
+const FIGURE_WORDS = new Set([
+  ...NUMBER_WORDS,
+  ...Object.keys(NUMBER_WORD_VALUES),
+  ...Object.keys(NUMBER_SCALES),
+  ...Object.keys(ORDINAL_WORD_VALUES),
+]);
 /** English months count capitalised only ("may" is a verb, "May" a month); Spanish ones are written lower case. */
 const MONTHS_EN = new Set(MONTHS.en.map((m) => m.toLowerCase()));
 const MONTHS_ES = new Set(MONTHS.es);
 const MONTH_WORDS = new Set([...MONTHS_EN, ...MONTHS_ES]);
+const SHORT_MONTHS_EN = new Set(Object.keys(MONTH_ABBREVIATIONS.en));
 
 const WORD = /\S+/g;
 const WHITESPACE = /\s/;
 
-/** Does this whole word state a figure (or a date part)? */
+/** Does this whole word state a figure (or a date part)? "twenty-three" does: its parts are number words. */
 function isFigureWord(word: string): boolean {
   if (/[\d$€£%]/.test(word)) return true;
   const bare = word.replace(/^[^A-Za-zÀ-ÿ]+|[^A-Za-zÀ-ÿ]+$/g, '');
-  if (FIGURE_WORDS.has(bare.toLowerCase())) return true;
-  if (MONTHS_ES.has(bare.toLowerCase())) return true;
-  return (
-    /^[A-Z]/.test(bare) &&
-    (MONTHS_EN.has(bare.toLowerCase()) || /^(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)$/.test(bare))
-  );
+  const folded = foldWord(bare);
+  if (FIGURE_WORDS.has(folded) || bare.split('-').some((part) => part !== '' && isNumberWord(part))) return true;
+  if (MONTHS_ES.has(folded)) return true;
+  return /^[A-Z]/.test(bare) && (MONTHS_EN.has(folded) || SHORT_MONTHS_EN.has(folded));
 }
 
-/** Could this piece of a word still grow into a figure word? */
+/** Could this piece of a word still grow into a figure word ("tw" of "twelve", "veintit" of "veintitrés")? */
 function couldBecomeFigure(piece: string): boolean {
   if (isFigureWord(piece)) return true;
-  const bare = piece.replace(/^[^A-Za-zÀ-ÿ]+/, '').toLowerCase();
+  const bare = foldWord(piece.replace(/^[^A-Za-zÀ-ÿ]+/, '').replace(/^.*-/, ''));
   if (bare === '') return /^[^\s]*$/.test(piece); // punctuation alone: wait for the word
   for (const w of FIGURE_WORDS) if (w.startsWith(bare)) return true;
-  for (const w of MONTH_WORDS) if (w.startsWith(bare)) return true;
+  for (const w of MONTH_WORDS) if (foldWord(w).startsWith(bare)) return true;
   return false;
 }
 
