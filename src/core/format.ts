@@ -129,28 +129,17 @@ export function joinList(items: readonly string[], lang: Lang = 'en'): string {
 }
 
 /**
- * Short and other spellings of month names → month (1–12): English ('jan', 'sept') and Spanish
- * ('ene', 'ago', 'setiembre'). Lower case. The offline engine reads questions with the English ones
- * (and 'setiembre'); the number guard reads summaries with all of them.
+ * Short month names → month (1–12), lower case: English ('jan', 'sept') and Spanish ('ene', 'ago').
+ * The offline engine reads questions with the English ones ("ago" and "may" are English words);
+ * the number guard reads summaries with both.
  */
 export const MONTH_ABBREVIATIONS: Readonly<Record<Lang, Readonly<Record<string, number>>>> = {
   en: { jan: 1, feb: 2, mar: 3, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12 },
-  es: {
-    ene: 1,
-    feb: 2,
-    mar: 3,
-    abr: 4,
-    may: 5,
-    jun: 6,
-    jul: 7,
-    ago: 8,
-    sep: 9,
-    setiembre: 9,
-    oct: 10,
-    nov: 11,
-    dic: 12,
-  },
+  es: { ene: 1, feb: 2, mar: 3, abr: 4, may: 5, jun: 6, jul: 7, ago: 8, sep: 9, oct: 10, nov: 11, dic: 12 },
 };
+
+/** Other spellings of whole month names: 'setiembre' (September, as written in parts of Latin America). */
+export const MONTH_VARIANTS: Readonly<Record<string, number>> = { setiembre: 9 };
 
 /**
  * Cardinal number words (English and Spanish, lower case, without accents) and their values: what

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Row } from '../core/ports.ts';
 import { answerFromRows, interpretSql } from '../interpret/index.ts';
+import { benefitSummaryReply } from '../llm/offline/benefit-summary.ts';
+import { summarize } from '../llm/offline/index.ts';
+import type { Intent } from '../llm/offline/question.ts';
 import { type GuardInput, guardSummary } from './number-guard.ts';
 
 const today = '2026-12-01';
@@ -42,6 +46,15 @@ describe('number guard: figures traced to the rows', () => {
     assert.equal(check(list, 'You had two prescriptions in February and March.').ok, true);
     assert.equal(check(list, 'You had thirty prescriptions this year.').ok, false, 'tens are number words too');
     assert.equal(check(list, 'Tuvo cuarenta recetas este año.').ok, false);
+  });
+
+  it('short and other month spellings (one table, core/format.ts) are dates too', () => {
+    const sept = { ...list, rows: [{ ...claims[0], claim_date: '2026-09-05' }] };
+    assert.equal(check(sept, 'Your claim of Sept. 5, 2026 was paid.').ok, true);
+    assert.equal(check(sept, 'Your claim of Sept. 6, 2026 was paid.').ok, false);
+    assert.equal(check(sept, 'Su reclamación del 5 de setiembre de 2026 fue pagada.').ok, true);
+    assert.equal(check(sept, 'Su reclamación del 5 de dic. de 2026 fue pagada.').ok, false);
+    assert.equal(check(sept, 'Su reclamación del 6 de setiembre de 2026 fue pagada.').ok, false);
   });
 
   it('a changed digit fails', () => {
@@ -257,4 +270,175 @@ describe('number guard: figures written in words, scaled, ordinal, and numbers f
     assert.equal(check(asked, 'Your coinsurance is 10%.').ok, false);
     assert.equal(check(asked, 'Yes, it is 20%, over 10%.').ok, true);
   });
+});
+
+describe("the offline engine's own summaries pass the guard (the fixtures of its unit tests)", () => {
+  const elena = {
+    fullName: 'Elena Whitfield',
+    firstName: 'Elena',
+    relationship: 'spouse',
+    kinship: 'self',
+    visible: true,
+  } as const;
+  const base: Intent = {
+    lang: 'en',
+    people: { kind: 'people', people: [elena] },
+    measure: 'count',
+    columns: [],
+    amounts: [],
+  };
+  const year = { from: '2026-01-01', until: '2027-01-01' };
+  const range = { from: '2026-01-01', to: '2026-12-31' };
+  const claimsCases: [string, Intent, Row[]][] = [
+    [
+      'How many prescription claims did I have this year?',
+      { ...base, claimType: 'RX', period: year },
+      [{ claim_count: 3 }],
+    ],
+    ['¿Cuántas reclamaciones tuve este año?', { ...base, lang: 'es', period: year }, [{ claim_count: 2 }]],
+    [
+      'How much did I spend this year?',
+      { ...base, measure: 'sum', columns: ['allowed_amount', 'patient_responsibility'], period: year },
+      [{ full_cost: '339.52', member_share: '38.31' }],
+    ],
+    ['What was my most recent claim?', { ...base, measure: 'latest' }, [claims[0] as Row]],
+    ['Show my claims over $20 this year', { ...base, measure: 'list', period: year }, claims],
+    ['¿Cuál fue mi primera reclamación?', { ...base, lang: 'es', measure: 'earliest' }, [claims[1] as Row]],
+  ];
+  for (const [question, intent, rows] of claimsCases) {
+    it(question, () => {
+      const text = summarize({ rows, rowCount: rows.length, intent });
+      const verdict = guardSummary({ text, rows, question, today, range });
+      assert.equal(verdict.ok, true, text);
+      assert.ok(verdict.checked > 0, `figures were checked: ${text}`);
+    });
+  }
+  const ctx = {
+    today: { year: 2026, month: 11, day: 25 },
+    asker: { name: 'Daniel Whitfield', relationship: 'subscriber' as const },
+  };
+  const benefitCases: [string, Row[]][] = [
+    [
+      'How much of my $500 deductible is left?',
+      [
+        {
+          member_name: 'Daniel Whitfield',
+          plan_year: 2026,
+          plan_type: 'PPO',
+          coverage_level: 'family',
+          family_deductible_kind: 'embedded',
+          deductible_individual: '500.00',
+          deductible_met: '320.00',
+          deductible_left: '180.00',
+          deductible_family: '1000.00',
+          family_deductible_met: '600.00',
+          family_deductible_left: '400.00',
+          includes_everyone: false,
+          as_of_date: '2026-11-25',
+        },
+      ],
+    ],
+    [
+      'Have I hit my out-of-pocket max?',
+      [
+        {
+          member_name: 'Daniel Whitfield',
+          plan_year: 2026,
+          coverage_level: 'individual',
+          family_deductible_kind: 'embedded',
+          oop_max_individual: '5000.00',
+          oop_met: '5000.00',
+          oop_left: '0.00',
+          oop_max_family: '10000.00',
+          family_oop_met: '5000.00',
+          family_oop_left: '5000.00',
+          includes_everyone: true,
+          as_of_date: '2026-11-25',
+        },
+      ],
+    ],
+    [
+      'What is my coinsurance for imaging, is it more than 10%?',
+      [
+        {
+          service_category: 'imaging',
+          network: 'in_network',
+          covered: true,
+          copay: null,
+          coinsurance_percent: 20,
+          deductible_applies: true,
+          visit_limit: null,
+        },
+      ],
+    ],
+    [
+      'How many of my 30 physical therapy visits do I have left?',
+      [
+        {
+          member_name: 'Daniel Whitfield',
+          service_category: 'physical_therapy',
+          covered: true,
+          copay: '40.00',
+          coinsurance_percent: null,
+          deductible_applies: false,
+          visit_limit: 30,
+          visits_used: 4,
+          visits_left: 26,
+          as_of_date: '2026-11-25',
+        },
+      ],
+    ],
+    [
+      'Was my claim from Riverside Family Medicine paid?',
+      [
+        {
+          claim_date: '2026-03-03',
+          member_name: 'Daniel Whitfield',
+          provider_name: 'Riverside Family Medicine',
+          claim_status: 'paid',
+          processed_date: '2026-03-20',
+          charged_amount: '180.00',
+          plan_paid_amount: '95.00',
+          patient_responsibility: '20.00',
+          denial_reason: null,
+        },
+      ],
+    ],
+    [
+      'Which of my claims are still pending?',
+      [
+        {
+          claim_date: '2026-11-20',
+          member_name: 'Daniel Whitfield',
+          claim_type: 'RX',
+          provider_name: 'CareWell Pharmacy',
+          charged_amount: '55.10',
+        },
+      ],
+    ],
+    ['How many of my claims got rejected?', [{ claim_count: 2 }]],
+    [
+      '¿Cuál es mi copago para un especialista?',
+      [
+        {
+          service_category: 'specialist',
+          network: 'in_network',
+          covered: true,
+          copay: '40.00',
+          coinsurance_percent: null,
+          deductible_applies: false,
+          visit_limit: null,
+        },
+      ],
+    ],
+  ];
+  for (const [question, rows] of benefitCases) {
+    it(question, () => {
+      const text = benefitSummaryReply(question, rows, rows.length, ctx);
+      assert.ok(text, `read as a benefit question with rows of its shape: ${question}`);
+      const verdict = guardSummary({ text, rows, question, today: '2026-11-25' });
+      assert.equal(verdict.ok, true, text);
+      assert.ok(verdict.checked > 0, `figures were checked: ${text}`);
+    });
+  }
 });

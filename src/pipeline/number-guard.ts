@@ -29,7 +29,14 @@
  *   every plan, not a figure of the rows.
  * Digits and words inside quoted row text (provider names such as "Pharmacy #214", codes) are not figures.
  */
-import { centsOf, MONTH_ABBREVIATIONS, MONTHS, type NumberPhrase, numberPhrases } from '../core/format.ts';
+import {
+  centsOf,
+  MONTH_ABBREVIATIONS,
+  MONTH_VARIANTS,
+  MONTHS,
+  type NumberPhrase,
+  numberPhrases,
+} from '../core/format.ts';
 import type { Cell, Row } from '../core/ports.ts';
 
 export const GuardReason = {
@@ -131,6 +138,7 @@ for (const lang of ['en', 'es'] as const) {
   });
   for (const [short, month] of Object.entries(MONTH_ABBREVIATIONS[lang])) MONTH_INDEX.set(short, month);
 }
+for (const [spelling, month] of Object.entries(MONTH_VARIANTS)) MONTH_INDEX.set(spelling, month);
 const MONTH_RE = [...MONTH_INDEX.keys()].sort((a, b) => b.length - a.length).join('|');
 
 const COUNTABLE =

@@ -103,6 +103,8 @@ describe('GuardedSummaryStream', () => {
   test('a Spanish month is a figure in lower case too; an English "may" is not', () => {
     const es = run(['Sus reclamaciones de ', 'mar', 'zo fueron pocas.'], () => false, 'Sus reclamaciones de abril.');
     assert.doesNotMatch(es.sink.everSeen(), /marzo/);
+    const variant = run(['Su reclamación de ', 'setiembre fue pagada.'], () => false, 'Su reclamación.');
+    assert.doesNotMatch(variant.sink.everSeen(), /setiembre/, 'the other spelling of septiembre (core/format.ts) too');
     const en = run(['You may ', 'see them below.'], () => false);
     assert.equal(en.sink.screen(), 'You may see them below.');
   });

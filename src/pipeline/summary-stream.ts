@@ -17,6 +17,7 @@ import {
   foldWord,
   isNumberWord,
   MONTH_ABBREVIATIONS,
+  MONTH_VARIANTS,
   MONTHS,
   NUMBER_SCALES,
   NUMBER_WORD_VALUES,
@@ -101,7 +102,7 @@ const FIGURE_WORDS = new Set([
 ]);
 /** English months count capitalised only ("may" is a verb, "May" a month); Spanish ones are written lower case. */
 const MONTHS_EN = new Set(MONTHS.en.map((m) => m.toLowerCase()));
-const MONTHS_ES = new Set(MONTHS.es);
+const MONTHS_ES = new Set([...MONTHS.es, ...Object.keys(MONTH_VARIANTS)]);
 const MONTH_WORDS = new Set([...MONTHS_EN, ...MONTHS_ES]);
 const SHORT_MONTHS_EN = new Set(Object.keys(MONTH_ABBREVIATIONS.en));
 

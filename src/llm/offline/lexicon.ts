@@ -4,7 +4,7 @@
  * that matches none of them is reported as not understood, never silently dropped.
  */
 
-import { MONTHS } from '../../core/format.ts';
+import { MONTH_VARIANTS, MONTHS, MONTH_ABBREVIATIONS as SHORT_MONTHS } from '../../core/format.ts';
 
 /** Words that carry no meaning of their own in a claims question. */
 export const STOPWORDS: readonly string[] = `
@@ -699,21 +699,8 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
 /** Month names as the matchers read them (lower case, no accents): core/format.ts holds the one list. */
 export const MONTHS_EN: readonly string[] = MONTHS.en.map((m) => m.toLowerCase());
 export const MONTHS_ES: readonly string[] = MONTHS.es;
-export const MONTH_ABBREVIATIONS: Readonly<Record<string, number>> = {
-  jan: 1,
-  feb: 2,
-  mar: 3,
-  apr: 4,
-  jun: 6,
-  jul: 7,
-  aug: 8,
-  sep: 9,
-  sept: 9,
-  oct: 10,
-  nov: 11,
-  dec: 12,
-  setiembre: 9,
-};
+/** Short and other month spellings the questions use ('jan', 'sept', 'setiembre'): from core/format.ts. */
+export const MONTH_ABBREVIATIONS: Readonly<Record<string, number>> = { ...SHORT_MONTHS.en, ...MONTH_VARIANTS };
 
 export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   one: 1,
