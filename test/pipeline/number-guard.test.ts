@@ -35,16 +35,22 @@ let recent: { date: string; share: bigint }[];
 const dollars = (cents: bigint) => moneyFromCents(cents);
 const cents = (v: string) => BigInt(Math.round(Number(v) * 100));
 
-async function scripted(summary: string, sql = SPEND_SQL): Promise<AskResult> {
+const QUESTION = 'How much did I spend on prescriptions?';
+
+async function scripted(summary: string, sql = SPEND_SQL, question = QUESTION): Promise<AskResult> {
   rt.standin?.script([sql, summary]);
-  return ask({ requestId: randomUUID(), scope: DANIEL, question: 'How much did I spend on prescriptions?' }, rt.ports);
+  return ask({ requestId: randomUUID(), scope: DANIEL, question }, rt.ports);
 }
 
 /**
  * Asks with the summary streamed (ConverseStream through the real SDK) and records every state of
  * the member's screen: each piece appended, or the whole text replaced.
  */
-async function streamed(summary: string, sql = SPEND_SQL): Promise<{ r: AskResult; screens: string[] }> {
+async function streamed(
+  summary: string,
+  sql = SPEND_SQL,
+  question = QUESTION,
+): Promise<{ r: AskResult; screens: string[] }> {
   rt.standin?.script([sql, summary]);
   let screen = '';
   const screens: string[] = [];
@@ -58,10 +64,7 @@ async function streamed(summary: string, sql = SPEND_SQL): Promise<{ r: AskResul
       screens.push(screen);
     },
   };
-  const r = await ask(
-    { requestId: randomUUID(), scope: DANIEL, question: 'How much did I spend on prescriptions?', summarySink },
-    rt.ports,
-  );
+  const r = await ask({ requestId: randomUUID(), scope: DANIEL, question, summarySink }, rt.ports);
   return { r, screens };
 }
 
@@ -156,6 +159,48 @@ describe('number guard (scripted stand-in summaries)', () => {
     assert.equal(c.summaryGuard?.reason, 'UNTRACEABLE_COUNT');
   });
 
+  test('money in words and scaled amounts are money: a wrong one is replaced', async () => {
+    assert.notEqual(share, 30000n, 'the seed share is not $300');
+    for (const text of [
+      'Your prescriptions cost you three hundred dollars.',
+      'Sus recetas le costaron trescientos dólares.',
+      `Your share was ${dollars(share)} million.`,
+      `Your share was ${Number(share) / 100} mil dólares.`,
+    ]) {
+      const r = await scripted(text);
+      assert.equal(r.summaryGuard?.reason, 'UNTRACEABLE_MONEY', text);
+      assert.ok(r.answer.includes(dollars(share)), r.answer);
+    }
+  });
+
+  test('compound number words and ordinals are counts: one the rows do not hold is replaced', async () => {
+    for (const text of [
+      'You had twenty-one prescriptions.',
+      'Tuvo veintiún recetas.',
+      'Tuvo treinta y una recetas.',
+      'This was your third prescription this year.',
+      'Es su tercera receta este año.',
+      'That was your 5th prescription.',
+    ]) {
+      const r = await scripted(text);
+      assert.equal(r.summaryGuard?.reason, 'UNTRACEABLE_COUNT', text);
+    }
+  });
+
+  test('a number of the question is its bound, never a result; a percentage must be a percent of the rows', async () => {
+    const bound = fullCost / 100n - 1n; // whole dollars, below the full cost
+    const question = `Did my prescriptions cost more than $${bound}?`;
+    const asResult = await scripted(`Your prescriptions cost $${bound}.`, SPEND_SQL, question);
+    assert.equal(asResult.summaryGuard?.reason, 'UNTRACEABLE_MONEY');
+    assert.ok(asResult.answer.includes(dollars(fullCost)), asResult.answer);
+    const text = `Yes: your prescriptions cost ${dollars(fullCost)} in total, more than $${bound}.`;
+    const asBound = await scripted(text, SPEND_SQL, question);
+    assert.equal(asBound.summaryGuard, undefined, asBound.answer);
+    assert.equal(asBound.answer, text);
+    const pct = await scripted('You paid 1% of the full cost.');
+    assert.equal(pct.summaryGuard?.reason, 'UNTRACEABLE_COUNT');
+  });
+
   test('the event is recorded: audit reason field and metric', async () => {
     const r = await scripted(`Your prescriptions cost ${dollars(fullCost + 1n)} in total.`);
     assert.ok(r.summaryGuard);
@@ -216,6 +261,13 @@ describe('number guard on a streamed summary (ConverseStream through the stand-i
       () => `Your prescriptions cost ${dollars(share)} in total; your share was ${dollars(fullCost)}.`,
       () => `cost ${dollars(share)} in total`,
     ],
+    ['money in words', () => 'Your prescriptions cost you three hundred dollars.', () => 'three hundred'],
+    ['money in Spanish words', () => 'Sus recetas le costaron trescientos dólares.', () => 'trescientos'],
+    ['a scaled amount', () => `Your share was ${dollars(share)} million.`, () => `${dollars(share)} million`],
+    ['a compound count', () => 'You had twenty-one prescriptions this year.', () => 'twenty-one'],
+    ['a Spanish compound count', () => 'Tuvo veintiún recetas este año.', () => 'veintiún'],
+    ['an ordinal', () => 'This was your third prescription this year.', () => 'third'],
+    ['a Spanish ordinal', () => 'Es su tercera receta este año.', () => 'tercera'],
     [
       'an invented total after a right one',
       () =>
@@ -232,4 +284,17 @@ describe('number guard on a streamed summary (ConverseStream through the stand-i
       assert.ok(r.answer.includes(dollars(fullCost)) && r.answer.includes(dollars(share)), r.answer);
     });
   }
+
+  test("a number of the question said as a result is never on the member's screen", async () => {
+    const bound = fullCost / 100n - 1n;
+    const question = `Did my prescriptions cost more than $${bound}?`;
+    const { r, screens } = await streamed(`Well, your prescriptions cost $${bound} in total.`, SPEND_SQL, question);
+    assert.equal(r.summaryGuard?.reason, 'UNTRACEABLE_MONEY');
+    for (const screen of screens) assert.ok(!screen.includes(`$${bound} in total`), `shown: ${screen}`);
+    assert.equal(screens.at(-1), r.answer);
+    const text = `Yes: your prescriptions cost ${dollars(fullCost)} in total, more than $${bound}.`;
+    const ok = await streamed(text, SPEND_SQL, question);
+    assert.equal(ok.r.summaryGuard, undefined);
+    assert.equal(ok.screens.at(-1), text);
+  });
 });
