@@ -189,6 +189,8 @@ describe('number guard: figures written in words, scaled, ordinal, and numbers f
     assert.equal(check(oneRow({ total: '3000.00' }), 'Usted pagó 3 mil dólares.').ok, true);
     assert.equal(check(oneRow({ total: '1200.00' }), 'You paid $1.2k.').ok, true);
     assert.equal(check(oneRow({ total: '1.20' }), 'You paid $1.2k.').ok, false);
+    assert.equal(check(oneRow({ total: '2500000.00' }), 'Usted pagó 2,5 millones de dólares.').ok, true);
+    assert.equal(check(oneRow({ total: '5000000.00' }), 'Usted pagó 2,5 millones de dólares.').ok, false);
   });
 
   it('compound number words are read whole ("twenty-three", "treinta y dos", "one hundred and five")', () => {
@@ -219,6 +221,10 @@ describe('number guard: figures written in words, scaled, ordinal, and numbers f
       true,
       '"second" without a count noun is not a figure',
     );
+    assert.equal(check(list, 'Your claim on the 5th of March was paid.').ok, true);
+    assert.equal(check(list, 'Your claim on the 6th of March was paid.').ok, false);
+    assert.equal(check(oneRow({ n: 21 }), 'It was your twenty-first claim.').ok, true);
+    assert.equal(check(oneRow({ n: 20 }), 'It was your twenty-first claim.').ok, false);
   });
 
   it('a number from the question is allowed only as the question’s own bound, not as a result', () => {
@@ -255,6 +261,23 @@ describe('number guard: figures written in words, scaled, ordinal, and numbers f
     };
     assert.equal(check(visits, 'You have used 20 visits.').ok, false);
     assert.equal(check(visits, 'You have used 7 visits.').ok, true);
+    const between: GuardInput = {
+      text: '',
+      rows: [{ claim_count: 3 }],
+      question: 'claims between $100 and $500',
+      today,
+    };
+    assert.equal(check(between, 'You had 3 claims between $100 and $500.').ok, true);
+    assert.equal(check(between, 'Tuvo 3 reclamaciones entre $100 y $500.').ok, true);
+    assert.equal(check(between, 'You had 3 claims of $100.').ok, false);
+    const period: GuardInput = {
+      text: '',
+      rows: [{ claim_count: 3 }],
+      question: 'How many claims in the last 90 days?',
+      today,
+    };
+    assert.equal(check(period, 'You had 3 claims in the last 90 days.').ok, true);
+    assert.equal(check(period, 'You had 90 claims.').ok, false);
   });
 
   it('percentages are percent values of the rows (or the question’s bound), not any number', () => {
