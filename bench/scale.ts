@@ -42,6 +42,8 @@ const LARGE_TABLES: ReadonlySet<string> = new Set([
   'visit_counts',
   'family_accumulator_totals',
 ]);
+/** Tables whose reads inside the scope functions the EXPLAIN report shows (member data). */
+const NESTED_TABLES: ReadonlySet<string> = new Set([...LARGE_TABLES, 'people', 'families']);
 /** Synthetic member ids start here (the normal seed uses random ids; collisions are skipped). */
 const FIRST_MEMBER = 9_000_000_000;
 /** ~2.5 people a family, ~20 claims a person over three years. */
@@ -418,6 +420,27 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
     const initPlanLoops: number[] = [];
     const appClient = new pg.Client({ connectionString: appUrl });
     await appClient.connect();
+    // The plans of the statements run inside the scope's SECURITY DEFINER functions (a view such as
+    // family_accumulators reads one): auto_explain sends each nested statement's plan to this
+    // client as a NOTICE. LOAD and these settings need a superuser: a second, admin connection
+    // runs the same EXPLAIN as claims_member under the same kind of scope.
+    const nestedClient = new pg.Client({ connectionString: adminUrl });
+    await nestedClient.connect();
+    const nestedPlans: unknown[] = [];
+    nestedClient.on('notice', (msg) => {
+      const text = String(msg.message ?? '');
+      const json = text.indexOf('{');
+      if (text.startsWith('duration:') && json >= 0) {
+        try {
+          nestedPlans.push((JSON.parse(text.slice(json)) as { Plan?: unknown }).Plan);
+        } catch {
+          // not a plan
+        }
+      }
+    });
+    await nestedClient.query(
+      "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET auto_explain.log_format = 'json'; SET auto_explain.log_level = 'notice'",
+    );
     try {
       const s = scopes[0] as (typeof scopes)[number];
       const kinds = evalSql?.length
@@ -451,10 +474,34 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
             for (const c of (n.Plans as Record<string, unknown>[] | undefined) ?? []) walk(c);
           };
           walk((res.rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]?.Plan ?? {});
+          // The nested statements' nodes (their InitPlans are the functions' own, not the policies' per-statement checks).
+          for (const plan of await nestedPlansOf(sql, member)) {
+            const before = nodes.length;
+            walk(plan);
+            for (const n of nodes.slice(before)) delete n.initPlanLoops;
+          }
           return nodes;
         } finally {
           await appClient.query('ROLLBACK');
         }
+      };
+      /** The plans of the statements that run inside functions while `sql` runs as the member. */
+      const nestedPlansOf = async (sql: string, member: string): Promise<Record<string, unknown>[]> => {
+        await nestedClient.query(
+          `BEGIN; SELECT app.open_scope(${member}::bigint, NULL, false); SET LOCAL transaction_read_only = on; SET LOCAL ROLE claims_member`,
+        );
+        nestedPlans.length = 0;
+        try {
+          await nestedClient.query(sql);
+        } finally {
+          await nestedClient.query('ROLLBACK');
+        }
+        // The last plan logged is the member statement itself (already walked above); of the rest,
+        // those that read member data (not, e.g., the scope check's key lookup).
+        const readsMemberData = (n: Record<string, unknown>): boolean =>
+          NESTED_TABLES.has(String(n['Relation Name'])) ||
+          ((n.Plans as Record<string, unknown>[] | undefined) ?? []).some(readsMemberData);
+        return (nestedPlans.slice(0, -1) as Record<string, unknown>[]).filter(readsMemberData);
       };
       for (const k of kinds) {
         const nodes = await explain(k.sql);
@@ -487,6 +534,7 @@ export async function benchScale(cluster: BenchCluster, opts: ScaleOptions): Pro
       }
     } finally {
       await appClient.end();
+      await nestedClient.end();
     }
     // ---- One scope check (app.scope_member_id(): what each policy's InitPlan calls), timed as
     // 2,000 calls in one statement inside a scoped transaction, as the owner.
