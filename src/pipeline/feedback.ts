@@ -28,9 +28,12 @@ export interface FeedbackPorts {
  * await recordFeedback({ requestId, scope, helpful: false, comment: 'That is not my pharmacy.' }, ports)
  */
 export async function recordFeedback(input: FeedbackInput, ports: FeedbackPorts): Promise<'recorded' | 'not_found'> {
-  const turn = await ports.conversations.turnOf(input.requestId, input.scope);
+  // Side by side: the turn (writer) and the family's names to mask (reader) do not depend on each other.
+  const [turn, roster] = await Promise.all([
+    ports.conversations.turnOf(input.requestId, input.scope),
+    ports.db.roster(input.scope),
+  ]);
   if (!turn) return 'not_found';
-  const roster = await ports.db.roster(input.scope);
   const self = roster.find((p) => p.self);
   const mask = (text: string) => maskNames(text, roster, input.scope.memberId);
   const comment = input.comment?.trim().slice(0, FEEDBACK_COMMENT_MAX);
