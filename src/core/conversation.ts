@@ -4,6 +4,7 @@
  * — never rows, never the answer text. Turns come only from the server's own store, keyed on the
  * verified identity; history sent by a client is never read.
  */
+import type { CallOptions } from './deadline.ts';
 import type { MemberScope } from './ports.ts';
 import { escapeTagContent, readTag } from './prompt-tags.ts';
 import type { AskStatus, ReasonCode } from './reasons.ts';
@@ -29,21 +30,22 @@ export interface Conversation {
 
 /**
  * `conversations`: where turns are kept. Every method is keyed on the verified scope; a
- * conversation of anyone else reads exactly like one that does not exist.
+ * conversation of anyone else reads exactly like one that does not exist. `call` bounds a call
+ * by the ask's deadline (a store that runs out of time rejects with a `DB_TIMEOUT` error).
  */
 export interface ConversationStore {
   /** Starts a conversation for the signed-in person; resolves to its id. */
-  start(scope: MemberScope): Promise<string>;
+  start(scope: MemberScope, call?: CallOptions): Promise<string>;
   /** The newest `limit` turns, oldest first; undefined when there is no such conversation for this person. */
-  history(id: string, scope: MemberScope, limit: number): Promise<Turn[] | undefined>;
+  history(id: string, scope: MemberScope, limit: number, call?: CallOptions): Promise<Turn[] | undefined>;
   /** Adds a turn; false when the conversation is not this person's (or has expired). */
-  append(id: string, scope: MemberScope, turn: Turn): Promise<boolean>;
+  append(id: string, scope: MemberScope, turn: Turn, call?: CallOptions): Promise<boolean>;
   /** The turn of one of this person's own conversations with this request id (feedback), if any. */
-  turnOf(requestId: string, scope: MemberScope): Promise<Turn | undefined>;
+  turnOf(requestId: string, scope: MemberScope, call?: CallOptions): Promise<Turn | undefined>;
   /** Deletes one conversation of this person; false when there was none. */
-  delete(id: string, scope: MemberScope): Promise<boolean>;
+  delete(id: string, scope: MemberScope, call?: CallOptions): Promise<boolean>;
   /** Deletes every conversation of this person (sign-out); resolves to how many. */
-  deleteAll(scope: MemberScope): Promise<number>;
+  deleteAll(scope: MemberScope, call?: CallOptions): Promise<number>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;

@@ -5,9 +5,11 @@
  */
 import type pg from 'pg';
 import { type ConversationStore, isConversationId, type Turn } from '../core/conversation.ts';
+import type { CallOptions } from '../core/deadline.ts';
 import { isMemberId, isPersonId } from '../core/ids.ts';
 import type { MemberScope } from '../core/ports.ts';
 import type { AskStatus, ReasonCode } from '../core/reasons.ts';
+import { boundedQuery } from './bounded-query.ts';
 import { DbScopeError, toDbError } from './errors.ts';
 
 export interface ConversationStoreOptions {
@@ -33,6 +35,10 @@ interface StoredTurn {
 }
 
 /**
+ * Each call may take the caller's `CallOptions` (the ask's deadline): then it runs bounded
+ * (src/db/bounded-query.ts: statement_timeout at its share, its connection dropped on abort) and
+ * a call that runs out of time rejects with `DbTimeoutError` (DB_TIMEOUT).
+ *
  * @example
  * const store = new PgConversationStore(pool, { retentionSeconds: 86_400, keepTurns: 10 });
  * const id = await store.start({ memberId: '1000000001', personId: '1000000001-01' });
@@ -49,25 +55,26 @@ export class PgConversationStore implements ConversationStore {
     this.#opts = opts;
   }
 
-  async start(scope: MemberScope): Promise<string> {
+  async start(scope: MemberScope, call: CallOptions = {}): Promise<string> {
     const p = personOf(scope);
-    const res = await this.#query<{ id: string }>('SELECT app.conversation_start($1::bigint, $2, $3)::text AS id', [
-      p.memberId,
-      p.personId,
-      this.#opts.retentionSeconds,
-    ]);
+    const res = await this.#query<{ id: string }>(
+      'SELECT app.conversation_start($1::bigint, $2, $3)::text AS id',
+      [p.memberId, p.personId, this.#opts.retentionSeconds],
+      call,
+    );
     const id = res.rows[0]?.id;
     if (!id) throw toDbError(new Error('no conversation id'));
     return id;
   }
 
-  async history(id: string, scope: MemberScope, limit: number): Promise<Turn[] | undefined> {
+  async history(id: string, scope: MemberScope, limit: number, call: CallOptions = {}): Promise<Turn[] | undefined> {
     const p = personOf(scope);
     if (!isConversationId(id)) return undefined;
     // The pool keeps json as the server's text (src/db/type-parsers.ts): parsed here.
     const res = await this.#query<{ turns: string | null }>(
       'SELECT app.conversation_history($1::uuid, $2::bigint, $3, $4)::text AS turns',
       [id, p.memberId, p.personId, Math.max(0, Math.floor(limit))],
+      call,
     );
     const text = res.rows[0]?.turns;
     if (!text) return undefined;
@@ -81,7 +88,7 @@ export class PgConversationStore implements ConversationStore {
     }));
   }
 
-  async append(id: string, scope: MemberScope, turn: Turn): Promise<boolean> {
+  async append(id: string, scope: MemberScope, turn: Turn, call: CallOptions = {}): Promise<boolean> {
     const p = personOf(scope);
     if (!isConversationId(id)) return false;
     const res = await this.#query<{ ok: boolean }>(
@@ -99,11 +106,12 @@ export class PgConversationStore implements ConversationStore {
         this.#opts.retentionSeconds,
         this.#opts.keepTurns,
       ],
+      call,
     );
     return res.rows[0]?.ok === true;
   }
 
-  async turnOf(requestId: string, scope: MemberScope): Promise<Turn | undefined> {
+  async turnOf(requestId: string, scope: MemberScope, call: CallOptions = {}): Promise<Turn | undefined> {
     const p = personOf(scope);
     if (requestId.length < 1 || requestId.length > 128) return undefined;
     const res = await this.#query<{
@@ -111,11 +119,11 @@ export class PgConversationStore implements ConversationStore {
       validated_sql: string | null;
       status: AskStatus;
       reason_code: ReasonCode;
-    }>('SELECT question, validated_sql, status, reason_code FROM app.conversation_turn($1, $2::bigint, $3)', [
-      requestId,
-      p.memberId,
-      p.personId,
-    ]);
+    }>(
+      'SELECT question, validated_sql, status, reason_code FROM app.conversation_turn($1, $2::bigint, $3)',
+      [requestId, p.memberId, p.personId],
+      call,
+    );
     const t = res.rows[0];
     if (!t) return undefined;
     return {
@@ -127,31 +135,28 @@ export class PgConversationStore implements ConversationStore {
     };
   }
 
-  async delete(id: string, scope: MemberScope): Promise<boolean> {
+  async delete(id: string, scope: MemberScope, call: CallOptions = {}): Promise<boolean> {
     const p = personOf(scope);
     if (!isConversationId(id)) return false;
-    const res = await this.#query<{ ok: boolean }>('SELECT app.conversation_delete($1::uuid, $2::bigint, $3) AS ok', [
-      id,
-      p.memberId,
-      p.personId,
-    ]);
+    const res = await this.#query<{ ok: boolean }>(
+      'SELECT app.conversation_delete($1::uuid, $2::bigint, $3) AS ok',
+      [id, p.memberId, p.personId],
+      call,
+    );
     return res.rows[0]?.ok === true;
   }
 
-  async deleteAll(scope: MemberScope): Promise<number> {
+  async deleteAll(scope: MemberScope, call: CallOptions = {}): Promise<number> {
     const p = personOf(scope);
-    const res = await this.#query<{ n: number }>('SELECT app.conversation_delete_person($1::bigint, $2) AS n', [
-      p.memberId,
-      p.personId,
-    ]);
+    const res = await this.#query<{ n: number }>(
+      'SELECT app.conversation_delete_person($1::bigint, $2) AS n',
+      [p.memberId, p.personId],
+      call,
+    );
     return Number(res.rows[0]?.n ?? 0);
   }
 
-  async #query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.#pool.query<R>(text, values);
-    } catch (err) {
-      throw toDbError(err);
-    }
+  #query<R extends pg.QueryResultRow>(text: string, values: unknown[], call: CallOptions): Promise<pg.QueryResult<R>> {
+    return boundedQuery<R>(this.#pool, text, values, call);
   }
 }

@@ -13,14 +13,8 @@ import { isMemberId, isPersonId } from '../core/ids.ts';
 import type { Asker, FamilyMember, MemberDb, MemberScope, QueryResult, Row } from '../core/ports.ts';
 import type { ReasonCode } from '../core/reasons.ts';
 import { MEMBER_TABLES, type RelationshipCode } from '../schema/catalog.ts';
-import {
-  DbConnectionError,
-  DbScopeError,
-  DbTimeoutError,
-  DbTooExpensiveError,
-  isConnectionError,
-  toDbError,
-} from './errors.ts';
+import { boundedQuery, checkout, destroySocket, outOfTime, releaseAfterRollback } from './bounded-query.ts';
+import { DbConnectionError, DbScopeError, DbTooExpensiveError, isConnectionError, toDbError } from './errors.ts';
 import { type PlanEstimate, planEstimate } from './plan.ts';
 import { jsonSafeTypes } from './type-parsers.ts';
 
@@ -219,29 +213,23 @@ export class PgMemberDb implements MemberDb {
    */
   async roster(scope: MemberScope, opts: CallOptions = {}): Promise<FamilyMember[]> {
     checkScope(scope);
-    try {
-      const res = await abortable(
-        this.#reader.query<{
-          name: string;
-          relationship_code: RelationshipCode;
-          visible: boolean;
-          is_self: boolean;
-        }>('SELECT name, relationship_code, visible, is_self FROM app.family_roster($1::bigint, $2::text)', [
-          scope.memberId,
-          scope.personId ?? null,
-        ]),
-        opts.signal,
-        outOfTime,
-      );
-      return res.rows.map((r) => ({
-        name: r.name,
-        relationship: r.relationship_code,
-        visible: r.visible,
-        self: r.is_self,
-      }));
-    } catch (err) {
-      throw toDbError(err);
-    }
+    const res = await boundedQuery<{
+      name: string;
+      relationship_code: RelationshipCode;
+      visible: boolean;
+      is_self: boolean;
+    }>(
+      this.#reader,
+      'SELECT name, relationship_code, visible, is_self FROM app.family_roster($1::bigint, $2::text)',
+      [scope.memberId, scope.personId ?? null],
+      opts,
+    );
+    return res.rows.map((r) => ({
+      name: r.name,
+      relationship: r.relationship_code,
+      visible: r.visible,
+      self: r.is_self,
+    }));
   }
 
   /**
@@ -252,20 +240,14 @@ export class PgMemberDb implements MemberDb {
    */
   async describeAsker(scope: MemberScope, opts: CallOptions = {}): Promise<Asker | undefined> {
     checkScope(scope);
-    try {
-      const res = await abortable(
-        this.#reader.query<{ name: string; relationship_code: RelationshipCode }>(
-          'SELECT name, relationship_code FROM app.describe_person($1::bigint, $2::text)',
-          [scope.memberId, scope.personId ?? null],
-        ),
-        opts.signal,
-        outOfTime,
-      );
-      const row = res.rows[0];
-      return row ? { name: row.name, relationship: row.relationship_code } : undefined;
-    } catch (err) {
-      throw toDbError(err);
-    }
+    const res = await boundedQuery<{ name: string; relationship_code: RelationshipCode }>(
+      this.#reader,
+      'SELECT name, relationship_code FROM app.describe_person($1::bigint, $2::text)',
+      [scope.memberId, scope.personId ?? null],
+      opts,
+    );
+    const row = res.rows[0];
+    return row ? { name: row.name, relationship: row.relationship_code } : undefined;
   }
 
   /**
@@ -403,46 +385,6 @@ export class PgMemberDb implements MemberDb {
     const scopeTtlMs = Math.min(900_000, 2 * statementTimeoutMs + o.idleInTransactionTimeoutMs);
     return { begin, becomeMember, scopeTtlMs };
   }
-}
-
-/** The ask's deadline passed while this call waited on the database. */
-const outOfTime = () => new DbTimeoutError('the ask ran out of time');
-
-/**
- * A client from the pool, unless `signal` aborts first (a connection that arrives after that
- * goes straight back).
- */
-async function checkout(pool: pg.Pool, signal: AbortSignal | undefined): Promise<pg.PoolClient> {
-  const pending = pool.connect();
-  if (!signal) return pending;
-  pending.then(
-    (client) => {
-      if (signal.aborted) client.release();
-    },
-    () => undefined,
-  );
-  return abortable(pending, signal, () => new Error('aborted while waiting for a connection'));
-}
-
-/** Ends the connection now (no goodbye to a server that may not answer): its queries fail at once. */
-function destroySocket(client: pg.PoolClient): void {
-  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-}
-
-/**
- * ROLLBACK, then back to the pool; a broken connection (or a failed ROLLBACK: state unknown)
- * goes back with its error, so the pool destroys it instead of lending it again.
- */
-async function releaseAfterRollback(client: pg.PoolClient, broken: () => Error | undefined): Promise<void> {
-  let failure = broken();
-  if (!failure) {
-    try {
-      await client.query('ROLLBACK');
-    } catch (err) {
-      failure = err instanceof Error ? err : new Error('rollback failed');
-    }
-  }
-  client.release(failure ?? broken());
 }
 
 function checkScope(scope: { memberId: string; personId?: string }): void {

@@ -5,9 +5,10 @@
  */
 import type { AskResult } from '../core/ask-result.ts';
 import { type ConversationStore, isConversationId, type Turn } from '../core/conversation.ts';
-import { AskStatus, friendlyMessage, Reason, type ReasonCode } from '../core/reasons.ts';
+import { abortable, type CallOptions, callShare, type Deadline } from '../core/deadline.ts';
+import { Reason, type ReasonCode } from '../core/reasons.ts';
 import { LIMITS } from '../schema/catalog.ts';
-import { type AskInput, type AskPorts, ask } from './ask.ts';
+import { type AskInput, type AskPorts, ask, DeadlineExceededError, failedAsk } from './ask.ts';
 
 export interface ConversationPorts extends AskPorts {
   readonly conversations: ConversationStore;
@@ -26,6 +27,32 @@ export interface ConversationAskResult extends AskResult {
   readonly conversationRestarted: boolean;
   /** False when the new turn could not be stored (the answer stands; the next follow-up lacks it). */
   readonly turnSaved: boolean;
+}
+
+/**
+ * Saving the turn happens after the ask, so it may run past the ask's deadline by this much (out
+ * of the time kept back for the audit row and the response): an answer that came just in time
+ * still gets its turn saved, and a store that hangs costs at most this.
+ */
+export const TURN_SAVE_MIN_MS = 250;
+
+/**
+ * Runs one store call bounded by `deadline`: the store gets its share (`CallOptions`), and the
+ * pipeline stops waiting at the deadline even for a store that ignores it; running out of time is
+ * `DB_TIMEOUT`, as for every other database call of the ask.
+ */
+function bounded<T>(deadline: Deadline | undefined, fn: (call: CallOptions) => Promise<T>): Promise<T> {
+  if (!deadline) return fn({});
+  const late = () => new DeadlineExceededError(Reason.DB_TIMEOUT);
+  if (deadline.signal.aborted) return Promise.reject(late());
+  return abortable(fn(callShare(deadline)), deadline.signal, late);
+}
+
+/** The time the new turn may take: what is left of the ask's deadline, at least {@link TURN_SAVE_MIN_MS}. */
+function turnSaveCall(deadline: Deadline | undefined): CallOptions {
+  if (!deadline) return {};
+  const timeoutMs = Math.max(TURN_SAVE_MIN_MS, Math.floor(deadline.remainingMs()));
+  return { signal: AbortSignal.timeout(timeoutMs), timeoutMs };
 }
 
 /** Outcomes whose question text is not kept: an injection attempt is never replayed into a later prompt. */
@@ -60,20 +87,29 @@ export async function askInConversation(
   ports: ConversationPorts,
 ): Promise<ConversationAskResult> {
   const store = ports.conversations;
+  const deadline = input.deadline;
+  const t0 = performance.now();
   let id: string | undefined;
   let history: Turn[] | undefined;
   let restarted = false;
   try {
-    if (input.conversationId !== undefined) {
-      history = isConversationId(input.conversationId)
-        ? await store.history(input.conversationId, input.scope, LIMITS.conversationTurnsInPrompt)
+    const conversationId = input.conversationId;
+    if (conversationId !== undefined) {
+      history = isConversationId(conversationId)
+        ? await bounded(deadline, (call) =>
+            store.history(conversationId, input.scope, LIMITS.conversationTurnsInPrompt, call),
+          )
         : undefined;
-      if (history) id = input.conversationId;
+      if (history) id = conversationId;
       else restarted = true;
     }
-    id ??= await store.start(input.scope);
+    id ??= await bounded(deadline, (call) => store.start(input.scope, call));
   } catch (err) {
-    return { ...storeFailure(input.requestId, err), conversationRestarted: false, turnSaved: false };
+    return {
+      ...storeFailure(input.requestId, err, performance.now() - t0),
+      conversationRestarted: false,
+      turnSaved: false,
+    };
   }
 
   const result = await ask(
@@ -82,18 +118,17 @@ export async function askInConversation(
       scope: input.scope,
       question: input.question,
       history: history ?? [],
-      ...(input.deadline ? { deadline: input.deadline } : {}),
+      ...(deadline ? { deadline } : {}),
       ...(input.summarySink ? { summarySink: input.summarySink } : {}),
     },
     ports,
   );
   let saved = false;
   try {
-    saved = await store.append(
-      id,
-      input.scope,
-      turnOf(typeof input.question === 'string' ? input.question : '', result),
-    );
+    const call = turnSaveCall(deadline);
+    const turn = turnOf(typeof input.question === 'string' ? input.question : '', result);
+    const pending = store.append(id, input.scope, turn, call);
+    saved = await abortable(pending, call.signal, () => new DeadlineExceededError(Reason.DB_TIMEOUT));
   } catch {
     saved = false;
   }
@@ -101,18 +136,9 @@ export async function askInConversation(
 }
 
 /** An outcome for a store that could not be read: the member is asked to try again. */
-function storeFailure(requestId: string, err: unknown): AskResult {
+function storeFailure(requestId: string, err: unknown, totalMs: number): AskResult {
   const code = (err as { code?: unknown } | null)?.code;
   const reason: ReasonCode =
     typeof code === 'string' && Object.hasOwn(Reason, code) ? (code as ReasonCode) : Reason.INTERNAL;
-  return {
-    requestId,
-    status: AskStatus.ERROR,
-    code: reason,
-    answer: friendlyMessage(reason),
-    rowCount: 0,
-    timings: { total: 0 },
-    tokens: {},
-    templateVersions: {},
-  };
+  return failedAsk(requestId, reason, totalMs);
 }

@@ -30,21 +30,65 @@ export const TLS: Readonly<Record<DbTls, { readonly sslmode: string; readonly ss
   disable: { sslmode: 'disable', ssl: false },
 };
 
+/** How long one read of a secret through the extension may take (it fetches from Secrets Manager on a miss). */
+export const SECRET_TIMEOUT_MS = 3000;
+
+/** How long a secret read is shared before the next use reads it again (rotation: see {@link sharedDbSecret}). */
+export const SECRET_REUSE_MS = 30_000;
+
 /**
- * Reads a secret through the extension (rotation is picked up within its cache TTL).
+ * Reads a secret through the extension (rotation is picked up within its cache TTL). The request
+ * is aborted after `timeoutMs`: an extension (or Secrets Manager behind it) that does not answer
+ * fails the read instead of stalling the cold start.
  * @example
  * const { username, password } = await readDbSecret(config.db.secretArn, config.db.secretsExtension);
  */
-export async function readDbSecret(secretId: string, extension: SecretsExtension): Promise<DbSecret> {
+export async function readDbSecret(
+  secretId: string,
+  extension: SecretsExtension,
+  opts: { timeoutMs?: number } = {},
+): Promise<DbSecret> {
   const res = await fetch(
     `http://localhost:${extension.port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`,
-    { headers: { 'X-Aws-Parameters-Secrets-Token': extension.token ?? '' } },
+    {
+      headers: { 'X-Aws-Parameters-Secrets-Token': extension.token ?? '' },
+      signal: AbortSignal.timeout(opts.timeoutMs ?? SECRET_TIMEOUT_MS),
+    },
   );
   if (!res.ok) throw new Error(`secret lookup failed with HTTP ${res.status}`);
   const body = (await res.json()) as { SecretString?: string };
   const secret = JSON.parse(body.SecretString ?? '{}') as Partial<DbSecret>;
   if (!secret.username || !secret.password) throw new Error('the database secret has no username/password');
   return secret as DbSecret;
+}
+
+const sharedReads = new Map<string, { readonly at: number; readonly secret: Promise<DbSecret> }>();
+
+/**
+ * {@link readDbSecret}, shared: every caller within `reuseMs` of a read (the writer and reader
+ * pools at a cold start, the new connections of a burst) gets the same read, in flight or done.
+ * A read that fails is forgotten at once, so the next caller tries again; a good one is read again
+ * after `reuseMs`, so a rotated password reaches new connections within that much more than the
+ * extension's own cache TTL.
+ * @example
+ * const secret = await sharedDbSecret(config.db.secretArn, config.db.secretsExtension);
+ */
+export function sharedDbSecret(
+  secretId: string,
+  extension: SecretsExtension,
+  opts: { timeoutMs?: number; reuseMs?: number } = {},
+): Promise<DbSecret> {
+  const key = `${extension.port} ${secretId}`;
+  const now = Date.now();
+  const cached = sharedReads.get(key);
+  if (cached && now - cached.at < (opts.reuseMs ?? SECRET_REUSE_MS)) return cached.secret;
+  const secret = readDbSecret(secretId, extension, opts);
+  const entry = { at: now, secret };
+  sharedReads.set(key, entry);
+  secret.catch(() => {
+    if (sharedReads.get(key) === entry) sharedReads.delete(key);
+  });
+  return secret;
 }
 
 /**
@@ -71,19 +115,14 @@ export function databaseUrl(
 
 /**
  * The claims_app pool of a Lambda function: DATABASE_APP_URL when set (tests, other hosts), else
- * DB_HOST + the secret named by DB_SECRET_ARN. The password is read for every new connection (the
+ * DB_HOST + the secret named by DB_SECRET_ARN. The password is read for every new connection
+ * (through {@link sharedDbSecret}: one read serves both pools and a burst of connections; the
  * extension caches it for its TTL), so a rotated secret is picked up by warm containers.
  * @example
  * const pool = await lambdaAppPool(config.db, { max: 1 });
  */
-export async function lambdaAppPool(db: DbConfig, poolOptions: pg.PoolConfig = {}): Promise<pg.Pool> {
-  const options = { max: db.poolMax, idleTimeoutMillis: 60_000, ...poolOptions };
-  if (db.appUrl) return createAppPool(db.appUrl, options);
-  const secretId = db.secretArn;
-  if (!secretId) throw new Error('DB_SECRET_ARN (or DATABASE_APP_URL) must be set');
-  const url = databaseUrl(await readDbSecret(secretId, db.secretsExtension), db, { password: false });
-  const password = async () => (await readDbSecret(secretId, db.secretsExtension)).password;
-  return createAppPool(url.toString(), { ...options, password, ssl: TLS[db.tls].ssl });
+export function lambdaAppPool(db: DbConfig, poolOptions: pg.PoolConfig = {}): Promise<pg.Pool> {
+  return secretPool(db, undefined, poolOptions);
 }
 
 /**
@@ -96,18 +135,18 @@ export async function lambdaAppPool(db: DbConfig, poolOptions: pg.PoolConfig = {
  */
 export async function lambdaReaderPool(db: DbConfig, poolOptions: pg.PoolConfig = {}): Promise<pg.Pool | undefined> {
   if (!db.readerHost) return undefined;
-  const options = {
-    max: db.poolMax,
-    idleTimeoutMillis: 60_000,
-    application_name: 'claims-assistant-reader',
-    ...poolOptions,
-  };
-  if (db.appUrl) return createAppPool(withHost(db.appUrl, db.readerHost), options);
+  return secretPool(db, db.readerHost, { application_name: 'claims-assistant-reader', ...poolOptions });
+}
+
+/** A claims_app pool to the writer, or to `readerHost` in place of the writer's host. */
+async function secretPool(db: DbConfig, readerHost: string | undefined, poolOptions: pg.PoolConfig): Promise<pg.Pool> {
+  const options = { max: db.poolMax, idleTimeoutMillis: 60_000, ...poolOptions };
+  if (db.appUrl) return createAppPool(readerHost === undefined ? db.appUrl : withHost(db.appUrl, readerHost), options);
   const secretId = db.secretArn;
   if (!secretId) throw new Error('DB_SECRET_ARN (or DATABASE_APP_URL) must be set');
-  const secret = await readDbSecret(secretId, db.secretsExtension);
-  const url = databaseUrl(secret, { ...db, host: db.readerHost }, { password: false });
-  const password = async () => (await readDbSecret(secretId, db.secretsExtension)).password;
+  const secret = await sharedDbSecret(secretId, db.secretsExtension);
+  const url = databaseUrl(secret, readerHost === undefined ? db : { ...db, host: readerHost }, { password: false });
+  const password = async () => (await sharedDbSecret(secretId, db.secretsExtension)).password;
   return createAppPool(url.toString(), { ...options, password, ssl: TLS[db.tls].ssl });
 }
 

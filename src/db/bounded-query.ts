@@ -1,0 +1,148 @@
+/**
+ * A query on a pool that stops when its caller does: the one way the claims_app stores bound a
+ * call by the ask's deadline (`CallOptions`). Stopping waiting is not enough — a query left
+ * running keeps its pooled connection and its server backend — so a bounded call:
+ *
+ *   - runs under `statement_timeout` = its share of the time (`SET LOCAL` in the message that
+ *     opens its transaction), so the server ends the work itself, lock waits included, even when
+ *     the caller is gone (and through a proxy that keeps the server session);
+ *   - on abort destroys its connection's socket, which fails the query at once and makes the pool
+ *     drop the client (a server that no longer answers cannot hold it);
+ *   - ends failed transactions with a ROLLBACK that has a short bound of its own.
+ */
+import type pg from 'pg';
+import { abortable, type CallOptions } from '../core/deadline.ts';
+import { DbConnectionError, DbTimeoutError, isConnectionError, toDbError } from './errors.ts';
+
+/** How long a ROLLBACK after a failed or aborted call may take before the connection is dropped instead. */
+export const ROLLBACK_TIMEOUT_MS = 1000;
+
+/** Statement timeout of a bounded call that has a signal but no time of its own. */
+const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+
+/** The caller's deadline passed while this call waited on the database. */
+export const outOfTime = (): DbTimeoutError => new DbTimeoutError('the ask ran out of time');
+
+/**
+ * Runs one statement (bound parameters) on `pool`. With neither a signal nor a time in `call` it
+ * is `pool.query`; otherwise it is bounded as this module says, and a call that ran out of time
+ * rejects with {@link DbTimeoutError} (DB_TIMEOUT). Every failure is a `DbError`.
+ *
+ * @example
+ * const res = await boundedQuery(pool, 'SELECT app.conversation_start($1, $2, $3)', [m, p, s], callShare(deadline));
+ */
+export async function boundedQuery<R extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  text: string,
+  values: readonly unknown[],
+  call: CallOptions = {},
+): Promise<pg.QueryResult<R>> {
+  const { signal, timeoutMs } = call;
+  if (!signal && timeoutMs === undefined) {
+    try {
+      return await pool.query<R>(text, values as unknown[]);
+    } catch (err) {
+      throw toDbError(err);
+    }
+  }
+  if (signal?.aborted) throw outOfTime();
+  const statementTimeoutMs = Math.max(1, Math.floor(timeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS));
+  let client: pg.PoolClient;
+  try {
+    client = await checkout(pool, signal);
+  } catch (err) {
+    if (signal?.aborted) throw outOfTime();
+    throw new DbConnectionError('could not get a database connection', { cause: err });
+  }
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken ??= err;
+  };
+  client.on('error', onError);
+  const onAbort = () => {
+    broken ??= outOfTime();
+    destroySocket(client);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let ok = false;
+  try {
+    // One round trip opens the transaction with the bound (the value is a validated integer).
+    await client.query(`BEGIN; SET LOCAL statement_timeout = ${statementTimeoutMs}`);
+    const res = await client.query<R>(text, values as unknown[]);
+    await client.query('COMMIT');
+    ok = true;
+    return res;
+  } catch (err) {
+    if (signal?.aborted) throw outOfTime();
+    throw toDbError(broken && !isConnectionError(err) ? broken : err);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    if (ok && !broken) client.release();
+    else await releaseAfterRollback(client, () => broken);
+    client.off('error', onError);
+  }
+}
+
+/**
+ * A client from the pool, unless `signal` aborts first (a connection that arrives after that
+ * goes straight back).
+ *
+ * @example
+ * const client = await checkout(pool, deadline.signal);
+ */
+export async function checkout(pool: pg.Pool, signal: AbortSignal | undefined): Promise<pg.PoolClient> {
+  const pending = pool.connect();
+  if (!signal) return pending;
+  pending.then(
+    (client) => {
+      if (signal.aborted) client.release();
+    },
+    () => undefined,
+  );
+  return abortable(pending, signal, () => new Error('aborted while waiting for a connection'));
+}
+
+/**
+ * Ends the connection now (no goodbye to a server that may not answer): its queries fail at once.
+ *
+ * @example
+ * signal.addEventListener('abort', () => destroySocket(client));
+ */
+export function destroySocket(client: pg.PoolClient): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/**
+ * ROLLBACK, then back to the pool. A broken connection goes back with its error, so the pool
+ * destroys it instead of lending it again; so does one whose ROLLBACK failed (state unknown) or
+ * took longer than `timeoutMs` (a server that stopped answering: its socket is destroyed, so the
+ * client never waits on it again).
+ *
+ * @example
+ * await releaseAfterRollback(client, () => broken);
+ */
+export async function releaseAfterRollback(
+  client: pg.PoolClient,
+  broken: () => Error | undefined,
+  timeoutMs = ROLLBACK_TIMEOUT_MS,
+): Promise<void> {
+  let failure = broken();
+  if (!failure) {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        client.query('ROLLBACK'),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new DbTimeoutError('rollback took too long')), timeoutMs);
+        }),
+      ]);
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error('rollback failed');
+      // The ROLLBACK may still be queued on the connection: end it, so nothing waits on it.
+      if (err instanceof DbTimeoutError) destroySocket(client);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  client.release(failure ?? broken());
+}
