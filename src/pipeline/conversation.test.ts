@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readHistory, type Turn } from '../core/conversation.ts';
+import { type CallOptions, deadlineIn } from '../core/deadline.ts';
 import type { LlmRequest, MemberScope } from '../core/ports.ts';
 import { readTag } from '../core/prompt-tags.ts';
 import { Reason } from '../core/reasons.ts';
@@ -17,7 +18,7 @@ import {
   PortError,
   ScriptedLlm,
 } from '../core/testing.ts';
-import { askInConversation, type ConversationPorts } from './conversation.ts';
+import { askInConversation, type ConversationPorts, TURN_SAVE_MIN_MS } from './conversation.ts';
 
 const M = '1000000001';
 const ME: MemberScope = { memberId: M, personId: `${M}-01` };
@@ -172,5 +173,104 @@ describe('askInConversation', () => {
     assert.equal(r.status, 'error');
     assert.equal(r.code, Reason.DB_TIMEOUT);
     assert.equal(w.llm.requests.length, 0);
+  });
+
+  /** The in-memory store with `method` that never answers and ignores its signal (a hung writer). */
+  function hungStore(w: ReturnType<typeof world>, method: 'start' | 'history' | 'append'): ConversationPorts {
+    const store = w.conversations;
+    const calls: Record<string, unknown> = {};
+    const conversations = {
+      start: (scope: MemberScope, call?: CallOptions) => {
+        calls.start = call;
+        return method === 'start' ? new Promise<never>(() => undefined) : store.start(scope);
+      },
+      history: (id: string, scope: MemberScope, limit: number, call?: CallOptions) => {
+        calls.history = call;
+        return method === 'history' ? new Promise<never>(() => undefined) : store.history(id, scope, limit);
+      },
+      append: (id: string, scope: MemberScope, turn: Turn, call?: CallOptions) => {
+        calls.append = call;
+        return method === 'append' ? new Promise<never>(() => undefined) : store.append(id, scope, turn);
+      },
+      turnOf: store.turnOf.bind(store),
+      delete: store.delete.bind(store),
+      deleteAll: store.deleteAll.bind(store),
+    };
+    return Object.assign({ ...w.ports, conversations }, { calls });
+  }
+
+  /**
+   * Runs `fn` with the event loop held open: the deadline's timer (AbortSignal.timeout) does not
+   * keep a process alive, and a hung store leaves nothing else pending.
+   */
+  async function awake<T>(fn: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => undefined, 1000);
+    try {
+      return await fn();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  test('a store call that hangs ends the ask with DB_TIMEOUT at its deadline; the store got the deadline', async () => {
+    for (const method of ['start', 'history'] as const) {
+      const w = world();
+      const id = await w.conversations.start(ME);
+      const ports = hungStore(w, method);
+      const t0 = performance.now();
+      const r = await awake(() =>
+        askInConversation(
+          {
+            requestId: 'r1',
+            scope: ME,
+            question: 'How many claims?',
+            ...(method === 'history' ? { conversationId: id } : {}),
+            deadline: deadlineIn(150),
+          },
+          ports,
+        ),
+      );
+      assert.equal(r.code, Reason.DB_TIMEOUT, method);
+      assert.equal(r.status, 'error');
+      assert.ok(performance.now() - t0 < 1000, `${method}: stopped at the deadline`);
+      assert.equal(w.llm.requests.length, 0, 'no model call');
+      const call = (ports as unknown as { calls: Record<string, CallOptions | undefined> }).calls[method];
+      assert.ok(call?.signal instanceof AbortSignal && (call.timeoutMs ?? 0) > 0, `${method} got a signal and a time`);
+    }
+  });
+
+  test('saving the turn that hangs costs at most the rest of the deadline (or a short minimum): the answer stands', async () => {
+    const w = world();
+    const ports = hungStore(w, 'append');
+    const t0 = performance.now();
+    const r = await awake(() =>
+      askInConversation(
+        {
+          requestId: 'r1',
+          scope: ME,
+          question: 'How much did I spend on prescriptions in 2025?',
+          deadline: deadlineIn(600),
+        },
+        ports,
+      ),
+    );
+    const took = performance.now() - t0;
+    assert.equal(r.code, Reason.OK);
+    assert.equal(r.turnSaved, false);
+    assert.ok(took < 600 + TURN_SAVE_MIN_MS + 500, `bounded (${Math.round(took)} ms)`);
+  });
+
+  test('a turn saved after the deadline passed still gets a short bound of its own', async () => {
+    const w = world();
+    const ports = hungStore(w, 'append');
+    const t0 = performance.now();
+    // The deadline passes during the ask.
+    const r = await awake(() =>
+      askInConversation({ requestId: 'r1', scope: ME, question: 'How many claims?', deadline: deadlineIn(1) }, ports),
+    );
+    assert.equal(r.turnSaved, false);
+    const call = (ports as unknown as { calls: Record<string, CallOptions | undefined> }).calls.append;
+    assert.ok((call?.timeoutMs ?? 0) >= TURN_SAVE_MIN_MS, 'the save may use the minimum');
+    assert.ok(performance.now() - t0 < TURN_SAVE_MIN_MS + 1000);
   });
 });

@@ -229,6 +229,57 @@ describe('conversations in PostgreSQL', () => {
     assert.equal(Number(left.rows[0]?.n), 0, 'purged with its turns');
   });
 
+  /** Expired conversations left in the table. */
+  const expiredCount = async () =>
+    Number(
+      (
+        await adminQuery<{ n: number }>(
+          db.adminUrl,
+          'SELECT count(*)::int AS n FROM app.conversations WHERE expires_at <= now()',
+        )
+      ).rows[0]?.n,
+    );
+
+  test('a start purges a bounded batch of expired conversations (oldest first); starts keep clearing a backlog', async () => {
+    await adminQuery(
+      db.adminUrl,
+      `INSERT INTO app.conversations (member_id, person_id, expires_at)
+       SELECT $1, $2, now() - make_interval(secs => g) FROM generate_series(1, 25) g`,
+      [FAMILY, SPOUSE.personId],
+    );
+    const before = await expiredCount();
+    assert.ok(before >= 25, `a backlog of expired conversations (${before})`);
+    await store.start(DAUGHTER);
+    assert.equal(await expiredCount(), before - 10, 'one start deletes ten of them, not all');
+    for (let i = 0; i < 10 && (await expiredCount()) > 0; i++) await store.start(DAUGHTER);
+    assert.equal(await expiredCount(), 0, 'later starts delete the rest');
+  });
+
+  test('a start never waits on an expired conversation another transaction holds', async () => {
+    const id = await store.start(SPOUSE);
+    await adminQuery(
+      db.adminUrl,
+      "UPDATE app.conversations SET expires_at = now() - interval '1 second' WHERE conversation_id = $1",
+      [id],
+    );
+    const holder = new pg.Client({ connectionString: db.adminUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM app.conversations WHERE conversation_id = $1 FOR UPDATE', [id]);
+      const t0 = performance.now();
+      // Bounded, so a start that waited would fail here instead of hanging the test.
+      const signal = AbortSignal.timeout(3000);
+      await store.start(DAUGHTER, { signal, timeoutMs: 3000 });
+      assert.ok(performance.now() - t0 < 2000, 'the start did not wait for the row lock');
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    await store.start(DAUGHTER);
+    assert.equal(await expiredCount(), 0, 'the next start deletes it');
+  });
+
   test('retention: a conversation expires the configured time after its last turn', async () => {
     const short = new PgConversationStore(pool, { retentionSeconds: 7200, keepTurns: 3 });
     const id = await short.start(SUBSCRIBER);

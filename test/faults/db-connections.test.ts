@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import pg from 'pg';
 import { type LocalServer, startLocalServer } from '../../src/server/local.ts';
 import { adminQuery, freshDatabase, type TestDatabase } from '../support/db.ts';
 import {
@@ -136,4 +137,50 @@ test('finding 5: an answer whose audit row cannot be written is not delivered', 
     standin.setMode({ kind: 'ok' });
     await restore?.();
   }
+});
+
+test('a hung conversation store (its table locked): the ask ends 503 DB_TIMEOUT within the budget, audited, its statement ended; then answers again', async () => {
+  const holder = new pg.Client({ connectionString: db.adminUrl });
+  await holder.connect();
+  let locked = true;
+  try {
+    await holder.query('BEGIN; LOCK TABLE app.conversations IN ACCESS EXCLUSIVE MODE');
+    const o = await askOnce(server.url, tokens[0] ?? '', 'How many claims did I have last year?', BUDGET_MS + 5_000);
+    assertDocumentedOutcomes([o], BUDGET_MS);
+    assert.equal(o.status, 503, JSON.stringify(tally([o])));
+    assert.equal(o.code, 'DB_TIMEOUT');
+    const audited = await adminQuery<{ reason_code: string }>(
+      db.adminUrl,
+      'SELECT reason_code FROM ask_audit WHERE request_id = $1',
+      [o.requestId],
+    );
+    assert.deepEqual(
+      audited.rows.map((r) => r.reason_code),
+      ['DB_TIMEOUT'],
+      'its audit row is written',
+    );
+    // The store's statement was ended on the server (statement_timeout), not left waiting on the
+    // lock (polled briefly: the server's timer runs a few ms behind the ask's deadline).
+    const waiting = async () =>
+      (
+        await adminQuery<{ n: number }>(
+          db.adminUrl,
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND usename = 'claims_app' AND wait_event_type = 'Lock'`,
+        )
+      ).rows[0]?.n;
+    let n = await waiting();
+    for (let i = 0; i < 20 && n !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      n = await waiting();
+    }
+    assert.equal(n, 0, 'no claims_app statement still waits on the lock');
+    await holder.query('ROLLBACK');
+    locked = false;
+  } finally {
+    if (locked) await holder.query('ROLLBACK').catch(() => undefined);
+    await holder.end();
+  }
+  const again = await askOnce(server.url, tokens[0] ?? '', 'How many claims did I have last year?', BUDGET_MS);
+  assert.equal(again.status, 200, 'recovers without a restart');
 });

@@ -3,7 +3,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../src/config/config.ts';
-import { databaseUrl, lambdaOwnerUrl, readDbSecret, TLS } from '../../src/runtime/db-secret.ts';
+import {
+  databaseUrl,
+  lambdaAppPool,
+  lambdaOwnerUrl,
+  lambdaReaderPool,
+  readDbSecret,
+  sharedDbSecret,
+  TLS,
+} from '../../src/runtime/db-secret.ts';
 
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf';
 
@@ -12,9 +20,13 @@ describe('Lambda database connections from the secret (extension stand-in on loo
   let port: number;
   let token: string | undefined;
   let secretId: string | null = null;
+  /** Lookups per secret id. */
+  const lookups = new Map<string, number>();
 
   before(async () => {
     server = http.createServer((req, res) => {
+      const id = new URL(req.url ?? '/', 'http://localhost').searchParams.get('secretId') ?? '';
+      lookups.set(id, (lookups.get(id) ?? 0) + 1);
       token = req.headers['x-aws-parameters-secrets-token'] as string | undefined;
       secretId = new URL(req.url ?? '/', 'http://localhost').searchParams.get('secretId');
       res.setHeader('content-type', 'application/json');
@@ -78,6 +90,50 @@ describe('Lambda database connections from the secret (extension stand-in on loo
       await assert.rejects(readDbSecret(ARN, { port: p }), /HTTP 401/);
     } finally {
       refusing.close();
+    }
+  });
+
+  it('the writer and reader pools of a cold start share one read of the secret, and point at their hosts', async () => {
+    const arn = `${ARN}-shared`;
+    const cfg = lambdaEnv({ DB_SECRET_ARN: arn, DB_READER_HOST: 'reader.internal' }).db;
+    const [reader, writer] = await Promise.all([lambdaReaderPool(cfg), lambdaAppPool(cfg)]);
+    try {
+      assert.equal(lookups.get(arn), 1, 'one lookup for both pools');
+      assert.equal(reader?.options.host, 'reader.internal');
+      assert.equal(writer.options.host, 'proxy.internal');
+      assert.equal(reader?.options.application_name, 'claims-assistant-reader');
+      // A new connection's password comes from the same read while it is fresh.
+      const password = writer.options.password as () => Promise<string>;
+      assert.equal(await password(), 'p@ss/word');
+      assert.equal(lookups.get(arn), 1, 'no second lookup within the reuse window');
+    } finally {
+      await Promise.all([reader?.end(), writer.end()]);
+    }
+  });
+
+  it('an extension that does not answer fails the read at its timeout; the failure is not kept, the next read retries', async () => {
+    let calls = 0;
+    const stalled = new Set<http.ServerResponse>();
+    const flaky = http.createServer((_req, res) => {
+      calls += 1;
+      if (calls === 1) {
+        stalled.add(res); // the first lookup never gets an answer
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ SecretString: JSON.stringify({ username: 'claims_app', password: 'second' }) }));
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    try {
+      const ext = { port: (flaky.address() as AddressInfo).port };
+      const t0 = performance.now();
+      await assert.rejects(sharedDbSecret(ARN, ext, { timeoutMs: 200 }), { name: 'TimeoutError' });
+      assert.ok(performance.now() - t0 < 2000, 'failed at its timeout, not when the extension gave up');
+      assert.equal((await sharedDbSecret(ARN, ext, { timeoutMs: 2000 })).password, 'second', 'read again');
+      assert.equal(calls, 2);
+    } finally {
+      for (const res of stalled) res.destroy();
+      flaky.close();
     }
   });
 });
