@@ -33,7 +33,7 @@ export const TLS: Readonly<Record<DbTls, { readonly sslmode: string; readonly ss
 /** How long one read of a secret through the extension may take (it fetches from Secrets Manager on a miss). */
 export const SECRET_TIMEOUT_MS = 3000;
 
-/** How long a secret read is shared before the next use reads it again (rotation: see {@link sharedDbSecret}). */
+/** How long a finished read is shared for building pools (the login and host; a cold start builds two). */
 export const SECRET_REUSE_MS = 30_000;
 
 /**
@@ -62,14 +62,14 @@ export async function readDbSecret(
   return secret as DbSecret;
 }
 
-const sharedReads = new Map<string, { readonly at: number; readonly secret: Promise<DbSecret> }>();
+const sharedReads = new Map<string, { settledAt?: number; readonly secret: Promise<DbSecret> }>();
 
 /**
- * {@link readDbSecret}, shared: every caller within `reuseMs` of a read (the writer and reader
- * pools at a cold start, the new connections of a burst) gets the same read, in flight or done.
- * A read that fails is forgotten at once, so the next caller tries again; a good one is read again
- * after `reuseMs`, so a rotated password reaches new connections within that much more than the
- * extension's own cache TTL.
+ * {@link readDbSecret}, shared: a caller gets the read in flight, if any, or one that finished
+ * less than `reuseMs` ago (the writer and reader pools of a cold start: one lookup); else a new
+ * read. A read that fails is forgotten at once, so the next caller tries again. `reuseMs: 0`
+ * shares only a read in flight (a burst of new connections: one lookup, each later connection
+ * asks again, so a rotated password is picked up as soon as the extension serves it).
  * @example
  * const secret = await sharedDbSecret(config.db.secretArn, config.db.secretsExtension);
  */
@@ -79,15 +79,20 @@ export function sharedDbSecret(
   opts: { timeoutMs?: number; reuseMs?: number } = {},
 ): Promise<DbSecret> {
   const key = `${extension.port} ${secretId}`;
-  const now = Date.now();
   const cached = sharedReads.get(key);
-  if (cached && now - cached.at < (opts.reuseMs ?? SECRET_REUSE_MS)) return cached.secret;
+  const reuseMs = opts.reuseMs ?? SECRET_REUSE_MS;
+  if (cached && (cached.settledAt === undefined || Date.now() - cached.settledAt < reuseMs)) return cached.secret;
   const secret = readDbSecret(secretId, extension, opts);
-  const entry = { at: now, secret };
+  const entry: { settledAt?: number; readonly secret: Promise<DbSecret> } = { secret };
   sharedReads.set(key, entry);
-  secret.catch(() => {
-    if (sharedReads.get(key) === entry) sharedReads.delete(key);
-  });
+  secret.then(
+    () => {
+      entry.settledAt = Date.now();
+    },
+    () => {
+      if (sharedReads.get(key) === entry) sharedReads.delete(key);
+    },
+  );
   return secret;
 }
 
@@ -115,9 +120,10 @@ export function databaseUrl(
 
 /**
  * The claims_app pool of a Lambda function: DATABASE_APP_URL when set (tests, other hosts), else
- * DB_HOST + the secret named by DB_SECRET_ARN. The password is read for every new connection
- * (through {@link sharedDbSecret}: one read serves both pools and a burst of connections; the
- * extension caches it for its TTL), so a rotated secret is picked up by warm containers.
+ * DB_HOST + the secret named by DB_SECRET_ARN, read once for both pools of a cold start
+ * ({@link sharedDbSecret}, bounded by {@link SECRET_TIMEOUT_MS}). The password is read again for
+ * every new connection (connections opened together share one lookup; the extension caches it
+ * for its TTL), so a rotated secret is picked up by warm containers.
  * @example
  * const pool = await lambdaAppPool(config.db, { max: 1 });
  */
@@ -146,7 +152,7 @@ async function secretPool(db: DbConfig, readerHost: string | undefined, poolOpti
   if (!secretId) throw new Error('DB_SECRET_ARN (or DATABASE_APP_URL) must be set');
   const secret = await sharedDbSecret(secretId, db.secretsExtension);
   const url = databaseUrl(secret, readerHost === undefined ? db : { ...db, host: readerHost }, { password: false });
-  const password = async () => (await sharedDbSecret(secretId, db.secretsExtension)).password;
+  const password = async () => (await sharedDbSecret(secretId, db.secretsExtension, { reuseMs: 0 })).password;
   return createAppPool(url.toString(), { ...options, password, ssl: TLS[db.tls].ssl });
 }
 

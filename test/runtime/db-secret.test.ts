@@ -102,10 +102,16 @@ describe('Lambda database connections from the secret (extension stand-in on loo
       assert.equal(reader?.options.host, 'reader.internal');
       assert.equal(writer.options.host, 'proxy.internal');
       assert.equal(reader?.options.application_name, 'claims-assistant-reader');
-      // A new connection's password comes from the same read while it is fresh.
+      // Each new connection asks again (rotation); connections opened together share one lookup.
       const password = writer.options.password as () => Promise<string>;
+      assert.deepEqual(await Promise.all([password(), password(), password()]), [
+        'p@ss/word',
+        'p@ss/word',
+        'p@ss/word',
+      ]);
+      assert.equal(lookups.get(arn), 2, 'one lookup for three connections opened together');
       assert.equal(await password(), 'p@ss/word');
-      assert.equal(lookups.get(arn), 1, 'no second lookup within the reuse window');
+      assert.equal(lookups.get(arn), 3, 'a later connection reads the secret again');
     } finally {
       await Promise.all([reader?.end(), writer.end()]);
     }
