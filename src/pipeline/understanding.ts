@@ -105,6 +105,7 @@ const SPANISH_TOPIC_WORDS: Readonly<Record<NotInData, string>> = {
   provider_search: 'qué médicos o proveedores están en su red',
   cost_estimate: 'cuánto costará una atención que todavía no ha recibido',
   premium: 'su prima',
+  dental: 'reclamaciones ni beneficios dentales (la cobertura dental suele ser un plan aparte)',
 };
 
 /** The refusal for a question the data cannot answer, naming what it asked about, in the member's language. */

@@ -305,7 +305,7 @@ const SPANISH_BENEFIT_WORDS: readonly (readonly [RegExp, string])[] = [
     'out-of-pocket maximum',
   ],
   [/\bfuera de (?:la )?red\b/g, 'out-of-network'],
-  [/\bdentro de (?:la )?red\b|\ben (?:la )?red\b/g, 'in-network'],
+  [/\bdentro de (?:la )?red\b/g, 'in-network'],
   [/\bdeducibles?\b/g, 'deductible'],
   [/\bcopagos?\b/g, 'copay'],
   [/\bco-?a?seguros?\b/g, 'coinsurance'],
