@@ -119,6 +119,7 @@ const NOT_IN_DATA_WORDS: Readonly<Record<NotInData, string>> = {
   provider_search: 'which doctors or providers are in your network',
   cost_estimate: 'cost estimates for care you have not had yet',
   premium: 'your premium',
+  dental: 'dental claims or dental benefits (dental coverage is usually a separate plan)',
 };
 
 /**

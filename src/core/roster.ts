@@ -109,6 +109,61 @@ export function kinshipOf(roster: Roster, entry: RosterEntry): Kinship {
   return kinshipToAsker(asker.relationship, entry.relationship, entry.self);
 }
 
+// ---------------------------------------------------------------- "mom", "dad"
+
+/**
+ * Words naming ONE parent by sex. The data holds no one's sex, so with two parents on the plan
+ * such a word cannot be resolved to a person: the member is asked for a first name instead of
+ * being answered about a parent picked by guess. "Parents" (both) is not one of them.
+ */
+export const ONE_PARENT_WORD =
+  /(?<![\p{L}\d])(mom|mum|mommy|mummy|mother|mam[aá]|dad|daddy|father|pap[aá]|madre|padre|parent)(?:'s)?(?![\p{L}\d])/iu;
+
+/** How a person relates to the asker, from a roster entry (either shape). */
+type KinOf<T> = (entry: T) => Kinship;
+
+/**
+ * Who "my mom" / "my dad" may be: the asker's parents (the asker is the subscriber's son or
+ * daughter), or else the plan holder and their spouse (a grandchild or ward: they may or may not
+ * be the asker's parents, the data does not say). `certain` is false for the latter.
+ */
+export function parentCandidates<T>(roster: readonly T[], kinOf: KinOf<T>): { people: T[]; certain: boolean } {
+  const parents = roster.filter((p) => kinOf(p) === 'parent');
+  if (parents.length > 0) return { people: parents, certain: true };
+  return { people: roster.filter((p) => ['plan_holder', 'plan_holder_spouse'].includes(kinOf(p))), certain: false };
+}
+
+export type ParentReading<T> =
+  /** These people (all of them, for "parents"; the one parent on the plan; or all, when all are private). */
+  | { readonly kind: 'people'; readonly people: T[] }
+  /** More than one person could be meant, and the answer would depend on which: ask for a name. */
+  | { readonly kind: 'unclear'; readonly people: T[] }
+  /** Nobody on the plan is a parent of the asker. */
+  | { readonly kind: 'none' };
+
+/**
+ * Resolves a parent word against the roster, without guessing anyone's sex.
+ *
+ * @example
+ * readParentWord(roster, 'dad', kinOf, isVisible) // Lucas asking, Daniel and Elena on the plan and visible: { kind: 'unclear', ... }
+ * readParentWord(roster, 'dad', kinOf, isVisible) // Samuel asking, only Robert on the plan: { kind: 'people', people: [Robert] }
+ * readParentWord(roster, 'mom', kinOf, isVisible) // both parents private to the asker: { kind: 'people', people: [both] } (withheld either way)
+ */
+export function readParentWord<T>(
+  roster: readonly T[],
+  word: string,
+  kinOf: KinOf<T>,
+  isVisible: (entry: T) => boolean,
+): ParentReading<T> {
+  const { people, certain } = parentCandidates(roster, kinOf);
+  if (people.length === 0) return { kind: 'none' };
+  // Whoever is meant, their claims are private to the asker: "I can't share that" either way.
+  if (people.every((p) => !isVisible(p))) return { kind: 'people', people };
+  const both = /^(parents|padres|folks)$/i.test(word.trim());
+  if (certain && (both || people.length === 1)) return { kind: 'people', people };
+  return { kind: 'unclear', people };
+}
+
 // ---------------------------------------------------------------- the prompt format
 
 /**

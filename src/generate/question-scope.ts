@@ -34,6 +34,7 @@ const SPANISH_TOPICS: readonly [NotInData, RegExp][] = [
     /\bcuanto (costara|me costaria|pagare|va a costar|me va a costar)\b|\b(estimado|presupuesto|cotizacion)\b/,
   ],
   ['premium', /\bprimas? (mensual(es)?|del seguro|de mi seguro|del plan|de mi plan)\b|\bde prima\b/],
+  ['dental', /\b(dentistas?|dental(es)?|odontolog\w*|ortodonci\w*|ortodoncistas?|dientes?|muelas?)\b/],
 ];
 
 /**

@@ -25,6 +25,7 @@ import {
   memberMessage,
   notInDataMessage,
   notUnderstoodOf,
+  parentClarification,
   partlyUnderstood,
 } from './understanding.ts';
 
@@ -149,7 +150,9 @@ export async function ask(input: AskInput, ports: AskPorts): Promise<AskResult> 
       const interp = sqlPart?.ok ? interpretSql(sqlPart.sql, { roster, today, lang: run.lang }) : undefined;
       if (interp) run.interpretation = interp;
       const code = interp || generated.unread.length ? Reason.PARTLY_UNDERSTOOD : Reason.CANNOT_ANSWER;
-      return run.end(AskStatus.REFUSED, code, partlyUnderstood(interp, generated.unread, run.lang));
+      const message =
+        parentClarification(generated.unread, roster, run.lang) ?? partlyUnderstood(interp, generated.unread, run.lang);
+      return run.end(AskStatus.REFUSED, code, message);
     }
     if (generated.kind === 'cannot_answer') return run.end(AskStatus.REFUSED, Reason.CANNOT_ANSWER);
     if (generated.kind === 'needs_context') return run.end(AskStatus.REFUSED, Reason.NEEDS_CONTEXT);

@@ -4,8 +4,10 @@
  * `<not_understood>` words back safely (only words the member actually wrote are ever quoted).
  */
 import type { Lang } from '../core/language.ts';
+import type { FamilyMember } from '../core/ports.ts';
 import { unescapeTagContent } from '../core/prompt-tags.ts';
 import { notInDataMessage as englishNotInData, friendlyMessage, Reason, type ReasonCode } from '../core/reasons.ts';
+import { firstNameOf, kinshipOf, ONE_PARENT_WORD, parentCandidates } from '../core/roster.ts';
 import type { Interpretation } from '../interpret/index.ts';
 import type { NotInData } from '../schema/benefit-words.ts';
 
@@ -68,11 +70,42 @@ export function partlyUnderstood(
     : `Sorry, ${what}. Could you ask it in other words, for example "How many doctor visits did I have last year?"`;
 }
 
+/**
+ * "I can't tell which of your parents you mean by "dad"": when a word the model could not use
+ * names one parent by sex and the roster holds more than one person it may mean (or holds plan
+ * holders who may not be the asker's parents), the member is asked for a first name. The data
+ * holds no one's sex, so nobody is picked by guess. `undefined` when no such word was quoted.
+ *
+ * @example
+ * parentClarification(['dad'], roster, 'en') // 'I can't tell which of your parents you mean by "dad": ... (Daniel or Elena).'
+ */
+export function parentClarification(
+  words: readonly string[],
+  roster: readonly FamilyMember[],
+  lang: Lang,
+): string | undefined {
+  const word = words.map((w) => ONE_PARENT_WORD.exec(w)?.[1]).find((w) => w !== undefined);
+  if (!word) return undefined;
+  const { people, certain } = parentCandidates(roster, (p) => kinshipOf(roster, p));
+  if (people.length === 0 || (certain && people.length === 1)) return undefined;
+  const names = people.map(firstNameOf);
+  const or = (list: string[], conj: string) =>
+    list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} ${conj} ${list.at(-1)}`;
+  if (lang === 'es')
+    return certain
+      ? `No sé a cuál de sus padres se refiere con "${word}": los registros del plan no dicen quién es su madre o su padre. ¿Puede preguntar de nuevo con su nombre (${or(names, 'o')})?`
+      : `No sé a quién se refiere con "${word}": los registros del plan no dicen quiénes son sus padres. ¿Puede preguntar de nuevo con el nombre de la persona (por ejemplo ${or(names, 'o')})?`;
+  return certain
+    ? `I can't tell which of your parents you mean by "${word}": the plan's records don't say who is your mother or your father. Could you ask again with their first name (${or(names, 'or')})?`
+    : `I can't tell who you mean by "${word}": the plan's records don't say who your parents are. Could you ask again with the person's first name (for example ${or(names, 'or')})?`;
+}
+
 const SPANISH_TOPIC_WORDS: Readonly<Record<NotInData, string>> = {
   prior_authorization: 'autorizaciones previas ni referencias',
   provider_search: 'qué médicos o proveedores están en su red',
   cost_estimate: 'cuánto costará una atención que todavía no ha recibido',
   premium: 'su prima',
+  dental: 'reclamaciones ni beneficios dentales (la cobertura dental suele ser un plan aparte)',
 };
 
 /** The refusal for a question the data cannot answer, naming what it asked about, in the member's language. */

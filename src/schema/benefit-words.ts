@@ -1,7 +1,7 @@
 /**
  * Member words for benefits: which service category a phrase names ("a specialist", "PT", "a
  * generic prescription"), how to say each category back, and the topics the data does not hold
- * (prior authorization, finding a doctor, cost estimates, premiums), which are refused with a
+ * (prior authorization, finding a doctor, cost estimates, premiums, dental care), which are refused with a
  * pointer to customer service. One list, read by the question guard, the offline engine and the
  * answers, so a word means the same thing everywhere.
  */
@@ -116,6 +116,8 @@ export const NotInData = {
   PROVIDER_SEARCH: 'provider_search',
   COST_ESTIMATE: 'cost_estimate',
   PREMIUM: 'premium',
+  /** Dental care: not in the medical and pharmacy claims, nor in the plan's benefits (usually a separate plan). */
+  DENTAL: 'dental',
 } as const;
 export type NotInData = (typeof NotInData)[keyof typeof NotInData];
 
@@ -133,6 +135,10 @@ const NOT_IN_DATA: readonly (readonly [NotInData, RegExp])[] = [
     /\b(estimate[sd]?|quote|price (of|for)|prices?)\b|^(?=[^?.]*\b(will|would|going to)\b)(?=[^?.]*\bcost\b)(?=[^?.]*\b(surgery|procedure|operation|replacement|delivery|birth|colonoscopy|mri|ct|scan|x-?ray|treatment|test)\b)/,
   ],
   [NotInData.PREMIUM, /\bpremiums?\b/],
+  [
+    NotInData.DENTAL,
+    /\b(dentists?|dental|orthodontists?|orthodontics?|orthodontia|teeth|tooth|root canals?|dentures?|oral surgeons?)\b/,
+  ],
 ];
 
 /**

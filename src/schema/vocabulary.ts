@@ -8,8 +8,13 @@ import type { ClaimStatus, ServiceCategory } from './catalog.ts';
 
 export interface ServiceKind {
   readonly key: string;
-  /** provider_name ILIKE patterns, OR-ed (lower case). */
+  /** provider_name ILIKE patterns, OR-ed (lower case); empty when the kind is a service category. */
   readonly patterns: readonly string[];
+  /**
+   * The claims' `service_category` that is exactly this kind of care: the SQL filters on it instead
+   * of provider names (chiropractic care is what the claim is, wherever it was given).
+   */
+  readonly category?: ServiceCategory;
   readonly en: string;
   readonly es: string;
 }
@@ -58,6 +63,29 @@ export const SERVICE_KINDS: readonly ServiceKind[] = [
     es: 'salud mental',
   },
   { key: 'dental', patterns: ['%dental%'], en: 'dentists', es: 'dentistas' },
+  // Kinds of care the claims carry as their service category.
+  {
+    key: 'chiropractic',
+    patterns: [],
+    category: 'chiropractic',
+    en: 'chiropractic care',
+    es: 'atención quiropráctica',
+  },
+  {
+    key: 'occupational_therapy',
+    patterns: [],
+    category: 'occupational_therapy',
+    en: 'occupational therapy',
+    es: 'terapia ocupacional',
+  },
+  { key: 'speech_therapy', patterns: [], category: 'speech_therapy', en: 'speech therapy', es: 'terapia del habla' },
+  {
+    key: 'preventive_care',
+    patterns: [],
+    category: 'preventive_care',
+    en: 'preventive care (checkups and vaccines)',
+    es: 'atención preventiva (chequeos y vacunas)',
+  },
 ];
 
 /** CPT codes of emergency-department visits: how an "ER visit" shows on a claim. */
@@ -176,7 +204,7 @@ export const MONEY_WORDS: Readonly<
 /** The service kind whose patterns are exactly these (order and case ignored). */
 export function serviceKindOf(patterns: readonly string[]): ServiceKind | undefined {
   const want = [...new Set(patterns.map((p) => p.toLowerCase()))].sort().join('|');
-  return SERVICE_KINDS.find((k) => [...k.patterns].sort().join('|') === want);
+  return SERVICE_KINDS.find((k) => k.patterns.length > 0 && [...k.patterns].sort().join('|') === want);
 }
 
 /** The diagnosis whose codes are exactly these. */

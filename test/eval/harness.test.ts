@@ -175,7 +175,8 @@ test('held-out set 2 (written before reading the engine) and its unseen slice: n
       [],
       failing.join('\n'),
     );
-    assert.ok(s.wrongFigures <= 3, failing.join('\n'));
+    // One left: "how many checkups have I had" reads the checkup diagnoses, the reference preventive care.
+    assert.ok(s.wrongFigures <= 1, failing.join('\n'));
     assert.ok(s.accuracy >= 0.85, `${name} accuracy ${s.accuracy}: ${failing.join('; ')}`);
   }
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Asker } from '../../core/ports.ts';
+import { parseRosterText, renderRosterText } from '../../core/roster.ts';
 import { notInDataTopic } from '../../schema/benefit-words.ts';
 import { validateSql } from '../../validate/index.ts';
 import { summarizeBenefit } from './benefit-summary.ts';
@@ -134,6 +135,8 @@ describe('benefit questions: what is asked', () => {
       ['How much will my knee surgery cost?', 'cost_estimate'],
       ['How much is my monthly premium?', 'premium'],
       ['Is Dr. Patel in network?', 'provider_search'],
+      ['How much did my dentist visits cost this year?', 'dental'],
+      ['Is teeth cleaning covered?', 'dental'],
     ] as const) {
       assert.equal(notInDataTopic(q), topic, q);
       assert.equal(benefitSqlReply(q, M, { today, asker: daniel }), '<sql>NULL</sql>', q);
@@ -468,3 +471,56 @@ function offlineSql(question: string): string {
     `<member_id>${M}</member_id><today>2026-11-25</today><asker>Daniel Whitfield (subscriber)</asker><question>${question}</question>`,
   );
 }
+
+describe('benefit questions about a parent, with the roster', () => {
+  const rosterOf = (people: [string, 'subscriber' | 'spouse' | 'son' | 'other', boolean][]) =>
+    parseRosterText(
+      renderRosterText(
+        people.map(([first, relationship, visible], i) => ({
+          name: `${first} Doe`,
+          relationship,
+          visible,
+          self: i === 0,
+        })),
+      ),
+    );
+  const noah: Asker = { name: 'Noah Doe', relationship: 'son' };
+
+  it('two parents the asker may see: the word is not understood (no parent picked by guess)', () => {
+    const roster = rosterOf([
+      ['Noah', 'son', true],
+      ['Ann', 'subscriber', true],
+      ['Ben', 'spouse', true],
+    ]);
+    assert.deepEqual(parseBenefitQuestion("How much of my dad's deductible is left?", { today, asker: noah, roster }), {
+      ok: false,
+      notUnderstood: ['dad'],
+    });
+    assert.equal(
+      benefitSqlReply('¿Cuánto le falta a mi papá para su deducible?', M, { today, asker: noah, roster }),
+      '<sql>NULL</sql><not_understood>papá</not_understood>',
+    );
+    // "parents": both, named by their codes.
+    const both = parseBenefitQuestion("How much of my parents' deductible is left?", { today, asker: noah, roster });
+    assert.ok(both?.ok);
+    assert.deepEqual(both.intent.subject, { kind: 'relationship', codes: ['subscriber', 'spouse'], label: 'parents' });
+  });
+
+  it('one parent on the plan, or parents who are both private: no question to ask', () => {
+    const one = rosterOf([
+      ['Noah', 'son', true],
+      ['Ann', 'subscriber', false],
+    ]);
+    const p = parseBenefitQuestion("How much of my mom's deductible is left?", { today, asker: noah, roster: one });
+    assert.ok(p?.ok);
+    assert.deepEqual(p.intent.subject, { kind: 'relationship', codes: ['subscriber'], label: 'parent' });
+    const hidden = rosterOf([
+      ['Noah', 'son', true],
+      ['Ann', 'subscriber', false],
+      ['Ben', 'spouse', false],
+    ]);
+    const h = parseBenefitQuestion("How much of my dad's deductible is left?", { today, asker: noah, roster: hidden });
+    assert.ok(h?.ok);
+    assert.deepEqual(h.intent.subject, { kind: 'relationship', codes: ['subscriber', 'spouse'], label: 'parents' });
+  });
+});

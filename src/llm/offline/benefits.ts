@@ -11,6 +11,8 @@
 
 import { detectLanguage, type Lang } from '../../core/language.ts';
 import type { Asker } from '../../core/ports.ts';
+import { escapeTagContent } from '../../core/prompt-tags.ts';
+import { type ParsedRosterEntry, readParentWord } from '../../core/roster.ts';
 import { notInDataTopic, serviceCategoriesIn } from '../../schema/benefit-words.ts';
 import type { Network, RelationshipCode, ServiceCategory } from '../../schema/catalog.ts';
 import { addMonths, type CalendarDate, MONTH_NAMES, makeDate, toIso } from './dates.ts';
@@ -59,6 +61,8 @@ export interface BenefitIntent {
 export interface BenefitContext {
   readonly today: CalendarDate;
   readonly asker?: Asker;
+  /** The family as the asker sees it (the prompt's `<roster>`): resolves "mom" / "dad" without guessing. */
+  readonly roster?: readonly ParsedRosterEntry[];
 }
 
 // ---------------------------------------------------------------- words
@@ -112,6 +116,28 @@ function relationshipSubject(q: string, asker: Asker | undefined): Subject | und
   return undefined;
 }
 
+/**
+ * "my dad's deductible": with the roster, the parents the word may mean (relationship codes), or
+ * the word itself when it could mean either of two people (the data holds no one's sex).
+ */
+function parentSubject(
+  q: string,
+  roster: readonly ParsedRosterEntry[] | undefined,
+): Subject | { readonly unclear: string } | undefined {
+  const m = /\b(mom|mum|mommy|mother|dad|daddy|father|parents?|folks)(?:'s)?\b/.exec(q);
+  if (!m?.[1] || !roster?.length) return undefined;
+  const read = readParentWord(
+    roster,
+    m[1],
+    (p) => p.kinship,
+    (p) => p.visible,
+  );
+  if (read.kind === 'none') return { unclear: m[0] };
+  if (read.kind === 'unclear') return { unclear: m[0] };
+  const codes = [...new Set(read.people.map((p) => p.relationship))];
+  return { kind: 'relationship', codes, label: codes.length === 1 ? 'parent' : 'parents' };
+}
+
 /** Capitalized words that are not names (sentence words, plan words, providers' words, months). */
 const NOT_NAMES = new Set(
   `i i'm i've i'd my me we us our you your the a an and or but is are was were be been am can could would will should do does
@@ -135,13 +161,20 @@ function nameSubject(question: string, provider: string | undefined): Subject | 
   return undefined;
 }
 
-function subjectOf(question: string, q: string, ctx: BenefitContext, provider: string | undefined): Subject {
+function subjectOf(
+  question: string,
+  q: string,
+  ctx: BenefitContext,
+  provider: string | undefined,
+): Subject | { readonly unclear: string } {
   const named = nameSubject(question, provider);
   if (named) {
     // "my claim" by the asker named by their own first name is still the asker.
     const first = ctx.asker?.name.split(/\s+/)[0]?.toLowerCase();
     return named.kind === 'name' && named.name.toLowerCase() === first ? { kind: 'self' } : named;
   }
+  const parent = parentSubject(q, ctx.roster);
+  if (parent) return parent;
   const rel = relationshipSubject(q, ctx.asker);
   if (rel) return rel;
   if (FAMILY.test(q) && !/\b(i|me|my|mine|myself)\b/.test(q)) return { kind: 'family' };
@@ -271,6 +304,8 @@ const SPANISH_BENEFIT_WORDS: readonly (readonly [RegExp, string])[] = [
     /\b(?:el )?maximo (?:anual )?de (?:gastos? )?(?:de )?bolsillo\b|\bgastos? maximos? de bolsillo\b|\bdesembolso maximo\b|\blimite de (?:gastos? de )?bolsillo\b/g,
     'out-of-pocket maximum',
   ],
+  [/\bfuera de (?:la )?red\b/g, 'out-of-network'],
+  [/\bdentro de (?:la )?red\b/g, 'in-network'],
   [/\bdeducibles?\b/g, 'deductible'],
   [/\bcopagos?\b/g, 'copay'],
   [/\bco-?a?seguros?\b/g, 'coinsurance'],
@@ -304,6 +339,14 @@ const SPANISH_BENEFIT_WORDS: readonly (readonly [RegExp, string])[] = [
   [/\b(?:tengo|tenemos)\b/g, 'do i have'],
   [/\b(?:mis|mi)\b/g, 'my'],
   [/\b(?:nuestr[oa]s?|familia|familiar)\b/g, 'our family'],
+  [/\b(?:esposo|esposa|marido|conyuge)\b/g, 'spouse'],
+  [/\bhijos\b/g, 'children'],
+  [/\bhijo\b/g, 'son'],
+  [/\bhija\b/g, 'daughter'],
+  [/\bniet[oa]s?\b/g, 'grandchild'],
+  [/\bpadres\b/g, 'parents'],
+  [/\b(?:papa|padre)\b/g, 'dad'],
+  [/\b(?:mama|madre)\b/g, 'mom'],
   [/\b(?:este ano|en lo que va del ano)\b/g, 'this year'],
   [/\b(?:el )?ano pasado\b/g, 'last year'],
   [/\breclamaciones\b|\breclamos\b/g, 'claims'],
@@ -357,8 +400,11 @@ function correctBenefitTypos(q: string): string {
 
 export type BenefitParse =
   | { readonly ok: true; readonly intent: BenefitIntent }
-  /** A question about what the data does not hold: the engine answers NULL. */
-  | { readonly ok: false };
+  /**
+   * A question about what the data does not hold: the engine answers NULL; or one naming someone
+   * it cannot tell apart ("my dad" with two parents on the plan): those words are `notUnderstood`.
+   */
+  | { readonly ok: false; readonly notUnderstood?: readonly string[] };
 
 /**
  * Reads a benefit or claim-status question; `undefined` when it is not one (the claims parser
@@ -387,6 +433,7 @@ export function parseBenefitQuestion(question: string, ctx: BenefitContext): Ben
   const categories = serviceCategoriesIn(provider ? q.replace(provider.toLowerCase(), ' ') : q);
   // Spanish: names are read on the text without accents, and its opening words are not names.
   const subject = subjectOf(lang === 'es' ? spanishNameText(text) : text, q, ctx, provider);
+  if ('unclear' in subject) return { ok: false, notUnderstood: [spanishParentWord(text, subject.unclear)] };
   const yearSaid = when.year !== undefined;
   const planYear =
     when.year ?? (when.on ? Number(when.on.slice(0, 4)) : when.from ? Number(when.from.slice(0, 4)) : ctx.today.year);
@@ -416,6 +463,93 @@ export function parseBenefitQuestion(question: string, ctx: BenefitContext): Ben
       ...(when.from ? { from: when.from } : {}),
       ...(when.until ? { until: when.until } : {}),
     },
+  };
+}
+
+// ---------------------------------------------------------------- follow-up fragments
+
+/** SQL that read the plan or claim status: the benefit reader wrote it, or a model did. */
+const BENEFIT_SQL =
+  /\b(plan_benefits|plan_cost_sharing|accumulators|family_accumulators|visit_counts|denial_reasons|claim_status)\b/i;
+
+/** True when an earlier turn's SQL answered a benefit or claim-status question (not a claims one). */
+export function isBenefitSql(sql: string | undefined): boolean {
+  return sql !== undefined && BENEFIT_SQL.test(sql);
+}
+
+/** What a follow-up ("and for the family?", "what about out of network?") says about a benefit question. */
+export interface BenefitFragment {
+  readonly lang: Lang;
+  /** Its words in English, lower case (Spanish read as the English words the rules know). */
+  readonly words: string;
+  /** A kind of its own ("and my out-of-pocket max?"). */
+  readonly kind?: BenefitKind;
+  /** Whose figures, only when it names someone (the asker included: "and me?", "have I met"). */
+  readonly subject?: Subject;
+  /** Words it could not resolve to a person ("my dad" with two parents on the plan). */
+  readonly unclear?: string;
+  readonly network?: Network;
+  readonly year?: number;
+  readonly categories?: readonly ServiceCategory[];
+  /** It asks where the member stands ("how much have I met", "what's left"): the same figures. */
+  readonly standing: boolean;
+}
+
+const SELF_WORDS = /\b(i|me|my|mine|myself|i've|i'm)\b/;
+const STANDING = /\b(met|meet|left|remaining|remain|reached|used|so far|balance|how close|how far|how much)\b/;
+
+/**
+ * Reads what a follow-up fragment names, field by field (undefined: it does not say).
+ *
+ * @example
+ * readBenefitFragment('and for the family?', { today }) // { subject: { kind: 'family' }, standing: false, ... }
+ * readBenefitFragment('what about out of network?', { today }) // { network: 'out_of_network', ... }
+ */
+export function readBenefitFragment(question: string, ctx: BenefitContext): BenefitFragment {
+  const text = question
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+  const lang = detectLanguage(text);
+  // "¿Y Lucas?" is Spanish by its opening mark, "y Lucas" by its first word.
+  const es = lang === 'es' || /^[¿¡]?\s*y\b/i.test(text);
+  const q = correctBenefitTypos(es ? englishBenefitWords(text.toLowerCase()) : text.toLowerCase());
+  const kind = kindOf(q);
+  const categories = serviceCategoriesIn(q);
+  const named = nameSubject(es ? spanishNameText(text) : text, undefined);
+  const first = ctx.asker?.name.split(/\s+/)[0]?.toLowerCase();
+  let subject: Subject | undefined;
+  let unclear: string | undefined;
+  if (named) subject = named.kind === 'name' && named.name.toLowerCase() === first ? { kind: 'self' } : named;
+  else {
+    const parent = parentSubject(q, ctx.roster);
+    if (parent && 'unclear' in parent) unclear = spanishParentWord(text, parent.unclear);
+    else
+      subject =
+        parent ??
+        relationshipSubject(q, ctx.asker) ??
+        (FAMILY.test(q) && !SELF_WORDS.test(q)
+          ? { kind: 'family' }
+          : SELF_WORDS.test(q)
+            ? { kind: 'self' }
+            : undefined);
+  }
+  const when = whenOf(q, ctx.today);
+  const network: Network | undefined = OUT_OF_NETWORK.test(q)
+    ? 'out_of_network'
+    : /\bin[- ]network\b/.test(q)
+      ? 'in_network'
+      : undefined;
+  return {
+    lang: es ? 'es' : 'en',
+    words: q,
+    ...(kind ? { kind } : {}),
+    ...(subject ? { subject } : {}),
+    ...(unclear ? { unclear } : {}),
+    ...(network ? { network } : {}),
+    ...(when.year !== undefined ? { year: when.year } : {}),
+    ...(categories.length ? { categories } : {}),
+    standing: STANDING.test(q),
   };
 }
 
@@ -589,6 +723,18 @@ export function writeBenefitSql(intent: BenefitIntent, memberId: string, asker?:
   }
 }
 
+/** The member's own word for a parent ("mi papá" read as "dad"), so the answer can quote it. */
+function spanishParentWord(text: string, english: string): string {
+  const m = /(?<![\p{L}])(pap[aá]|mam[aá]|padres?|madre)(?![\p{L}])/iu.exec(text);
+  return m?.[1] ?? english.replace(/'s$/, '');
+}
+
+/** The `<not_understood>` tag for words of the question, when there are any (escaped). */
+export function notUnderstoodTag(words: readonly string[] | undefined): string {
+  if (!words?.length) return '';
+  return `<not_understood>${escapeTagContent(words.slice(0, 6).join(', '))}</not_understood>`;
+}
+
 /** The NULL reply: the question needs data the product does not hold. */
 const NULL_SQL = '<sql>NULL</sql>';
 
@@ -602,6 +748,6 @@ const NULL_SQL = '<sql>NULL</sql>';
 export function benefitSqlReply(question: string, memberId: string, ctx: BenefitContext): string | undefined {
   const parsed = parseBenefitQuestion(question, ctx);
   if (!parsed) return undefined;
-  if (!parsed.ok) return NULL_SQL;
+  if (!parsed.ok) return `${NULL_SQL}${notUnderstoodTag(parsed.notUnderstood)}`;
   return `<sql>${writeBenefitSql(parsed.intent, memberId, ctx.asker)}</sql>`;
 }

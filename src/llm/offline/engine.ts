@@ -10,8 +10,9 @@ import type { Asker, Llm, LlmPurpose, LlmRequest, LlmResponse, Row } from '../..
 import { escapeTagContent, readTag } from '../../core/prompt-tags.ts';
 import { parseRosterText } from '../../core/roster.ts';
 import { RELATIONSHIP_CODES, type RelationshipCode } from '../../schema/catalog.ts';
-import { benefitSummaryReply } from './benefit-summary.ts';
-import { type BenefitContext, benefitSqlReply } from './benefits.ts';
+import { resolveBenefitFollowUp } from './benefit-follow-up.ts';
+import { benefitSummaryReply, summarizeBenefit } from './benefit-summary.ts';
+import { type BenefitContext, benefitSqlReply, writeBenefitSql } from './benefits.ts';
 import { type CalendarDate, parseIsoDate, todayUtc } from './dates.ts';
 import { type Resolution, resolveQuestion } from './follow-up.ts';
 import { type Intent, questionRefusal } from './question.ts';
@@ -47,7 +48,8 @@ function todayOf(prompt: string): CalendarDate {
 /** What the benefit module needs from a prompt (benefits.ts). */
 function benefitContext(prompt: string): BenefitContext {
   const asker = parseAsker(readTag(prompt, 'asker'));
-  return { today: todayOf(prompt), ...(asker ? { asker } : {}) };
+  const roster = parseRosterText(readTag(prompt, 'roster'));
+  return { today: todayOf(prompt), ...(asker ? { asker } : {}), ...(roster.length ? { roster } : {}) };
 }
 
 /** The question read in its conversation (`<history>`): on its own, or completed from the earlier turns. */
@@ -87,9 +89,14 @@ export function sqlReply(prompt: string): string {
   // Benefit and claim-status questions stand on their own (benefits.ts); the rest may follow up.
   // A question refused as it stands ("delete my pending claim") is refused whatever it mentions.
   const question = readTag(prompt, 'question') ?? '';
-  const benefit = questionRefusal(question, { memberId })
-    ? undefined
-    : benefitSqlReply(question, memberId, benefitContext(prompt));
+  const refused = questionRefusal(question, { memberId }) !== undefined;
+  // A follow-up of a benefit question ("and for the family?") changes that question.
+  const follow = refused ? undefined : resolveBenefitFollowUp(question, readHistory(prompt), benefitContext(prompt));
+  if (follow?.kind === 'needs_context') return NEEDS_CONTEXT_REPLY;
+  if (follow?.kind === 'unclear') return `${NULL_SQL_REPLY}${notUnderstoodTag(follow.words)}`;
+  if (follow?.kind === 'resolved')
+    return `<sql>${writeBenefitSql(follow.intent, memberId, parseAsker(readTag(prompt, 'asker')))}</sql>`;
+  const benefit = refused ? undefined : benefitSqlReply(question, memberId, benefitContext(prompt));
   if (benefit !== undefined) return benefit;
   const r = resolutionOf(prompt, memberId);
   if (r.kind === 'needs_context') return NEEDS_CONTEXT_REPLY;
@@ -113,13 +120,22 @@ function rowsOf(text: string | undefined): Row[] | undefined {
   }
 }
 
+/** The benefit answer for a summary prompt: its question read on its own, or as a benefit follow-up (`<history>`). */
+function benefitSummaryOf(prompt: string, rows: readonly Row[], rowCount: number): string | undefined {
+  const question = readTag(prompt, 'question') ?? '';
+  const ctx = benefitContext(prompt);
+  const follow = resolveBenefitFollowUp(question, readHistory(prompt), ctx);
+  if (follow?.kind === 'resolved') return summarizeBenefit(follow.intent, rows, rowCount);
+  return benefitSummaryReply(question, rows, rowCount, ctx);
+}
+
 /** The reply to a summary prompt: plain text built from `<question>`, `<rows>` and `<row_count>`. */
 export function summaryReply(prompt: string): string {
   const rows = rowsOf(readTag(prompt, 'rows'));
   if (!rows) return "Sorry, I couldn't read the results of your question. Please try again.";
   const count = Number(readTag(prompt, 'row_count'));
   const rowCount = Number.isSafeInteger(count) && count >= 0 ? count : rows.length;
-  const benefit = benefitSummaryReply(readTag(prompt, 'question') ?? '', rows, rowCount, benefitContext(prompt));
+  const benefit = benefitSummaryOf(prompt, rows, rowCount);
   if (benefit !== undefined) return benefit;
   const intent = intentOf(prompt, readTag(prompt, 'member_id') ?? '');
   const lang = detectLanguage(readTag(prompt, 'question') ?? '');

@@ -12,6 +12,7 @@
  * Words of a follow-up the engine does not understand are named, as for any question.
  */
 import type { HistoryEntry } from '../../core/conversation.ts';
+import { isBenefitSql } from './benefits.ts';
 import {
   type Amount,
   type Intent,
@@ -40,7 +41,7 @@ const normal = (q: string) =>
     .trim();
 
 /** Words that open a follow-up. */
-const LEAD =
+export const FOLLOW_UP_LEAD =
   /^[¿¡"']?\s*(and|also|plus|but|now|then|ok(ay)?,?|so|what about|how about|what of|same for|same thing for|only|just|except|y|y que tal|que tal|qué tal|solo|sólo)\b/i;
 /** Pointing back at the earlier answer, unmistakably. */
 const STRONG_ANAPHORA =
@@ -69,7 +70,7 @@ const PROVIDER_QUESTION = /\bwhich (providers?|doctors?|pharmac(y|ies)|hospitals
  */
 export function isFollowUp(question: string, ctx: ParseContext): boolean {
   const q = normal(question);
-  if (LEAD.test(q) || STRONG_ANAPHORA.test(q) || WEAK_ANAPHORA.test(q)) return true;
+  if (FOLLOW_UP_LEAD.test(q) || STRONG_ANAPHORA.test(q) || WEAK_ANAPHORA.test(q)) return true;
   // A short fragment that asks for nothing by itself ("last year?", "for my wife?").
   const words = q.split(/\s+/).filter(Boolean);
   if (words.length <= 4 && !MEASURE_WORDS.test(q) && !/\bclaims?\b/i.test(q)) return true;
@@ -163,8 +164,10 @@ function merge(base: Intent, c: Changes): Intent {
 function latestIntent(history: readonly HistoryEntry[], ctx: ParseContext): Intent | undefined {
   let intent: Intent | undefined;
   for (const turn of history) {
-    if (!turn.sql || turn.question.trim() === '') {
-      intent = undefined; // a refused turn: nothing to follow after it
+    // A refused turn, or one about the plan's figures or claim status (benefit-follow-up.ts
+    // follows those): nothing for a claims follow-up to build on.
+    if (!turn.sql || turn.question.trim() === '' || isBenefitSql(turn.sql)) {
+      intent = undefined;
       continue;
     }
     const r = resolveWith(turn.question, intent, ctx);
@@ -185,11 +188,11 @@ function resolveWith(question: string, base: Intent | undefined, ctx: ParseConte
     // or a fragment naming a period, person, type or provider asks for the whole question;
     // anything else ("tell me a joke") is refused as it would be alone.
     if (alone.ok)
-      return STRONG_ANAPHORA.test(q) || (LEAD.test(q) && !MEASURE_WORDS.test(q.replace(LEAD, '')))
+      return STRONG_ANAPHORA.test(q) || (FOLLOW_UP_LEAD.test(q) && !MEASURE_WORDS.test(q.replace(FOLLOW_UP_LEAD, '')))
         ? { kind: 'needs_context' }
         : { kind: 'standalone', parsed: alone };
     const fragment = changesOf(q, ctx);
-    const pointsBack = LEAD.test(q) || STRONG_ANAPHORA.test(q) || WEAK_ANAPHORA.test(q);
+    const pointsBack = FOLLOW_UP_LEAD.test(q) || STRONG_ANAPHORA.test(q) || WEAK_ANAPHORA.test(q);
     return typeof fragment !== 'string' && (!isEmpty(fragment.changes) || pointsBack)
       ? { kind: 'needs_context' }
       : { kind: 'standalone', parsed: alone };

@@ -19,7 +19,7 @@ go goes went gone going come came use used using been into visit visits visited 
 all any some each every one ones single both either neither other another same
 much many lot lots overall altogether combined amount amounts money dollars dollar bucks
 claim claims record records history item items entry entries charge thing things stuff
-time times trip trips stay stays work test tests exam exams service services care health healthcare
+time times trip trips stay stays session sessions sesion sesiones work test tests exam exams service services care health healthcare
 didnt dont doesnt havent hasnt wasnt werent isnt arent cant wont ill youre
 far since until til till through thru between during within per
 been being happen happened happening receive received getting made make
@@ -221,6 +221,57 @@ export const SERVICE_PHRASES: readonly ServicePhrase[] = [
     ],
   },
   {
+    key: 'chiropractic',
+    phrases: [
+      'chiropractor',
+      'chiropractors',
+      'chiropractic',
+      'chiropractic care',
+      'chiro',
+      'chiros',
+      'quiropractico',
+      'quiropractica',
+      'quiropracticos',
+    ],
+  },
+  {
+    key: 'occupational_therapy',
+    phrases: [
+      'occupational therapy',
+      'occupational therapist',
+      'occupational therapists',
+      'terapia ocupacional',
+      'terapeuta ocupacional',
+    ],
+  },
+  {
+    key: 'speech_therapy',
+    phrases: [
+      'speech therapy',
+      'speech therapist',
+      'speech therapists',
+      'speech and language therapy',
+      'speech language therapy',
+      'speech pathologist',
+      'speech language pathologist',
+      'terapia del habla',
+      'terapia de lenguaje',
+      'logopeda',
+    ],
+  },
+  {
+    // Preventive care is a service category of the claims (the seed derives it from the preventive diagnoses).
+    key: 'preventive_care',
+    phrases: [
+      'preventive care',
+      'preventative care',
+      'preventive',
+      'preventative',
+      'cuidado preventivo',
+      'atencion preventiva',
+    ],
+  },
+  {
     key: 'hospital',
     phrases: [
       'hospital',
@@ -334,18 +385,6 @@ export const SERVICE_PHRASES: readonly ServicePhrase[] = [
 /** Diagnoses by member words → ICD-10 codes present in the data. */
 export const DIAGNOSIS_PHRASES: readonly { readonly codes: readonly string[]; readonly phrases: readonly string[] }[] =
   [
-    {
-      // Preventive care: checkups and vaccines (the seed's and the plan's preventive diagnoses).
-      codes: ['Z00.00', 'Z00.129', 'Z23'],
-      phrases: [
-        'preventive care',
-        'preventative care',
-        'preventive',
-        'preventative',
-        'cuidado preventivo',
-        'atencion preventiva',
-      ],
-    },
     {
       codes: ['Z00.00', 'Z00.129'],
       phrases: [

@@ -9,7 +9,7 @@
  * different question.
  */
 import { detectLanguage, type Lang } from '../../core/language.ts';
-import type { Kinship, ParsedRosterEntry } from '../../core/roster.ts';
+import { type Kinship, type ParsedRosterEntry, readParentWord } from '../../core/roster.ts';
 import type { ClaimType, RelationshipCode } from '../../schema/catalog.ts';
 import type { MoneyColumn } from '../../schema/vocabulary.ts';
 import { addDays, addMonths, type CalendarDate, makeDate, toIso } from './dates.ts';
@@ -670,6 +670,8 @@ function namesSomeoneElse(s: Sentence, names: ReadonlySet<string>): boolean {
   });
 }
 
+const lastWord = (text: string) => text.trim().split(/\s+/).at(-1) ?? text;
+
 function resolveKinships(roster: readonly ParsedRosterEntry[], word: PersonWord): ParsedRosterEntry[] {
   const kin = (...k: Kinship[]) => roster.filter((p) => k.includes(p.kinship));
   switch (word) {
@@ -722,7 +724,18 @@ function readPeople(s: Sentence, ctx: ParseContext, notUnderstood: string[], lan
     if (word === 'self' || word === 'family') continue;
     s.take(new RegExp(`(?<![\\w])${possessive}(?:${list.join('|')})(?![\\w])`, 'g'), (m) => {
       if (roster.length) {
-        const found = resolveKinships(roster, word);
+        // "mom" / "dad": the data holds no one's sex; with two parents who could be meant, the
+        // member is asked for a name (the words are not understood), never answered by a guess.
+        const parent =
+          word === 'parent'
+            ? readParentWord(
+                roster,
+                lastWord(m[0]),
+                (p) => p.kinship,
+                (p) => p.visible,
+              )
+            : undefined;
+        const found = parent ? (parent.kind === 'people' ? parent.people : []) : resolveKinships(roster, word);
         if (found.length === 0) notUnderstood.push(m[0]);
         chosen.push(...found);
       } else {

@@ -99,4 +99,21 @@ describe('writeSql', () => {
     assert.equal(sqlString("O'Brien; DROP"), "'O''Brien DROP'");
     assert.throws(() => writeSql(base, '1 OR 1=1'));
   });
+
+  it('filters a kind of care on service_category when the claims carry it, and drops a claim type it implies', () => {
+    assert.equal(
+      writeSql({ ...base, service: 'chiropractic', claimType: 'Medical' }, M),
+      "SELECT count(*) AS claim_count FROM claims_history WHERE member_id = 1000000001 AND service_category = 'chiropractic'",
+    );
+    assert.equal(
+      writeSql({ ...base, service: 'physical_therapy', claimType: 'Medical' }, M),
+      "SELECT count(*) AS claim_count FROM claims_history WHERE member_id = 1000000001 AND provider_name ILIKE '%physical therapy%'",
+    );
+    // Prescriptions of a kind of care are not implied by it: the claim type stays.
+    assert.match(writeSql({ ...base, service: 'preventive_care', claimType: 'RX' }, M), /claim_type = 'RX'/);
+    for (const service of ['chiropractic', 'occupational_therapy', 'speech_therapy', 'preventive_care']) {
+      const sql = writeSql({ ...base, service, measure: Measure.LIST }, M);
+      assert.ok(validateSql(sql, { memberId: M }).ok, sql);
+    }
+  });
 });

@@ -68,13 +68,16 @@ function conditions(intent: Intent, memberId: string, asker: Asker | undefined):
   const where = [`member_id = ${memberId}`];
   const who = peopleCondition(intent.people, asker);
   if (who) where.push(who);
-  if (intent.claimType) where.push(`claim_type = '${intent.claimType}'`);
+  // A kind of medical care already says the claims are medical ("physical therapy appointments").
+  if (intent.claimType && !(intent.claimType === 'Medical' && intent.service))
+    where.push(`claim_type = '${intent.claimType}'`);
   if (intent.provider) where.push(`provider_name ILIKE ${sqlString(intent.provider)}`);
   if (intent.service === 'er') {
     where.push(`procedure_code IN (${ER_PROCEDURE_CODES.map((c) => `'${c}'`).join(', ')})`);
   } else if (intent.service) {
     const kind = SERVICE_KINDS.find((k) => k.key === intent.service);
-    if (kind) {
+    if (kind?.category) where.push(`service_category = '${kind.category}'`);
+    else if (kind) {
       const parts = kind.patterns.map((p) => `provider_name ILIKE '${p}'`);
       where.push(parts.length === 1 ? (parts[0] as string) : `(${parts.join(' OR ')})`);
     }

@@ -142,7 +142,8 @@ function whereWords(intent: Intent | undefined, lang: Lang): string {
   if (intent.service === 'er') parts.push(es ? 'en la sala de emergencias' : 'at the emergency room');
   else if (intent.service) {
     const kind = SERVICE_KINDS.find((k) => k.key === intent.service);
-    if (kind) parts.push(`${es ? 'en' : 'at'} ${es ? kind.es : kind.en}`);
+    if (kind?.category) parts.push(`${es ? 'de' : 'for'} ${es ? kind.es : kind.en}`);
+    else if (kind) parts.push(`${es ? 'en' : 'at'} ${es ? kind.es : kind.en}`);
   }
   return parts.length ? ` ${parts.join(' ')}` : '';
 }
