@@ -322,6 +322,7 @@ export class PgMemberDb implements MemberDb {
       destroySocket(client);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    let answered = false;
     try {
       // One round trip for the whole setup (simple protocol: one message). That is also what lets
       // app.open_scope run at all: it refuses any statement but those of the message that began
@@ -336,7 +337,9 @@ export class PgMemberDb implements MemberDb {
       )) as unknown as pg.QueryResult<{ n: string | number }>[];
       const visibleRows = Number(results[results.length - 1]?.rows[0]?.n ?? Number.NaN);
       if (!Number.isFinite(visibleRows)) throw new Error('unexpected setup result');
-      return await run(client, visibleRows);
+      const result = await run(client, visibleRows);
+      answered = true;
+      return result;
     } catch (err) {
       if (signal?.aborted) throw outOfTime();
       throw toDbError(broken && !isConnectionError(err) ? broken : err);
@@ -344,8 +347,12 @@ export class PgMemberDb implements MemberDb {
       signal?.removeEventListener('abort', onAbort);
       // Always ROLLBACK: it ends the scope and every SET LOCAL. If it fails the
       // connection's state is unknown, so hand it back as broken and let the pool destroy it.
-      await releaseAfterRollback(client, () => broken);
-      client.off('error', onError);
+      // With the rows in hand the caller need not wait for it (one round trip less per ask): the
+      // connection goes back to the pool once it is done (bounded), and the error listener stays
+      // until then. After a failure it is awaited, so the error reported is this call's own.
+      const released = releaseAfterRollback(client, () => broken).finally(() => client.off('error', onError));
+      if (answered) released.catch(() => undefined);
+      else await released;
     }
   }
 
