@@ -47,6 +47,48 @@ export async function boundedQuery<R extends pg.QueryResultRow>(
   }
   if (signal?.aborted) throw outOfTime();
   const statementTimeoutMs = Math.max(1, Math.floor(timeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS));
+  const guarded = await guardedCheckout(pool, signal);
+  let ok = false;
+  try {
+    // One round trip opens the transaction with the bound (the value is a validated integer).
+    await guarded.client.query(`BEGIN; SET LOCAL statement_timeout = ${statementTimeoutMs}`);
+    const res = await guarded.client.query<R>(text, values as unknown[]);
+    await guarded.client.query('COMMIT');
+    ok = true;
+    return res;
+  } catch (err) {
+    throw guarded.failure(err);
+  } finally {
+    await guarded.release({ committed: ok });
+  }
+}
+
+/** A checked-out client whose connection errors and deadline are its call's, never the process's. */
+export interface GuardedClient {
+  readonly client: pg.PoolClient;
+  /** The error to throw for `err`: out of time, the connection's own failure, or `err` as a DbError. */
+  failure(err: unknown): Error;
+  /**
+   * Hands the client back: straight to the pool when the call committed (or ended) its
+   * transaction on a healthy connection, else after a bounded ROLLBACK. The error listener stays
+   * until the client is back.
+   */
+  release(opts: { committed: boolean }): Promise<void>;
+}
+
+/**
+ * Checks a client out of `pool` for one call (aborted with `signal`, a
+ * {@link DbConnectionError} if none comes) and guards it until {@link GuardedClient.release}: an
+ * `error` event on its connection fails this call instead of ending the process, and when
+ * `signal` aborts the socket is destroyed, so the statement fails at once and the pool drops the
+ * client (statement_timeout normally ends the statement first; this also covers a server that no
+ * longer answers at all).
+ *
+ * @example
+ * const g = await guardedCheckout(pool, signal);
+ * try { return await g.client.query('SELECT 1'); } catch (err) { throw g.failure(err); } finally { await g.release({ committed: false }); }
+ */
+export async function guardedCheckout(pool: pg.Pool, signal: AbortSignal | undefined): Promise<GuardedClient> {
   let client: pg.PoolClient;
   try {
     client = await checkout(pool, signal);
@@ -64,23 +106,22 @@ export async function boundedQuery<R extends pg.QueryResultRow>(
     destroySocket(client);
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  let ok = false;
-  try {
-    // One round trip opens the transaction with the bound (the value is a validated integer).
-    await client.query(`BEGIN; SET LOCAL statement_timeout = ${statementTimeoutMs}`);
-    const res = await client.query<R>(text, values as unknown[]);
-    await client.query('COMMIT');
-    ok = true;
-    return res;
-  } catch (err) {
-    if (signal?.aborted) throw outOfTime();
-    throw toDbError(broken && !isConnectionError(err) ? broken : err);
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    if (ok && !broken) client.release();
-    else await releaseAfterRollback(client, () => broken);
-    client.off('error', onError);
-  }
+  return {
+    client,
+    failure: (err) => {
+      if (signal?.aborted) return outOfTime();
+      return toDbError(broken && !isConnectionError(err) ? broken : err);
+    },
+    release: async ({ committed }) => {
+      signal?.removeEventListener('abort', onAbort);
+      try {
+        if (committed && !broken) client.release();
+        else await releaseAfterRollback(client, () => broken);
+      } finally {
+        client.off('error', onError);
+      }
+    },
+  };
 }
 
 /**

@@ -13,8 +13,8 @@ import { isMemberId, isPersonId } from '../core/ids.ts';
 import type { Asker, FamilyMember, MemberDb, MemberScope, QueryResult, Row } from '../core/ports.ts';
 import type { ReasonCode } from '../core/reasons.ts';
 import { MEMBER_TABLES, type RelationshipCode } from '../schema/catalog.ts';
-import { boundedQuery, checkout, destroySocket, outOfTime, releaseAfterRollback } from './bounded-query.ts';
-import { DbConnectionError, DbScopeError, DbTooExpensiveError, isConnectionError, toDbError } from './errors.ts';
+import { boundedQuery, guardedCheckout, outOfTime } from './bounded-query.ts';
+import { DbScopeError, DbTooExpensiveError, isConnectionError, toDbError } from './errors.ts';
 import { type PlanEstimate, planEstimate } from './plan.ts';
 import { jsonSafeTypes } from './type-parsers.ts';
 
@@ -302,26 +302,8 @@ export class PgMemberDb implements MemberDb {
       this.#canSetTempFileLimit = undefined;
       return outOfTime();
     });
-    let client: pg.PoolClient;
-    try {
-      client = await checkout(this.#reader, signal);
-    } catch (err) {
-      if (signal?.aborted) throw outOfTime();
-      throw new DbConnectionError('could not get a database connection', { cause: err });
-    }
-    // From checkout to release: a dropped connection is this transaction's failure, never the process's.
-    let broken: Error | undefined;
-    const onError = (err: Error) => {
-      broken ??= err;
-    };
-    client.on('error', onError);
-    // Out of time: drop the connection. statement_timeout (capped at this call's share) normally
-    // ends the statement first; this also covers a server that no longer answers at all.
-    const onAbort = () => {
-      broken ??= outOfTime();
-      destroySocket(client);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const guarded = await guardedCheckout(this.#reader, signal);
+    const { client } = guarded;
     let answered = false;
     try {
       // One round trip for the whole setup (simple protocol: one message). That is also what lets
@@ -341,16 +323,14 @@ export class PgMemberDb implements MemberDb {
       answered = true;
       return result;
     } catch (err) {
-      if (signal?.aborted) throw outOfTime();
-      throw toDbError(broken && !isConnectionError(err) ? broken : err);
+      throw guarded.failure(err);
     } finally {
-      signal?.removeEventListener('abort', onAbort);
-      // Always ROLLBACK: it ends the scope and every SET LOCAL. If it fails the
-      // connection's state is unknown, so hand it back as broken and let the pool destroy it.
-      // With the rows in hand the caller need not wait for it (one round trip less per ask): the
-      // connection goes back to the pool once it is done (bounded), and the error listener stays
-      // until then. After a failure it is awaited, so the error reported is this call's own.
-      const released = releaseAfterRollback(client, () => broken).finally(() => client.off('error', onError));
+      // Always ROLLBACK: it ends the scope and every SET LOCAL. If it fails the connection's state
+      // is unknown, so it goes back as broken and the pool destroys it. With the rows in hand the
+      // caller need not wait for it (one round trip less per ask): the connection goes back to
+      // the pool once it is done (bounded). After a failure it is awaited, so the error reported
+      // is this call's own.
+      const released = guarded.release({ committed: false });
       if (answered) released.catch(() => undefined);
       else await released;
     }
