@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AskResult, Stage } from '../core/ask-result.ts';
 import { centsOf, countOf, longDate, money } from '../core/format.ts';
 import type { Cell, MemberScope, PromptStore, PromptTemplate, Row, TemplateName } from '../core/ports.ts';
+import { Reason } from '../core/reasons.ts';
 import { firstNameOf, type Roster } from '../core/roster.ts';
 import { InMemoryConversationStore } from '../core/testing.ts';
 import { type InterpretationParts, interpretSql } from '../interpret/index.ts';
@@ -190,11 +191,19 @@ async function runCase(c: EvalCase, ports: AskPorts, today: string) {
   if (r.status === 'refused' || r.status === 'withheld') return done('sql', 'rows', 'refused', `refused (${r.code})`);
   if (!r.sql) return done('sql', 'rows', 'refused', 'no SQL was run');
   if (leak) return done('sql', 'rows', 'wrong', 'names a private person', true);
-  let got: Row[];
-  try {
-    got = (await ports.db.runMemberQuery(r.sql, scope, { rowCap: COMPARE_ROW_CAP })).rows;
-  } catch {
-    return done('sql', 'rows', 'wrong', 'generated SQL failed');
+  let got: Row[] | undefined;
+  // The pipeline already ran this SQL: a re-run that times out or loses the database (a loaded
+  // machine) says nothing about the answer, so it is tried twice and then counted as not
+  // compared (refused), never as a wrong figure. Any other failure is the SQL's own: wrong.
+  for (let attempt = 1; got === undefined; attempt++) {
+    try {
+      got = (await ports.db.runMemberQuery(r.sql, scope, { rowCap: COMPARE_ROW_CAP })).rows;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code !== Reason.DB_TIMEOUT && code !== Reason.DB_UNAVAILABLE)
+        return done('sql', 'rows', 'wrong', 'generated SQL failed');
+      if (attempt === 2) return done('sql', 'rows', 'refused', `generated SQL could not be re-run (${code})`);
+    }
   }
   const same = c.expected.contains ? containsResults : sameClaims;
   if (!same(reference, got, isOrdered(sql))) return done('sql', 'rows', 'wrong', 'different rows');
