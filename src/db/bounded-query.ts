@@ -28,6 +28,10 @@ export const outOfTime = (): DbTimeoutError => new DbTimeoutError('the ask ran o
  * is `pool.query`; otherwise it is bounded as this module says, and a call that ran out of time
  * rejects with {@link DbTimeoutError} (DB_TIMEOUT). Every failure is a `DbError`.
  *
+ * `readOnly` (a read of STABLE functions: roster, asker, conversation history): the transaction is
+ * READ ONLY and, with the rows in hand, the caller does not wait for its end (one round trip less);
+ * the connection goes back to the pool after a bounded ROLLBACK. A write awaits its COMMIT.
+ *
  * @example
  * const res = await boundedQuery(pool, 'SELECT app.conversation_start($1, $2, $3)', [m, p, s], callShare(deadline));
  */
@@ -36,6 +40,7 @@ export async function boundedQuery<R extends pg.QueryResultRow>(
   text: string,
   values: readonly unknown[],
   call: CallOptions = {},
+  opts: { readonly readOnly?: boolean } = {},
 ): Promise<pg.QueryResult<R>> {
   const { signal, timeoutMs } = call;
   if (!signal && timeoutMs === undefined) {
@@ -48,18 +53,26 @@ export async function boundedQuery<R extends pg.QueryResultRow>(
   if (signal?.aborted) throw outOfTime();
   const statementTimeoutMs = Math.max(1, Math.floor(timeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS));
   const guarded = await guardedCheckout(pool, signal);
-  let ok = false;
+  let committed = false;
+  let answered = false;
   try {
     // One round trip opens the transaction with the bound (the value is a validated integer).
-    await guarded.client.query(`BEGIN; SET LOCAL statement_timeout = ${statementTimeoutMs}`);
+    await guarded.client.query(
+      `BEGIN${opts.readOnly ? ' READ ONLY' : ''}; SET LOCAL statement_timeout = ${statementTimeoutMs}`,
+    );
     const res = await guarded.client.query<R>(text, values as unknown[]);
-    await guarded.client.query('COMMIT');
-    ok = true;
+    if (opts.readOnly) answered = true;
+    else {
+      await guarded.client.query('COMMIT');
+      committed = true;
+    }
     return res;
   } catch (err) {
     throw guarded.failure(err);
   } finally {
-    await guarded.release({ committed: ok });
+    const released = guarded.release({ committed });
+    if (answered) released.catch(() => undefined);
+    else await released;
   }
 }
 

@@ -75,6 +75,7 @@ export class PgConversationStore implements ConversationStore {
       'SELECT app.conversation_history($1::uuid, $2::bigint, $3, $4)::text AS turns',
       [id, p.memberId, p.personId, Math.max(0, Math.floor(limit))],
       call,
+      { readOnly: true },
     );
     const text = res.rows[0]?.turns;
     if (!text) return undefined;
@@ -123,6 +124,7 @@ export class PgConversationStore implements ConversationStore {
       'SELECT question, validated_sql, status, reason_code FROM app.conversation_turn($1, $2::bigint, $3)',
       [requestId, p.memberId, p.personId],
       call,
+      { readOnly: true },
     );
     const t = res.rows[0];
     if (!t) return undefined;
@@ -156,7 +158,12 @@ export class PgConversationStore implements ConversationStore {
     return Number(res.rows[0]?.n ?? 0);
   }
 
-  #query<R extends pg.QueryResultRow>(text: string, values: unknown[], call: CallOptions): Promise<pg.QueryResult<R>> {
-    return boundedQuery<R>(this.#pool, text, values, call);
+  #query<R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[],
+    call: CallOptions,
+    opts: { readonly readOnly?: boolean } = {},
+  ): Promise<pg.QueryResult<R>> {
+    return boundedQuery<R>(this.#pool, text, values, call, opts);
   }
 }

@@ -223,6 +223,7 @@ export class PgMemberDb implements MemberDb {
       'SELECT name, relationship_code, visible, is_self FROM app.family_roster($1::bigint, $2::text)',
       [scope.memberId, scope.personId ?? null],
       opts,
+      { readOnly: true },
     );
     return res.rows.map((r) => ({
       name: r.name,
@@ -245,6 +246,7 @@ export class PgMemberDb implements MemberDb {
       'SELECT name, relationship_code FROM app.describe_person($1::bigint, $2::text)',
       [scope.memberId, scope.personId ?? null],
       opts,
+      { readOnly: true },
     );
     const row = res.rows[0];
     return row ? { name: row.name, relationship: row.relationship_code } : undefined;
