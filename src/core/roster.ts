@@ -109,6 +109,36 @@ export function kinshipOf(roster: Roster, entry: RosterEntry): Kinship {
   return kinshipToAsker(asker.relationship, entry.relationship, entry.self);
 }
 
+// ---------------------------------------------------------------- "Sophie's dad"
+
+/** A family member's relative named through them: "Sophie's dad", "Daniel's youngest son". */
+const KIN_OF_NAMED =
+  /(?<![\p{L}\d])(\p{Lu}[\p{L}]+)['’]s\s+(?:[a-z]+\s+)?(mom|mum|mommy|mother|dad|daddy|father|parents?|husband|wife|spouse|partner|sons?|daughters?|kids?|children|child|grand(?:son|daughter|child|children|kids?)|brothers?|sisters?|siblings?)(?![\p{L}\d])/u;
+
+/**
+ * A relative named through a person on the plan ("Sophie's dad"). Asked by that person it is
+ * their own relative, so the name is read as "my"; through anyone else the engines do not resolve
+ * kinship relative to another person, so the phrase is returned as not understood (answering
+ * about the named person instead would state a figure for someone the member did not ask about).
+ * Names not on the plan are left alone (other rules refuse them).
+ *
+ * @example
+ * kinOfNamed("How much has Sophie's dad paid?", ['Daniel', 'Sophie'], 'Sophie') // { text: 'How much has my dad paid?', phrase: "Sophie's dad" }
+ * kinOfNamed("How much has Daniel's son paid?", ['Daniel', 'Lucas'], 'Elena') // { text: …, unclear: "Daniel's son" }
+ */
+export function kinOfNamed(
+  text: string,
+  firstNames: readonly string[],
+  selfFirstName: string | undefined,
+): { readonly text: string; readonly unclear?: string; readonly phrase?: string } {
+  const m = KIN_OF_NAMED.exec(text);
+  const name = m?.[1]?.toLowerCase();
+  if (!m || !name || !firstNames.some((n) => n.toLowerCase() === name)) return { text };
+  if (name !== selfFirstName?.toLowerCase()) return { text, unclear: m[0] };
+  // "<Name>'s" is the name, an apostrophe and an s.
+  return { text: `${text.slice(0, m.index)}my${text.slice(m.index + (m[1]?.length ?? 0) + 2)}`, phrase: m[0] };
+}
+
 // ---------------------------------------------------------------- "mom", "dad"
 
 /**

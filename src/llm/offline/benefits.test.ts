@@ -128,6 +128,20 @@ describe('benefit questions: what is asked', () => {
     assert.deepEqual(intent('How much of my deductible is left, Daniel here').subject, { kind: 'self' });
   });
 
+  it("a relative named through someone: the asker's own name is 'my', another name's relative is not understood", () => {
+    const sophie: Asker = { name: 'Sophie Whitfield', relationship: 'daughter' };
+    assert.deepEqual(intent("How much of the deductible has Sophie's dad met?", sophie).subject, {
+      kind: 'relationship',
+      codes: ['subscriber', 'spouse'],
+      label: 'parents',
+    });
+    // Never answered about Daniel himself (nor about Elena, the asker).
+    for (const q of ["How much of Daniel's son's deductible is left?", "Has Lucas's dad met his deductible?"]) {
+      const p = parseBenefitQuestion(q, { today, asker: elena });
+      assert.ok(p && !(p.ok && (p.intent.subject.kind === 'name' || p.intent.subject.kind === 'self')), q);
+    }
+  });
+
   it('refuses what the data does not hold (NULL SQL), and the guard names the topic', () => {
     for (const [q, topic] of [
       ['Do I need prior authorization for an MRI?', 'prior_authorization'],

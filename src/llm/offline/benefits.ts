@@ -12,7 +12,7 @@
 import { detectLanguage, type Lang } from '../../core/language.ts';
 import type { Asker } from '../../core/ports.ts';
 import { escapeTagContent } from '../../core/prompt-tags.ts';
-import { type ParsedRosterEntry, readParentWord } from '../../core/roster.ts';
+import { kinOfNamed, type ParsedRosterEntry, readParentWord } from '../../core/roster.ts';
 import { notInDataTopic, serviceCategoriesIn } from '../../schema/benefit-words.ts';
 import type { Network, RelationshipCode, ServiceCategory } from '../../schema/catalog.ts';
 import { addMonths, type CalendarDate, MONTH_NAMES, makeDate, toIso } from './dates.ts';
@@ -167,6 +167,23 @@ function subjectOf(
   ctx: BenefitContext,
   provider: string | undefined,
 ): Subject | { readonly unclear: string } {
+  // "Sophie's dad" asked by Sophie is "my dad"; "Daniel's son" asked by anyone else is not
+  // resolved (core/roster.ts kinOfNamed): said as not understood, never answered about Daniel.
+  // Without the roster, any capitalized word that is not a plan or sentence word may be a name.
+  const firstNames = ctx.roster?.length
+    ? ctx.roster.map((p) => p.firstName)
+    : [...question.matchAll(/\b[A-Z][a-z]+\b/g)].map((m) => m[0]).filter((w) => !NOT_NAMES.has(w.toLowerCase()));
+  const self = ctx.asker?.name.split(/\s+/)[0];
+  const kin = kinOfNamed(question, firstNames, self);
+  if (kin.unclear) return { unclear: kin.unclear };
+  if (kin.text !== question) {
+    const mine = kin.text.toLowerCase();
+    const parent = parentSubject(mine, ctx.roster);
+    if (parent) return parent;
+    const rel = relationshipSubject(mine, ctx.asker);
+    if (rel) return rel;
+    return { unclear: kin.phrase ?? question };
+  }
   const named = nameSubject(question, provider);
   if (named) {
     // "my claim" by the asker named by their own first name is still the asker.

@@ -59,6 +59,19 @@ describe('people, relative to the asker', () => {
     assert.deepEqual(who(read('How many claims this year?', '03').intent), ['Sophie:self']);
   });
 
+  it("a relative named through someone ('Sophie's dad'): the asker's own name reads as 'my', anyone else's is not understood", () => {
+    // Sophie asking about her own dad: both parents (no sex in the data), never Sophie herself.
+    assert.deepEqual(who(read("How many claims did Sophie's dad have this year?", '03').intent), [
+      'Daniel:parent',
+      'Elena:parent',
+    ]);
+    // Elena asking about "Daniel's son": not resolved, so not answered about Daniel (or Daniel and Lucas).
+    assert.deepEqual(read("How many claims did Daniel's son have this year?", '02').notUnderstood, ["Daniel's son"]);
+    assert.deepEqual(read("What did Elena's husband spend on prescriptions?").notUnderstood, ["Elena's husband"]);
+    // A plain possessive of a name is still that person.
+    assert.deepEqual(who(read("Show Lucas's claims this year").intent), ['Lucas:son']);
+  });
+
   it('a relation that is not on the plan is not understood, never someone else', () => {
     const r = read('How many claims did my grandson have?');
     assert.deepEqual(r.notUnderstood, ['my grandson']);

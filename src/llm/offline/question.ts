@@ -9,7 +9,7 @@
  * different question.
  */
 import { detectLanguage, type Lang } from '../../core/language.ts';
-import { type Kinship, type ParsedRosterEntry, readParentWord } from '../../core/roster.ts';
+import { type Kinship, kinOfNamed, type ParsedRosterEntry, readParentWord } from '../../core/roster.ts';
 import type { ClaimType, RelationshipCode } from '../../schema/catalog.ts';
 import type { MoneyColumn } from '../../schema/vocabulary.ts';
 import { addDays, addMonths, type CalendarDate, makeDate, toIso } from './dates.ts';
@@ -995,16 +995,23 @@ const CLAIM_FILLERS = new Set(STOPWORDS);
  * //   columns: ['allowed_amount', 'patient_responsibility'], period: { from: '2026-01-01', until: '2027-01-01' } }, notUnderstood: [] }
  */
 export function parseQuestion(question: string, ctx: ParseContext): ParseResult {
-  const q = question.replace(/\s+/g, ' ').trim();
+  const roster = ctx.roster ?? [];
+  // "Sophie's dad" asked by Sophie is "my dad"; "Daniel's son" asked by anyone else is not
+  // resolved (core/roster.ts kinOfNamed): said as not understood, never counted as Daniel's.
+  const kin = kinOfNamed(
+    question.replace(/\s+/g, ' ').trim(),
+    roster.map((p) => p.firstName),
+    roster.find((p) => p.kinship === 'self')?.firstName,
+  );
+  const q = kin.text;
   const refused = refusal(q, ctx);
   if (refused) return { ok: false, reason: refused };
   const lang = detectLanguage(q);
-  const roster = ctx.roster ?? [];
   const names = new Set(
     roster.flatMap((p) => [p.firstName, ...p.fullName.split(' ')]).map((n) => stripAccents(n.toLowerCase())),
   );
   const s = new Sentence(tokenize(q, [...names]));
-  const notUnderstood: string[] = [];
+  const notUnderstood: string[] = kin.unclear ? [kin.unclear] : [];
 
   const period = readPeriods(s, ctx.today, notUnderstood);
   const amounts = readAmounts(s);
