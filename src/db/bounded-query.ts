@@ -15,7 +15,7 @@ import { abortable, type CallOptions } from '../core/deadline.ts';
 import { DbConnectionError, DbTimeoutError, isConnectionError, toDbError } from './errors.ts';
 
 /** How long a ROLLBACK after a failed or aborted call may take before the connection is dropped instead. */
-export const ROLLBACK_TIMEOUT_MS = 1000;
+const ROLLBACK_TIMEOUT_MS = 1000;
 
 /** Statement timeout of a bounded call that has a signal but no time of its own. */
 const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
@@ -70,23 +70,22 @@ export async function boundedQuery<R extends pg.QueryResultRow>(
   } catch (err) {
     throw guarded.failure(err);
   } finally {
-    const released = guarded.release({ committed });
-    if (answered) released.catch(() => undefined);
-    else await released;
+    await guarded.release({ committed, background: answered });
   }
 }
 
 /** A checked-out client whose connection errors and deadline are its call's, never the process's. */
-export interface GuardedClient {
+interface GuardedClient {
   readonly client: pg.PoolClient;
   /** The error to throw for `err`: out of time, the connection's own failure, or `err` as a DbError. */
   failure(err: unknown): Error;
   /**
    * Hands the client back: straight to the pool when the call committed (or ended) its
    * transaction on a healthy connection, else after a bounded ROLLBACK. The error listener stays
-   * until the client is back.
+   * until the client is back. `background`: the caller has its rows and does not wait (the
+   * returned promise resolves at once; the client still goes back once the ROLLBACK is done).
    */
-  release(opts: { committed: boolean }): Promise<void>;
+  release(opts: { committed: boolean; background?: boolean }): Promise<void>;
 }
 
 /**
@@ -125,14 +124,18 @@ export async function guardedCheckout(pool: pg.Pool, signal: AbortSignal | undef
       if (signal?.aborted) return outOfTime();
       return toDbError(broken && !isConnectionError(err) ? broken : err);
     },
-    release: async ({ committed }) => {
+    release: async ({ committed, background }) => {
       signal?.removeEventListener('abort', onAbort);
-      try {
-        if (committed && !broken) client.release();
-        else await releaseAfterRollback(client, () => broken);
-      } finally {
-        client.off('error', onError);
-      }
+      const back = (async () => {
+        try {
+          if (committed && !broken) client.release();
+          else await releaseAfterRollback(client, () => broken);
+        } finally {
+          client.off('error', onError);
+        }
+      })();
+      if (background) back.catch(() => undefined);
+      else await back;
     },
   };
 }
@@ -144,7 +147,7 @@ export async function guardedCheckout(pool: pg.Pool, signal: AbortSignal | undef
  * @example
  * const client = await checkout(pool, deadline.signal);
  */
-export async function checkout(pool: pg.Pool, signal: AbortSignal | undefined): Promise<pg.PoolClient> {
+async function checkout(pool: pg.Pool, signal: AbortSignal | undefined): Promise<pg.PoolClient> {
   const pending = pool.connect();
   if (!signal) return pending;
   pending.then(
@@ -162,7 +165,7 @@ export async function checkout(pool: pg.Pool, signal: AbortSignal | undefined): 
  * @example
  * signal.addEventListener('abort', () => destroySocket(client));
  */
-export function destroySocket(client: pg.PoolClient): void {
+function destroySocket(client: pg.PoolClient): void {
   (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 

@@ -14,7 +14,7 @@ import type { Asker, FamilyMember, MemberDb, MemberScope, QueryResult, Row } fro
 import type { ReasonCode } from '../core/reasons.ts';
 import { MEMBER_TABLES, type RelationshipCode } from '../schema/catalog.ts';
 import { boundedQuery, guardedCheckout, outOfTime } from './bounded-query.ts';
-import { DbScopeError, DbTooExpensiveError, isConnectionError, toDbError } from './errors.ts';
+import { DbScopeError, DbTimeoutError, DbTooExpensiveError, isConnectionError, toDbError } from './errors.ts';
 import { type PlanEstimate, planEstimate } from './plan.ts';
 import { jsonSafeTypes } from './type-parsers.ts';
 
@@ -300,7 +300,7 @@ export class PgMemberDb implements MemberDb {
     if (signal?.aborted) throw outOfTime();
     // The first setup probes the server (temp_file_limit): bounded by the ask's deadline, and a
     // probe that hung is dropped so the next ask probes again instead of waiting on it forever.
-    const setup = await abortable(this.#setupSql(call.timeoutMs), signal, () => {
+    const setup = await abortable(this.#setupSql(call), signal, () => {
       this.#canSetTempFileLimit = undefined;
       return outOfTime();
     });
@@ -332,19 +332,26 @@ export class PgMemberDb implements MemberDb {
       // caller need not wait for it (one round trip less per ask): the connection goes back to
       // the pool once it is done (bounded). After a failure it is awaited, so the error reported
       // is this call's own.
-      const released = guarded.release({ committed: false });
-      if (answered) released.catch(() => undefined);
-      else await released;
+      await guarded.release({ committed: false, background: answered });
     }
   }
 
-  async #setupSql(timeoutMs?: number): Promise<{ begin: string; becomeMember: string; scopeTtlMs: number }> {
-    this.#canSetTempFileLimit ??= this.#reader
-      .query<{ ok: boolean }>("SELECT coalesce(has_parameter_privilege('temp_file_limit', 'SET'), false) AS ok")
+  async #setupSql(call: CallOptions): Promise<{ begin: string; becomeMember: string; scopeTtlMs: number }> {
+    const { timeoutMs } = call;
+    // Bounded like every other read (a probe left running on a hung server would hold one of the
+    // pool's few connections until TCP gave up).
+    this.#canSetTempFileLimit ??= boundedQuery<{ ok: boolean }>(
+      this.#reader,
+      "SELECT coalesce(has_parameter_privilege('temp_file_limit', 'SET'), false) AS ok",
+      [],
+      call,
+      { readOnly: true },
+    )
       .then((r) => r.rows[0]?.ok === true)
       .catch((err: unknown) => {
-        // An outage is not an answer: ask again next time instead of skipping the limit for good.
-        if (isConnectionError(err)) this.#canSetTempFileLimit = undefined;
+        // An outage or a timeout is not an answer: ask again next time instead of skipping the
+        // limit for good.
+        if (isConnectionError(err) || err instanceof DbTimeoutError) this.#canSetTempFileLimit = undefined;
         return false; // before PostgreSQL 15 there is no parameter privilege: skip it
       });
     const o = this.#opts;
