@@ -94,25 +94,28 @@ export function streamedAsk(opts: StreamedAskOptions): StreamedResponse {
   send('start', { requestId: opts.requestId });
   void (async () => {
     try {
-      const result = await opts.run(sink, ports);
-      const final = (await opts.after?.(result)) ?? result;
-      send('done', { ...askResponseBody(final, opts.requestId), httpStatus: askStatusCode(final) });
-    } catch (err) {
-      const failed = opts.failed?.(err);
-      const final = failed ? await opts.after?.(failed).catch(() => undefined) : undefined;
-      if (final ?? failed) {
-        const outcome = (final ?? failed) as AskResult;
-        send('done', { ...askResponseBody(outcome, opts.requestId), httpStatus: askStatusCode(outcome) });
-        return;
+      // Only the run may fail into `failed`: the audit step (`after`) runs once per ask, for the
+      // answer or for the failure, never twice.
+      let result: AskResult | undefined;
+      try {
+        result = await opts.run(sink, ports);
+      } catch (err) {
+        result = opts.failed?.(err);
       }
-      send('done', {
-        status: AskStatus.ERROR,
-        code: Reason.INTERNAL,
-        answer: friendlyMessage(Reason.INTERNAL),
-        requestId: opts.requestId,
-        rowCount: 0,
-        httpStatus: 500,
-      });
+      const final = result && ((await opts.after?.(result).catch(() => undefined)) ?? result);
+      send(
+        'done',
+        final
+          ? { ...askResponseBody(final, opts.requestId), httpStatus: askStatusCode(final) }
+          : {
+              status: AskStatus.ERROR,
+              code: Reason.INTERNAL,
+              answer: friendlyMessage(Reason.INTERNAL),
+              requestId: opts.requestId,
+              rowCount: 0,
+              httpStatus: 500,
+            },
+      );
     } finally {
       body.end();
     }

@@ -207,10 +207,11 @@ export function createAskHandler(
       try {
         result = await run(ports);
       } catch (err) {
-        // run() answers every failure itself; a deadline firing between its awaits is still a 503.
-        const reason = dependencyReason(err);
-        if (!reason) throw err;
-        result = failedAsk(requestId, reason, performance.now() - t0);
+        // run() answers every failure itself; one that still throws (a deadline firing between its
+        // awaits, a lost dependency, a bug) is answered as the streamed path answers it — a
+        // dependency's reason, else INTERNAL — and audited. Only an HTTP status error passes on.
+        if (isStatusError(err)) throw err;
+        result = failedAsk(requestId, dependencyReason(err) ?? Reason.INTERNAL, performance.now() - t0);
       }
       return respond(await deliver(result));
     });
