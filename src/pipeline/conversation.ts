@@ -35,6 +35,8 @@ export interface ConversationAskResult extends AskResult {
  * still gets its turn saved, and a store that hangs costs at most this.
  */
 export const TURN_SAVE_MIN_MS = 250;
+/** And at most this long: an answer already made is not held back long for a store that stopped answering. */
+export const TURN_SAVE_MAX_MS = 2000;
 
 /**
  * Runs one store call bounded by `deadline`: the store gets its share (`CallOptions`), and the
@@ -48,10 +50,13 @@ function bounded<T>(deadline: Deadline | undefined, fn: (call: CallOptions) => P
   return abortable(fn(callShare(deadline)), deadline.signal, late);
 }
 
-/** The time the new turn may take: what is left of the ask's deadline, at least {@link TURN_SAVE_MIN_MS}. */
+/**
+ * The time the new turn may take: what is left of the ask's deadline, at least
+ * {@link TURN_SAVE_MIN_MS} and at most {@link TURN_SAVE_MAX_MS}.
+ */
 function turnSaveCall(deadline: Deadline | undefined): CallOptions {
   if (!deadline) return {};
-  const timeoutMs = Math.max(TURN_SAVE_MIN_MS, Math.floor(deadline.remainingMs()));
+  const timeoutMs = Math.max(TURN_SAVE_MIN_MS, Math.min(TURN_SAVE_MAX_MS, Math.floor(deadline.remainingMs())));
   return { signal: AbortSignal.timeout(timeoutMs), timeoutMs };
 }
 
