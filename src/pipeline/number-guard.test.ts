@@ -280,6 +280,24 @@ describe('number guard: figures written in words, scaled, ordinal, and numbers f
     assert.equal(check(period, 'You had 90 claims.').ok, false);
   });
 
+  it("a verb of outcome states a result: the question's number after it must be in the rows", () => {
+    const over: GuardInput = {
+      text: '',
+      rows: [{ total: '1450.20' }],
+      question: 'Have I spent over $2,000 this year?',
+      today,
+    };
+    assert.equal(check(over, 'Yes, you have exceeded $2,000 this year.').ok, false);
+    assert.equal(check(over, 'You reached $2,000.').ok, false);
+    assert.equal(check(over, 'No: you spent $1,450.20, not over $2,000.').ok, true);
+  });
+
+  it("a question's bound is not checked against the measure it is said beside", () => {
+    const rows = [{ plan_paid: '80.22', member_share: '43.52' }];
+    const input: GuardInput = { text: '', rows, question: 'Did I pay more than $500?', today };
+    assert.equal(check(input, 'Your share was not more than $500: it was $43.52.').ok, true);
+  });
+
   it('percentages are percent values of the rows (or the question’s bound), not any number', () => {
     assert.equal(check(oneRow({ claim_count: 20 }), 'You pay 20% coinsurance.').ok, false);
     const pct = oneRow({ coinsurance_percent: 20 });

@@ -174,8 +174,10 @@ function scaledValue(value: string, unit: string | undefined): string | undefine
  * claims", "entre $100 y $500", "5 or more", "the last 90 days". Anything else ("you paid $500") is
  * a result, and a result must come from the rows.
  */
+// Comparison words only: verbs of outcome ("you exceeded $2,000", "alcanzó") state a result,
+// so a question's number after them must be in the rows like any other figure.
 const BOUND_BEFORE =
-  /(?:\b(?:more|less|fewer|greater|higher|lower|larger|bigger|smaller)\s+than|\b(?:over|under|above|below|beyond|exceed(?:s|ed|ing)?|surpass(?:es|ed|ing)?|reach(?:es|ed)?|at\s+least|at\s+most|up\s+to|between|last|past|previous|next)|\bm[aá]s\s+(?:de|que)|\bmenos\s+(?:de|que)|\b(?:mayor|menor)(?:es)?\s+(?:de|que|a)|\b(?:superior|inferior)(?:es)?\s+a|\bpor\s+(?:encima|debajo)\s+de|\bal\s+menos|\bcomo\s+(?:m[ií]nimo|m[aá]ximo)|\bhasta|\bentre|\b[uú]ltim[oa]s|\bpasad[oa]s|\bsuper(?:a|an|[oó]|aron|ar)|\bexced(?:e|en|i[oó]|ieron|er)|\balcanz(?:a|an|[oó]|aron|ar)|\bbetween\s+[^.;:!?\n]{1,30}?\s+and|\bentre\s+[^.;:!?\n]{1,30}?\s+y)\s+(?:(?:the|a|an|your|el|la|los|las|su|sus)\s+)?$/i;
+  /(?:\b(?:more|less|fewer|greater|higher|lower|larger|bigger|smaller)\s+than|\b(?:over|under|above|below|beyond|at\s+least|at\s+most|up\s+to|between|last|past|previous|next)|\bm[aá]s\s+(?:de|que)|\bmenos\s+(?:de|que)|\b(?:mayor|menor)(?:es)?\s+(?:de|que|a)|\b(?:superior|inferior)(?:es)?\s+a|\bpor\s+(?:encima|debajo)\s+de|\bal\s+menos|\bcomo\s+(?:m[ií]nimo|m[aá]ximo)|\bhasta|\bentre|\b[uú]ltim[oa]s|\bpasad[oa]s|\bbetween\s+[^.;:!?\n]{1,30}?\s+and|\bentre\s+[^.;:!?\n]{1,30}?\s+y)\s+(?:(?:the|a|an|your|el|la|los|las|su|sus)\s+)?$/i;
 const BOUND_AFTER =
   /^\s*(?:[\p{L}-]+\s+)?(?:or|o)\s+(?:more|less|fewer|higher|lower|greater|above|over|under|below|m[aá]s|menos|mayor|menor)\b|^\s*(?:days?|weeks?|months?|years?|d[ií]as|semanas|meses|a[nñ]os)\b/iu;
 
@@ -406,7 +408,9 @@ export function guardSummary(input: GuardInput): GuardResult {
     checked++;
     const key = cents === undefined ? undefined : (negative ? -cents : cents).toString();
     if (key === undefined || !moneyOk(key, index, end)) return false;
-    figures.push({ index, end, cents: key });
+    // Only figures the rows hold go on to the label check: a question's own bound ("not more
+    // than $500") is not a measure to match.
+    if (allowed.cents.has(key)) figures.push({ index, end, cents: key });
     text = blank(text, index, end - index);
     return true;
   };

@@ -129,6 +129,10 @@ describe('GuardedSummaryStream', () => {
       [['It was your 5', 'th visit.'], /5/],
       [['You paid $3 ', 'million.'], /\$3/],
       [['You pay twenty ', 'percent.'], /twenty/],
+      // Joined by another dash or a slash, or with a possessive: the guard reads each run of letters.
+      [['You had twenty–three ', 'claims denied.'], /twenty/],
+      [['You had thirty/forty ', 'claims.'], /thirty/],
+      [['It was March’s ', 'bill.'], /March/],
     ];
     for (const [pieces, wrong] of replies) {
       const refused = run(pieces, () => false, 'The answer from the rows.');

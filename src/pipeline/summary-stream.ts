@@ -15,7 +15,6 @@
 
 import {
   foldWord,
-  isNumberWord,
   MONTH_ABBREVIATIONS,
   MONTH_VARIANTS,
   MONTHS,
@@ -114,15 +113,20 @@ function isFigureWord(word: string): boolean {
   if (/[\d$€£%]/.test(word)) return true;
   const bare = word.replace(/^[^A-Za-zÀ-ÿ]+|[^A-Za-zÀ-ÿ]+$/g, '');
   const folded = foldWord(bare);
-  if (FIGURE_WORDS.has(folded) || bare.split('-').some((part) => part !== '' && isNumberWord(part))) return true;
-  if (MONTHS_ES.has(folded)) return true;
-  return /^[A-Z]/.test(bare) && (MONTHS_EN.has(folded) || SHORT_MONTHS_EN.has(folded));
+  if (FIGURE_WORDS.has(folded) || MONTHS_ES.has(folded)) return true;
+  // The guard reads every run of letters as a word: "twenty–three", "thirty/forty", "March’s".
+  return bare.split(/[^\p{L}]+/u).some((part) => {
+    const p = foldWord(part);
+    return (
+      FIGURE_WORDS.has(p) || MONTHS_ES.has(p) || (/^[A-Z]/.test(part) && (MONTHS_EN.has(p) || SHORT_MONTHS_EN.has(p)))
+    );
+  });
 }
 
 /** Could this piece of a word still grow into a figure word ("tw" of "twelve", "veintit" of "veintitrés")? */
 function couldBecomeFigure(piece: string): boolean {
   if (isFigureWord(piece)) return true;
-  const bare = foldWord(piece.replace(/^[^A-Za-zÀ-ÿ]+/, '').replace(/^.*-/, ''));
+  const bare = foldWord(piece.replace(/^[^A-Za-zÀ-ÿ]+/, '').replace(/^.*[^\p{L}](?=\p{L})/u, ''));
   if (bare === '') return /^[^\s]*$/.test(piece); // punctuation alone: wait for the word
   for (const w of FIGURE_WORDS) if (w.startsWith(bare)) return true;
   for (const w of MONTH_WORDS) if (foldWord(w).startsWith(bare)) return true;
