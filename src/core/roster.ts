@@ -111,9 +111,9 @@ export function kinshipOf(roster: Roster, entry: RosterEntry): Kinship {
 
 // ---------------------------------------------------------------- "Sophie's dad"
 
-/** A family member's relative named through them: "Sophie's dad", "Daniel's youngest son". */
+/** A family member's relative named through them: "Sophie's dad", "daniel's youngest son" (any case: the name must be on the roster). */
 const KIN_OF_NAMED =
-  /(?<![\p{L}\d])(\p{Lu}[\p{L}]+)['’]s\s+(?:[a-z]+\s+)?(mom|mum|mommy|mother|dad|daddy|father|parents?|husband|wife|spouse|partner|sons?|daughters?|kids?|children|child|grand(?:son|daughter|child|children|kids?)|brothers?|sisters?|siblings?)(?![\p{L}\d])/u;
+  /(?<![\p{L}\d])(\p{L}+)['’]s\s+(?:[a-z]+\s+)?(mom|mum|mommy|mother|dad|daddy|father|parents?|husband|wife|spouse|partner|sons?|daughters?|kids?|children|child|grand(?:son|daughter|child|children|kids?)|brothers?|sisters?|siblings?)(?![\p{L}\d])/iu;
 
 /**
  * A relative named through a person on the plan ("Sophie's dad"). Asked by that person it is

@@ -92,6 +92,18 @@ describe('benefit follow-ups', () => {
     assert.match(chain, /FROM family_accumulators f .* f\.plan_year = 2025/);
   });
 
+  it("a relative named through someone else is not answered about that person ('and for Elena's husband?')", () => {
+    for (const q of ["and for Elena's husband?", "and elena's husband?"]) {
+      const reply = conversation(LEFT, q).reply;
+      assert.doesNotMatch(reply, /ILIKE '%Elena%'/, q);
+      assert.match(reply, /<not_understood>/, q);
+    }
+  });
+
+  it('"and how much did we pay?" is a claims question, not the deductible again', () => {
+    assert.doesNotMatch(conversation(LEFT, 'and how much did we pay?').reply, /deductible/);
+  });
+
   it('a private person is named in the SQL like any benefit question (family privacy then withholds it)', () => {
     assert.match(sqlOf(conversation(LEFT, 'what about Sophie?').reply), /a\.member_name ILIKE '%Sophie%'/);
   });

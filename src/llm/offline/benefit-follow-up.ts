@@ -36,7 +36,7 @@ export type BenefitResolution =
 
 /** Asking for claims themselves, not a plan figure: left to the claims reader. */
 const CLAIM_WORDS =
-  /\b(claims?|bills?|visits?|appointments?|prescriptions?|spen[dt]|spending|cost|costs|charged|billed|providers?|doctors?|pharmac(y|ies))\b/;
+  /\b(claims?|bills?|visits?|appointments?|prescriptions?|spen[dt]|spending|cost|costs|charged|billed|pay|paid|pays|owe|owed|providers?|doctors?|pharmac(y|ies))\b/;
 
 const PLAN_POSITION: ReadonlySet<BenefitKind> = new Set([BenefitKind.DEDUCTIBLE, BenefitKind.OUT_OF_POCKET_MAX]);
 const SERVICE_TERMS: ReadonlySet<BenefitKind> = new Set([BenefitKind.COST_SHARING, BenefitKind.VISITS_LEFT]);

@@ -161,20 +161,25 @@ function nameSubject(question: string, provider: string | undefined): Subject | 
   return undefined;
 }
 
+/**
+ * "Sophie's dad" asked by Sophie is "my dad"; "Daniel's son" asked by anyone else is not resolved
+ * (core/roster.ts kinOfNamed): said as not understood, never answered about Daniel. Without the
+ * roster, any capitalized word that is not a plan or sentence word may be a name.
+ */
+function kinOfNamedIn(question: string, ctx: BenefitContext): ReturnType<typeof kinOfNamed> {
+  const firstNames = ctx.roster?.length
+    ? ctx.roster.map((p) => p.firstName)
+    : [...question.matchAll(/\b[A-Z][a-z]+\b/g)].map((m) => m[0]).filter((w) => !NOT_NAMES.has(w.toLowerCase()));
+  return kinOfNamed(question, firstNames, ctx.asker?.name.split(/\s+/)[0]);
+}
+
 function subjectOf(
   question: string,
   q: string,
   ctx: BenefitContext,
   provider: string | undefined,
 ): Subject | { readonly unclear: string } {
-  // "Sophie's dad" asked by Sophie is "my dad"; "Daniel's son" asked by anyone else is not
-  // resolved (core/roster.ts kinOfNamed): said as not understood, never answered about Daniel.
-  // Without the roster, any capitalized word that is not a plan or sentence word may be a name.
-  const firstNames = ctx.roster?.length
-    ? ctx.roster.map((p) => p.firstName)
-    : [...question.matchAll(/\b[A-Z][a-z]+\b/g)].map((m) => m[0]).filter((w) => !NOT_NAMES.has(w.toLowerCase()));
-  const self = ctx.asker?.name.split(/\s+/)[0];
-  const kin = kinOfNamed(question, firstNames, self);
+  const kin = kinOfNamedIn(question, ctx);
   if (kin.unclear) return { unclear: kin.unclear };
   if (kin.text !== question) {
     const mine = kin.text.toLowerCase();
@@ -523,10 +528,15 @@ const STANDING = /\b(met|meet|left|remaining|remain|reached|used|so far|balance|
  * readBenefitFragment('what about out of network?', { today }) // { network: 'out_of_network', ... }
  */
 export function readBenefitFragment(question: string, ctx: BenefitContext): BenefitFragment {
-  const text = question
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim();
+  // A relative named through someone, as in a whole question ("and for Elena's husband?").
+  const kin = kinOfNamedIn(
+    question
+      .replace(/[\u2018\u2019]/g, "'")
+      .replace(/\s+/g, ' ')
+      .trim(),
+    ctx,
+  );
+  const text = kin.text;
   const lang = detectLanguage(text);
   // "¿Y Lucas?" is Spanish by its opening mark, "y Lucas" by its first word.
   const es = lang === 'es' || /^[¿¡]?\s*y\b/i.test(text);
@@ -536,8 +546,9 @@ export function readBenefitFragment(question: string, ctx: BenefitContext): Bene
   const named = nameSubject(es ? spanishNameText(text) : text, undefined);
   const first = ctx.asker?.name.split(/\s+/)[0]?.toLowerCase();
   let subject: Subject | undefined;
-  let unclear: string | undefined;
-  if (named) subject = named.kind === 'name' && named.name.toLowerCase() === first ? { kind: 'self' } : named;
+  let unclear: string | undefined = kin.unclear;
+  if (unclear) subject = undefined;
+  else if (named) subject = named.kind === 'name' && named.name.toLowerCase() === first ? { kind: 'self' } : named;
   else {
     const parent = parentSubject(q, ctx.roster);
     if (parent && 'unclear' in parent) unclear = spanishParentWord(text, parent.unclear);

@@ -68,6 +68,8 @@ describe('people, relative to the asker', () => {
     // Elena asking about "Daniel's son": not resolved, so not answered about Daniel (or Daniel and Lucas).
     assert.deepEqual(read("How many claims did Daniel's son have this year?", '02').notUnderstood, ["Daniel's son"]);
     assert.deepEqual(read("What did Elena's husband spend on prescriptions?").notUnderstood, ["Elena's husband"]);
+    // In any case: the name is matched against the roster.
+    assert.deepEqual(read("How many claims did daniel's son have this year?", '02').notUnderstood, ["daniel's son"]);
     // A plain possessive of a name is still that person.
     assert.deepEqual(who(read("Show Lucas's claims this year").intent), ['Lucas:son']);
   });
