@@ -1,3 +1,4 @@
+import { isPersonId } from '../core/ids.ts';
 import { CliError, parse, print, UsageError } from './args.ts';
 
 const HELP = `Usage: claims token --person ID [--role admin] [--port N] [--host H]
@@ -10,7 +11,6 @@ integrators without a browser. Local only: a deployed API takes Cognito's tokens
     -H 'Content-Type: application/json' -d '{"question": "How many claims did I have this year?"}'`;
 
 /** `<10-digit member id>-NN`, as the seeded people are numbered. */
-const PERSON_ID = /^\d{10}-\d{2}$/;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
@@ -24,7 +24,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const person = values.person;
-  if (person === undefined || !PERSON_ID.test(person))
+  if (person === undefined || !isPersonId(person))
     throw new UsageError('--person needs a seeded person id, for example --person 1000000001-01');
   const role = values.role ?? 'member';
   if (role !== 'member' && role !== 'admin') throw new UsageError('--role is member or admin');

@@ -53,11 +53,6 @@ export interface AskHandlerDeps {
 /** Bodies are tiny; anything much larger than a question is refused before parsing. */
 const MAX_BODY_BYTES = 4096;
 
-/** The question of the body (see {@link parseAskRequest}). */
-export function parseAskBody(event: APIGatewayProxyEvent): string {
-  return parseAskRequest(event).question;
-}
-
 /**
  * The body as sent: `{ "question": "...", "conversationId"?: "<uuid>" }`, checked against the
  * OpenAPI document (405 for another method, 415, 413, BAD_JSON, BAD_REQUEST_BODY for any other

@@ -55,7 +55,8 @@ export interface LocalServerOptions extends LocalRuntimeOptions {
 export interface ObservedApiResponse {
   readonly method: string;
   readonly path: string;
-  readonly requestHeaders: Readonly<Record<string, string>>;
+  /** The request's Origin (the only request header the checks need: never the Authorization). */
+  readonly requestHeaders: { readonly origin?: string };
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
@@ -245,8 +246,7 @@ export async function startLocalServer(opts: LocalServerOptions = {}): Promise<L
     const out = withApiHeaders(result, { requestId, origin, path: pathname, cors });
     const observe = opts.onApiResponse;
     if (observe) {
-      const requestHeaders: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') requestHeaders[k] = v;
+      const requestHeaders = origin === undefined ? {} : { origin };
       const seen = (body: string) =>
         observe({
           method: req.method ?? 'GET',
