@@ -124,7 +124,7 @@ const KIN_OF_NAMED =
  *
  * @example
  * kinOfNamed("How much has Sophie's dad paid?", ['Daniel', 'Sophie'], 'Sophie') // { text: 'How much has my dad paid?', phrase: "Sophie's dad" }
- * kinOfNamed("How much has Daniel's son paid?", ['Daniel', 'Lucas'], 'Elena') // { text: …, unclear: "Daniel's son" }
+ * kinOfNamed("How much has Daniel's son paid?", ['Daniel', 'Lucas'], 'Elena') // { text: 'How much has Daniel paid?', unclear: "Daniel's son" }
  */
 export function kinOfNamed(
   text: string,
@@ -134,7 +134,10 @@ export function kinOfNamed(
   const m = KIN_OF_NAMED.exec(text);
   const name = m?.[1]?.toLowerCase();
   if (!m || !name || !firstNames.some((n) => n.toLowerCase() === name)) return { text };
-  if (name !== selfFirstName?.toLowerCase()) return { text, unclear: m[0] };
+  // Someone else's relative: the relation words are taken out of the text (they are reported once,
+  // as the whole phrase), the name stays.
+  if (name !== selfFirstName?.toLowerCase())
+    return { text: `${text.slice(0, m.index)}${m[1]}${text.slice(m.index + m[0].length)}`, unclear: m[0] };
   // "<Name>'s" is the name, an apostrophe and an s.
   return { text: `${text.slice(0, m.index)}my${text.slice(m.index + (m[1]?.length ?? 0) + 2)}`, phrase: m[0] };
 }

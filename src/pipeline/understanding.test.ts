@@ -29,6 +29,11 @@ describe('parentClarification', () => {
     );
   });
 
+  it("someone else's parent (\"Lucas's mom\") is not the asker's parent word: no clarification", () => {
+    assert.equal(parentClarification(["Lucas's mom"], twoParents, 'en'), undefined);
+    assert.ok(parentClarification(['mi mamá'], twoParents, 'es'));
+  });
+
   it('a grandchild: the plan holder may not be a parent', () => {
     const grandchild = [person('Amara Okafor', 'other', true), person('Robert Okafor', 'subscriber')];
     assert.match(

@@ -84,7 +84,15 @@ export function parentClarification(
   roster: readonly FamilyMember[],
   lang: Lang,
 ): string | undefined {
-  const word = words.map((w) => ONE_PARENT_WORD.exec(w)?.[1]).find((w) => w !== undefined);
+  // Only the asker's own parent word ("dad", "my dad", "mi papá"): "Lucas's mom" is someone
+  // else's parent, and stays a plain "I didn't understand".
+  const word = words
+    .map((w) => {
+      const m = ONE_PARENT_WORD.exec(w);
+      const rest = m ? (w.slice(0, m.index) + w.slice(m.index + m[0].length)).trim() : '';
+      return m && /^(?:(?:my|mi|mis)\s*)?$/iu.test(rest) ? m[1] : undefined;
+    })
+    .find((w) => w !== undefined);
   if (!word) return undefined;
   const { people, certain } = parentCandidates(roster, (p) => kinshipOf(roster, p));
   if (people.length === 0 || (certain && people.length === 1)) return undefined;
