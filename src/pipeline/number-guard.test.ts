@@ -89,6 +89,10 @@ describe('number guard: figures traced to the rows', () => {
     assert.equal(check(list, 'Your last claim was on March 6, 2026.').ok, false);
     assert.equal(check(list, 'Your last claim was in 2024.').ok, false);
     assert.equal(check(list, 'Your claims were in June.').ok, false);
+    // A Spanish month opening a sentence, an English one in capitals: months all the same.
+    assert.equal(check(list, 'Junio: una reclamación.').ok, false);
+    assert.equal(check(list, 'Your claims were in JUNE.').ok, false);
+    assert.equal(check(list, 'Marzo: una reclamación.').ok, true);
   });
 
   it('benefits: percents are row values; "the plan pays 100%" is the rule after the maximum, not a figure', () => {

@@ -312,7 +312,10 @@ const DATE_PATTERNS: readonly [RegExp, (m: RegExpExecArray) => { y?: string; mo:
   ],
 ];
 const MONTH_YEAR = new RegExp(`\\b(${MONTH_RE})\\.?(?: de| of)? (\\d{4})\\b`, 'gi');
-const BARE_MONTH = new RegExp(`\\b(${MONTHS.en.join('|')}|${MONTHS.es.join('|')})\\b`, 'g');
+// English month names count capitalised or in capitals ("may" is a verb); Spanish ones in any case
+// ("Marzo" opening a sentence is still March).
+const BARE_MONTH_EN = new RegExp(`\\b(${[...MONTHS.en, ...MONTHS.en.map((m) => m.toUpperCase())].join('|')})\\b`, 'g');
+const BARE_MONTH_ES = new RegExp(`\\b(${MONTHS.es.join('|')})\\b`, 'gi');
 
 /** The summary with quoted row text (names, providers, codes) blanked out, longest first. */
 function withoutRowText(text: string, rows: readonly Row[]): string {
@@ -473,9 +476,9 @@ export function guardSummary(input: GuardInput): GuardResult {
   }
   // Bare month names ("in March"): a month of a row date or of the range. "May" and "mayo" are
   // also words; only capitalized English month names count.
-  for (const m of [...text.matchAll(BARE_MONTH)]) {
+  for (const m of [...text.matchAll(BARE_MONTH_EN), ...text.matchAll(BARE_MONTH_ES)]) {
     const name = m[1] ?? '';
-    if (name === 'May' && !/\bin May\b/.test(m.input ?? '')) continue;
+    if (/^may$/i.test(name) && !/\bin May\b/i.test(m.input ?? '')) continue;
     const mo = MONTH_INDEX.get(name.toLowerCase()) ?? 0;
     checked++;
     if (![...allowed.months].some((ym) => Number(ym.slice(5)) === mo)) return fail(GuardReason.UNTRACEABLE_DATE);
